@@ -1,0 +1,81 @@
+"""Audit and job-run services; every background job records its runs through these."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.models import AuditEvent, JobRun, JobStatus
+
+
+def _actor_label(actor) -> str:
+    if actor is None:
+        return ""
+    if isinstance(actor, str):
+        return actor
+    return getattr(actor, "username", "") or ""
+
+
+def audit_record(
+    *,
+    action: str,
+    actor=None,
+    project=None,
+    status: str = "ok",
+    entity_type: str = "",
+    entity_id: str = "",
+    request_id: str = "",
+    ip_address: str | None = None,
+    payload: dict | None = None,
+) -> AuditEvent:
+    """Write one audit event; `actor` is a user, a job name or None."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        project=project,
+        account_scope_id=project.account_scope_id if project is not None else None,
+        actor=user,
+        actor_label=_actor_label(actor),
+        action=action,
+        status=status,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        request_id=request_id or "",
+        ip_address=ip_address,
+        payload=payload or {},
+    )
+
+
+def job_run_start(*, job: str, project=None, trigger: str = "schedule", task_id: str = "") -> JobRun:
+    """Record that a job started now."""
+    now = timezone.now()
+    return JobRun.objects.create(
+        job=job,
+        project=project,
+        account_scope_id=project.account_scope_id if project is not None else None,
+        trigger=trigger,
+        status=JobStatus.RUNNING,
+        started_at=now,
+        created_at=now,
+        task_id=task_id,
+    )
+
+
+def job_run_finish(*, run: JobRun, status: str, counts: dict | None = None, error: str = "") -> JobRun:
+    """Close a run with its outcome and announce it after commit."""
+    from workforce.events import publish_on_commit
+
+    run.finished_at = timezone.now()
+    run.duration_ms = int((run.finished_at - (run.started_at or run.created_at)).total_seconds() * 1000)
+    run.status = status
+    run.counts = counts or {}
+    run.error = error[:4000]
+    run.save(update_fields=["finished_at", "duration_ms", "status", "counts", "error"])
+    if run.project_id:
+        event = {"job": run.job, "run_id": str(run.id), "status": status, "counts": run.counts}
+        publish_on_commit(project_id=run.project_id, event_type="job_completed", data=event)
+    return run
+
+
+@transaction.atomic
+def job_run_record(*, job: str, project=None, status: str, counts=None, error: str = "", trigger="schedule"):
+    """Record a run that already happened (start and finish in one go)."""
+    run = job_run_start(job=job, project=project, trigger=trigger)
+    return job_run_finish(run=run, status=status, counts=counts, error=error)

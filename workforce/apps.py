@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class WorkforceConfig(AppConfig):
+    """Tenancy (account scopes, projects, memberships, API keys) and platform plumbing."""
+
+    name = "workforce"
+    verbose_name = "Workforce platform"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from workforce import metrics
+
+        metrics.register_collectors()

@@ -1,0 +1,310 @@
+"""Settings for Workforce Ops: one module, driven by environment variables.
+
+Every variable is listed with its default and effect in `docs/configuration.md`.
+"""
+
+import logging
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+
+from workforce import embedded
+from workforce.env import env_bool, env_float, env_int, env_list, env_required, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+log = logging.getLogger("workforce.settings")
+
+# ---------------------------------------------------------------- environment
+
+WORKFORCE_ENV = env_str("WORKFORCE_ENV", "development")
+PRODUCTION = WORKFORCE_ENV == "production"
+DEBUG = env_bool("DEBUG", False)
+
+
+def _development_secret_key() -> str:
+    """A random key kept in `.data/` so sessions survive restarts on a dev machine."""
+    path = embedded.DATA_DIR / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = env_required("DJANGO_SECRET_KEY") if PRODUCTION else (
+    env_str("DJANGO_SECRET_KEY") or _development_secret_key()
+)  # fmt: skip
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# ---------------------------------------------------------------- applications
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
+    "axes",
+    "django_celery_beat",
+    "django_eventstream",
+    "django_prometheus",
+    "workforce",
+    "audit",
+    "connectors",
+    "crm",
+    "rag",
+    "ops_dashboard",
+]
+
+MIDDLEWARE = [
+    "workforce.middleware.RequestIdMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "workforce.middleware.BodySizeLimitMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+
+ROOT_URLCONF = "workforce.urls"
+ASGI_APPLICATION = "workforce.asgi.application"
+WSGI_APPLICATION = "workforce.wsgi.application"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# ---------------------------------------------------------------- database
+
+DATABASE_URL = env_str("DATABASE_URL")
+DB_POOL_MIN_SIZE = env_int("DB_POOL_MIN_SIZE", 2, minimum=0)
+DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 20, minimum=1)
+DB_NAME = env_str("WORKFORCE_DB_NAME", "workforce")
+
+
+def _database() -> dict:
+    if DATABASE_URL:
+        config = dj_database_url.parse(DATABASE_URL)
+    else:
+        server = embedded.postgres_start()
+        embedded.postgres_ensure_database(server, DB_NAME)
+        config = {
+            "NAME": DB_NAME,
+            "USER": "postgres",
+            "PASSWORD": "",
+            "HOST": server.socket_dir,
+            "PORT": str(server.port),
+        }
+    config["ENGINE"] = "django.db.backends.postgresql"
+    # Pooled connections: long-lived SSE streams must not exhaust max_connections (STACK-NOTES).
+    config["OPTIONS"] = {
+        **config.get("OPTIONS", {}),
+        "pool": {"min_size": DB_POOL_MIN_SIZE, "max_size": DB_POOL_MAX_SIZE, "timeout": 10},
+    }
+    config["CONN_MAX_AGE"] = 0
+    config["TEST"] = {"NAME": f"test_{config['NAME']}"}
+    return config
+
+
+DATABASES = {"default": _database()}
+
+# ---------------------------------------------------------------- redis, broker, cache
+
+REDIS = embedded.redis_resolve(env_str("REDIS_URL", "redis://127.0.0.1:6379/0"))
+REDIS_URL = REDIS.url
+SINGLE_MACHINE_MODE = REDIS_URL is None
+if SINGLE_MACHINE_MODE:
+    log.warning("Redis unavailable (%s): single-machine mode, local broker, dashboard polls.", REDIS.detail)
+
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
+if CELERY_BROKER_URL == "filesystem://":
+    for _folder in ("in", "processed"):
+        (embedded.BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(embedded.BROKER_DIR / "in"),
+        "data_folder_out": str(embedded.BROKER_DIR / "in"),
+        "processed_folder": str(embedded.BROKER_DIR / "processed"),
+        "store_processed": False,
+    }
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 1800, minimum=1)
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TIMEZONE = "UTC"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# The database cache keeps throttles and short-lived flags cross-process without needing Redis.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "workforce_cache",
+    }
+}
+
+# ---------------------------------------------------------------- live events (SSE)
+
+if REDIS_URL:
+    import redis as _redis
+
+    _redis_kwargs = _redis.connection.parse_url(REDIS_URL)
+    EVENTSTREAM_REDIS = {
+        key: _redis_kwargs[key]
+        for key in ("host", "port", "db", "password", "username")
+        if key in _redis_kwargs
+    }
+EVENTSTREAM_ALLOW_ORIGINS = env_list("CORS_ORIGIN", [])
+SSE_HEARTBEAT_SECONDS = env_int("SSE_HEARTBEAT_SECONDS", 25, minimum=1)
+
+# ---------------------------------------------------------------- auth and sessions
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+WORKFORCE_ADMIN_USERNAME = env_str("WORKFORCE_ADMIN_USERNAME", "admin")
+WORKFORCE_ADMIN_PASSWORD = env_str("WORKFORCE_ADMIN_PASSWORD") or (None if PRODUCTION else "workforce-admin")
+WORKFORCE_DEMO_PROJECT = env_str("WORKFORCE_DEMO_PROJECT", "Demo studio")
+
+SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_HEADER_NAME = "HTTP_X_CSRF_TOKEN"
+CSRF_FAILURE_VIEW = "workforce.api.errors.csrf_failure"
+LOGIN_URL = "/login"
+
+# Login lockout: 10 failures per IP+username in 15 minutes (django-axes, counted in the database).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, minimum=1)
+AXES_COOLOFF_TIME = timedelta(seconds=env_int("LOGIN_LOCKOUT_SECONDS", 900, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "workforce.api.errors.axes_lockout"
+LOGIN_RATE_PER_IP = env_str("LOGIN_RATE_PER_IP", "30/min")
+
+# HTTPS hardening applies in production only (read always so a typo fails everywhere).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True) and PRODUCTION
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0) if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = PRODUCTION
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+CORS_ALLOWED_ORIGINS = env_list("CORS_ORIGIN", [])
+CORS_ALLOW_CREDENTIALS = True
+CORS_ALLOW_HEADERS = ["content-type", "x-csrf-token", "x-request-id", "authorization", "x-api-key"]
+
+# ---------------------------------------------------------------- API
+
+MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "workforce.api.authentication.ApiKeyAuthentication",
+        "workforce.api.authentication.CsrfSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["workforce.api.permissions.IsMemberOfActiveProject"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "workforce.api.pagination.StandardPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "workforce.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {"login_ip": LOGIN_RATE_PER_IP},
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Workforce Ops API",
+    "DESCRIPTION": "Connectors, CRM mirror, LightRAG and operations of a design/delivery studio.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+}
+
+# ---------------------------------------------------------------- i18n, static
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "/static/"
+STATIC_ROOT = embedded.DATA_DIR / "staticfiles"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
+STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_USE_FINDERS = True
+
+# ---------------------------------------------------------------- operations
+
+STORAGE_BUDGET_GB = env_float("STORAGE_BUDGET_GB", 20.0)
+PROMETHEUS_EXPORT_MIGRATIONS = False
+
+# ---------------------------------------------------------------- logging
+
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "workforce.request_context.RequestIdLogFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "pgserver": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,61 @@
+"""docker-compose.yml and docs/configuration.md agree with what the settings actually read."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+from workforce import launcher
+from workforce.env import READ_VARIABLES
+
+ROOT = Path(__file__).resolve().parents[2]
+# Variables that only configure the third-party images in compose, not our code.
+IMAGE_ONLY = {"POSTGRES_DB", "POSTGRES_USER", "POSTGRES_PASSWORD", "SITE_ADDRESS"}
+
+
+def documented_variables() -> set[str]:
+    text = (ROOT / "docs" / "configuration.md").read_text()
+    return set(re.findall(r"^\| `([A-Z][A-Z0-9_]+)` \|", text, flags=re.MULTILINE))
+
+
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_every_variable_the_code_reads_is_documented():
+    launcher.env_int("PORT", 8000)
+    launcher.env_str("HOST", "127.0.0.1")
+    missing = READ_VARIABLES - documented_variables()
+    assert not missing, f"undocumented variables: {sorted(missing)}"
+
+
+def test_compose_has_the_services_with_the_right_commands():
+    services = compose()["services"]
+    assert {"postgres", "redis", "web", "worker", "beat", "caddy"} <= set(services)
+    assert services["postgres"]["image"].startswith("pgvector/pgvector")
+    web = " ".join(services["web"]["command"])
+    assert "uvicorn workforce.asgi:application" in web
+    assert "celery -A workforce worker" in " ".join(services["worker"]["command"])
+    assert "celery -A workforce beat" in " ".join(services["beat"]["command"])
+    assert "noeviction" in services["redis"]["command"]
+
+
+def test_compose_only_sets_variables_the_code_reads():
+    services = compose()["services"]
+    for name in ("web", "worker", "beat", "migrate"):
+        env = set(services[name]["environment"])
+        unknown = env - READ_VARIABLES
+        assert not unknown, f"{name} sets variables nothing reads: {sorted(unknown)}"
+        assert {"DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY", "WORKFORCE_ENV"} <= env
+
+
+def test_compose_interpolations_are_documented_or_image_only():
+    text = (ROOT / "docker-compose.yml").read_text()
+    interpolated = set(re.findall(r"\$\{([A-Z_]+)", text))
+    assert interpolated - documented_variables() - IMAGE_ONLY == set()
+
+
+def test_caddy_does_not_buffer_the_event_stream():
+    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
+    assert "/api/events/stream" in caddyfile
+    assert "flush_interval -1" in caddyfile

@@ -1,0 +1,65 @@
+"""`make run`'s launcher serves the login page and Ctrl-C leaves no process behind."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+
+from workforce import embedded
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _read_until_ready(process: subprocess.Popen, timeout: float) -> list[str]:
+    lines, deadline = [], time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if "ready:" in line:
+            return lines
+    raise AssertionError("launcher never said ready:\n" + "".join(lines))
+
+
+def test_launcher_serves_login_and_ctrl_c_stops_everything():
+    port = embedded.free_port()
+    env = dict(os.environ, PORT=str(port), WORKFORCE_DB_NAME="workforce_launcher_test")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "workforce.launcher"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        lines = _read_until_ready(process, timeout=90)
+        assert any(f"http://127.0.0.1:{port}/" in line for line in lines)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as response:
+            page = response.read().decode()
+        assert response.status == 200
+        assert 'id="login-form"' in page
+        # web, worker and beat run in their own sessions; remember every descendant.
+        spawned = [p for p in psutil.Process(process.pid).children(recursive=True)]
+        assert len(spawned) >= 3
+        for child in list(spawned):
+            spawned.extend(_descendants(child))
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+    time.sleep(0.5)
+    alive = [p for p in spawned if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    assert alive == [], f"orphans after Ctrl-C: {[p.cmdline() for p in alive]}"
+
+
+def _descendants(process: psutil.Process) -> list[psutil.Process]:
+    try:
+        return process.children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []

@@ -1,0 +1,26 @@
+"""URL map: pages, `/api/…`, `/health`, `/metrics`, schema and admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django_prometheus.exports import ExportToDjangoView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from workforce.views import health
+
+api_patterns = [
+    path("", include("workforce.api.urls")),
+    path("", include("audit.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("health", health, name="health"),
+    path("metrics", ExportToDjangoView, name="metrics"),
+    path("api/", include(api_patterns)),
+    path("admin/", admin.site.urls),
+    path("", include("ops_dashboard.urls")),
+]
+
+handler404 = "workforce.api.errors.handler404"
+handler500 = "workforce.api.errors.handler500"
