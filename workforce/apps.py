@@ -10,5 +10,6 @@ class WorkforceConfig(AppConfig):
 
     def ready(self) -> None:
         from workforce import metrics
+        from workforce.api import schema  # noqa: F401 - registers the OpenAPI auth extensions
 
         metrics.register_collectors()

@@ -1,6 +1,7 @@
 """API keys of the active project: list, create (the key is in the response once), revoke."""
 
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -14,11 +15,12 @@ from workforce.models import ApiKey
 
 
 class ApiKeysView(APIView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         keys = ApiKey.objects.filter(project=request.project).order_by("-created_at")
         return Response({"keys": [api_key_payload(key) for key in keys]})
 
-    @extend_schema(request=ApiKeyCreateSerializer, responses={201: dict})
+    @extend_schema(request=ApiKeyCreateSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
         serializer = ApiKeyCreateSerializer(data=request.data)
         if not serializer.is_valid():
@@ -37,6 +39,7 @@ class ApiKeysView(APIView):
 
 
 class ApiKeyRevokeView(APIView):
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
     def post(self, request, key_id: str):
         key = ApiKey.objects.filter(project=request.project, pk=parse_uuid(key_id, field="id")).first()
         if key is None:

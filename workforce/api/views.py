@@ -4,6 +4,7 @@ from django.contrib.auth import authenticate, login, logout
 from django.middleware.csrf import get_token
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.authentication import CSRFCheck
@@ -66,7 +67,7 @@ class LoginView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [LoginIpThrottle]
 
-    @extend_schema(request=LoginSerializer, responses={200: dict})
+    @extend_schema(request=LoginSerializer, responses={200: OpenApiTypes.OBJECT})
     def post(self, request):
         _enforce_csrf(request._request)
         serializer = LoginSerializer(data=request.data)
@@ -123,6 +124,7 @@ class LoginView(APIView):
 class LogoutView(APIView):
     permission_classes = [IsAuthenticatedUser]
 
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
     def post(self, request):
         audit_record(
             action="auth.logout",
@@ -139,6 +141,7 @@ class LogoutView(APIView):
 class MeView(APIView):
     permission_classes = [AllowAny]
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         return Response(_me_payload(request))
 
@@ -146,6 +149,7 @@ class MeView(APIView):
 class ProjectsView(APIView):
     permission_classes = [IsAuthenticatedUser]
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         projects = list(selectors.projects_visible_to(request.user).order_by("name"))
         roles = selectors.roles_by_project(request.user)
@@ -158,7 +162,7 @@ class ProjectsView(APIView):
         active = request.session.get(selectors.ACTIVE_PROJECT_SESSION_KEY)
         return Response({"projects": payload, "active_project_id": active})
 
-    @extend_schema(request=ProjectCreateSerializer, responses={201: dict})
+    @extend_schema(request=ProjectCreateSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
         serializer = ProjectCreateSerializer(data=request.data)
         if not serializer.is_valid():
@@ -180,6 +184,7 @@ class ProjectsView(APIView):
 class ProjectSelectView(APIView):
     permission_classes = [IsAuthenticatedUser]
 
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
     def post(self, request, project_id: str):
         if request.auth is not None:
             raise ApiError("forbidden", "API keys are bound to one project; selection is for sessions.", 403)

@@ -59,3 +59,41 @@ def test_caddy_does_not_buffer_the_event_stream():
     caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
     assert "/api/events/stream" in caddyfile
     assert "flush_interval -1" in caddyfile
+
+
+def test_production_settings_pass_the_deploy_check():
+    import os
+    import secrets
+    import subprocess
+    import sys
+
+    env = dict(
+        os.environ,
+        WORKFORCE_ENV="production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
+        WORKFORCE_ADMIN_PASSWORD="set-by-operator",
+        ALLOWED_HOSTS="ops.example.com",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
+    env["WORKFORCE_ENV"] = "production"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr

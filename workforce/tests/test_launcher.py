@@ -45,11 +45,9 @@ def test_launcher_serves_login_and_ctrl_c_stops_everything():
             page = response.read().decode()
         assert response.status == 200
         assert 'id="login-form"' in page
-        # web, worker and beat run in their own sessions; remember every descendant.
-        spawned = [p for p in psutil.Process(process.pid).children(recursive=True)]
+        # web, worker (with its pool) and beat: remember every descendant.
+        spawned = psutil.Process(process.pid).children(recursive=True)
         assert len(spawned) >= 3
-        for child in list(spawned):
-            spawned.extend(_descendants(child))
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
@@ -57,9 +55,3 @@ def test_launcher_serves_login_and_ctrl_c_stops_everything():
     alive = [p for p in spawned if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
     assert alive == [], f"orphans after Ctrl-C: {[p.cmdline() for p in alive]}"
 
-
-def _descendants(process: psutil.Process) -> list[psutil.Process]:
-    try:
-        return process.children(recursive=True)
-    except psutil.NoSuchProcess:
-        return []
