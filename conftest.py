@@ -9,6 +9,8 @@ from django.test import Client
 from workforce.models import AccountScope, Membership, Project, Role
 from workforce.services import api_key_create
 
+pytest_plugins = ["connectors.testing"]
+
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test fixture password
 
 

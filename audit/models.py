@@ -11,9 +11,7 @@ class AuditEvent(models.Model):
     """Something a person or a job did. `project` is empty for events outside a project (logins)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    project = models.ForeignKey(
-        "workforce.Project", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
+    project = models.ForeignKey("workforce.Project", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     account_scope = models.ForeignKey(
         "workforce.AccountScope",
         null=True,
@@ -25,9 +23,7 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    actor_label = models.CharField(
-        max_length=200, blank=True, help_text="Username or job name, kept if the user goes."
-    )
+    actor_label = models.CharField(max_length=200, blank=True, help_text="Username or job name, kept if the user goes.")
     action = models.CharField(max_length=100)
     status = models.CharField(max_length=20, default="ok")
     entity_type = models.CharField(max_length=100, blank=True)
@@ -58,9 +54,7 @@ class JobRun(models.Model):
     """One run of one background job (sync, embeddings, reconciliation, retention …)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    project = models.ForeignKey(
-        "workforce.Project", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
+    project = models.ForeignKey("workforce.Project", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     account_scope = models.ForeignKey(
         "workforce.AccountScope",
         null=True,
@@ -70,9 +64,7 @@ class JobRun(models.Model):
         db_index=False,
     )
     job = models.CharField(max_length=100)
-    trigger = models.CharField(
-        max_length=20, default="schedule", help_text="schedule, manual, cascade or retry"
-    )
+    trigger = models.CharField(max_length=20, default="schedule", help_text="schedule, manual, cascade or retry")
     status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)

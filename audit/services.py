@@ -58,6 +58,25 @@ def job_run_start(*, job: str, project=None, trigger: str = "schedule", task_id:
     )
 
 
+def job_run_queue(*, job: str, project=None, trigger: str = "manual") -> JobRun:
+    """Record a run that is queued for a worker (the API answers 202 with its id)."""
+    return JobRun.objects.create(
+        job=job,
+        project=project,
+        account_scope_id=project.account_scope_id if project is not None else None,
+        trigger=trigger,
+        status=JobStatus.QUEUED,
+    )
+
+
+def job_run_begin(*, run: JobRun, task_id: str = "") -> JobRun:
+    """A queued run starts now."""
+    run.status, run.started_at = JobStatus.RUNNING, timezone.now()
+    run.task_id = task_id or run.task_id
+    run.save(update_fields=["status", "started_at", "task_id"])
+    return run
+
+
 def job_run_finish(*, run: JobRun, status: str, counts: dict | None = None, error: str = "") -> JobRun:
     """Close a run with its outcome and announce it after commit."""
     from workforce.events import publish_on_commit

@@ -6,3 +6,10 @@ class ConnectorsConfig(AppConfig):
 
     name = "connectors"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from connectors.metrics import connector_families
+        from workforce.collectors import FAMILY_SOURCES
+
+        if connector_families not in FAMILY_SOURCES:
+            FAMILY_SOURCES.append(connector_families)

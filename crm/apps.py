@@ -6,3 +6,10 @@ class CrmConfig(AppConfig):
 
     name = "crm"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from connectors import hooks
+        from crm import services
+
+        hooks.on_page_committed(services.mirror_on_page)
+        hooks.on_mirror_lookup(services.mirror_ids)

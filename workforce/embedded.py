@@ -142,13 +142,27 @@ def redis_start_private(*, directory: Path = REDIS_DIR, port: int | None = None)
     subprocess.run(  # noqa: S603 - fixed argv, no shell
         [  # noqa: S607 - redis-server from PATH is the documented dependency
             "redis-server",
-            "--port", str(port), "--bind", "127.0.0.1", "--daemonize", "yes",
-            "--save", "", "--appendonly", "no", "--maxmemory-policy", "noeviction",
-            "--pidfile", str(directory / "redis.pid"), "--dir", str(directory),
-            "--logfile", str(directory / "redis.log"),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--daemonize",
+            "yes",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--maxmemory-policy",
+            "noeviction",
+            "--pidfile",
+            str(directory / "redis.pid"),
+            "--dir",
+            str(directory),
+            "--logfile",
+            str(directory / "redis.log"),
         ],
         check=True,
-    )  # fmt: skip
+    )
     url = f"redis://127.0.0.1:{port}/0"
     deadline = time.monotonic() + 10
     while not redis_ping(url):

@@ -67,10 +67,24 @@ class Launcher:
         beat_pid.unlink(missing_ok=True)
         self.spawn(
             "web",
-            [PYTHON, "-m", "uvicorn", "workforce.asgi:application", "--host", host, "--port", str(port),
-             "--lifespan", "off", "--log-level", "warning", "--timeout-graceful-shutdown", "3"],
+            [
+                PYTHON,
+                "-m",
+                "uvicorn",
+                "workforce.asgi:application",
+                "--host",
+                host,
+                "--port",
+                str(port),
+                "--lifespan",
+                "off",
+                "--log-level",
+                "warning",
+                "--timeout-graceful-shutdown",
+                "3",
+            ],
             env,
-        )  # fmt: skip
+        )
         self.spawn("worker", [*celery, "worker", "-l", "warning", "--concurrency", "2"], env)
         self.spawn("beat", [*celery, "beat", "-l", "warning", "--pidfile", str(beat_pid)], env)
 

@@ -4,14 +4,10 @@ scrape time (see `register_collectors`) so every web process reports the same tr
 from prometheus_client import REGISTRY, Counter, Gauge
 
 PUBSUB_PUBLISHED = Counter("app_pubsub_publish_total", "Live events published to the event bus.")
-PUBSUB_PUBLISH_FAILURES = Counter(
-    "app_pubsub_publish_failures_total", "Live events that could not be published."
-)
+PUBSUB_PUBLISH_FAILURES = Counter("app_pubsub_publish_failures_total", "Live events that could not be published.")
 SCOPE_VIOLATIONS = Counter("app_scope_violation_total", "Writes refused by the project scope guard.")
 SSE_CONNECTIONS = Gauge("app_sse_connections_total", "Open SSE streams in this process.")
-SSE_PROJECTS = Gauge(
-    "app_sse_projects_subscribed", "Projects with at least one open SSE stream in this process."
-)
+SSE_PROJECTS = Gauge("app_sse_projects_subscribed", "Projects with at least one open SSE stream in this process.")
 
 _collectors: list = []
 

@@ -88,9 +88,7 @@ class ApiKey(ScopedModel):
     prefix = models.CharField(max_length=16, unique=True, help_text="Shown to identify the key.")
     key_hash = models.CharField(max_length=64, editable=False)
     scope = models.CharField(max_length=10, choices=ApiKeyScope.choices, default=ApiKeyScope.READ)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -116,3 +114,21 @@ class ApiKey(ScopedModel):
     @property
     def can_write(self) -> bool:
         return self.scope == ApiKeyScope.WRITE
+
+
+class IdempotencyRecord(models.Model):
+    """The stored response of a POST made with an `Idempotency-Key`, per caller (user or API key)."""
+
+    caller = models.CharField(max_length=100)
+    key = models.CharField(max_length=200)
+    method_path = models.CharField(max_length=300)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["caller", "key"], name="idempotency_caller_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.caller} {self.key}"

@@ -1,5 +1,7 @@
 """Reads over tenancy: which projects a user sees, their role, the request's active project."""
 
+import uuid
+
 from django.db.models import Q, QuerySet
 
 from workforce.api.errors import conflict
@@ -37,9 +39,7 @@ def active_project_and_role(request) -> tuple[Project, str]:
         role = Role.PM if request.auth.can_write else Role.VIEWER
         return request.auth.project, role
     project_id = request.session.get(ACTIVE_PROJECT_SESSION_KEY)
-    project = (
-        Project.objects.select_related("account_scope").filter(pk=project_id).first() if project_id else None
-    )
+    project = Project.objects.select_related("account_scope").filter(pk=project_id).first() if project_id else None
     role = project_role(request.user, project) if project else None
     if project is None or role is None:
         request.session.pop(ACTIVE_PROJECT_SESSION_KEY, None)
@@ -54,3 +54,14 @@ def session_active_project(request) -> Project | None:
         return None
     project = projects_visible_to(request.user).filter(pk=project_id).first()
     return project
+
+
+def project_by_ref(ref: str) -> Project | None:
+    """A project by name or by id (for commands)."""
+    project = Project.objects.filter(name=ref).first()
+    if project is not None:
+        return project
+    try:
+        return Project.objects.filter(pk=uuid.UUID(ref)).first()
+    except ValueError:
+        return None

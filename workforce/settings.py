@@ -33,9 +33,9 @@ def _development_secret_key() -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = env_required("DJANGO_SECRET_KEY") if PRODUCTION else (
-    env_str("DJANGO_SECRET_KEY") or _development_secret_key()
-)  # fmt: skip
+SECRET_KEY = (
+    env_required("DJANGO_SECRET_KEY") if PRODUCTION else (env_str("DJANGO_SECRET_KEY") or _development_secret_key())
+)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -165,6 +165,9 @@ CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing fails fast when the broker is down, so the API can answer 503 instead of hanging.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY = False
 
 # The database cache keeps throttles and short-lived flags cross-process without needing Redis.
 CACHES = {
@@ -181,12 +184,14 @@ if REDIS_URL:
 
     _redis_kwargs = _redis.connection.parse_url(REDIS_URL)
     EVENTSTREAM_REDIS = {
-        key: _redis_kwargs[key]
-        for key in ("host", "port", "db", "password", "username")
-        if key in _redis_kwargs
+        key: _redis_kwargs[key] for key in ("host", "port", "db", "password", "username") if key in _redis_kwargs
     }
 EVENTSTREAM_ALLOW_ORIGINS = env_list("CORS_ORIGIN", [])
+# Streams carry one project channel, readable by its members only (second line after the view's checks).
+EVENTSTREAM_CHANNELMANAGER_CLASS = "ops_dashboard.channels.ProjectChannelManager"
 SSE_HEARTBEAT_SECONDS = env_int("SSE_HEARTBEAT_SECONDS", 25, minimum=1)
+# Pages poll their partials this often (15-60 s) while the stream is down; `?poll=N` on a page overrides it.
+DASHBOARD_POLL_SECONDS = 20
 
 # ---------------------------------------------------------------- auth and sessions
 
@@ -270,6 +275,29 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
 }
+
+# ---------------------------------------------------------------- connectors
+
+CONNECTOR_LEASE_STALE_SECONDS = env_int("CONNECTOR_LEASE_STALE_SECONDS", 600, minimum=10)
+CONNECTOR_MAX_RETRIES = env_int("CONNECTOR_MAX_RETRIES", 5, minimum=1)
+CONNECTOR_RETRY_BASE_SECONDS = env_int("CONNECTOR_RETRY_BASE_SECONDS", 30, minimum=1)
+CONNECTOR_RETRY_MAX_SECONDS = env_int("CONNECTOR_RETRY_MAX_SECONDS", 6 * 3600, minimum=1)
+CONNECTOR_HTTP_TIMEOUT_SECONDS = env_float("CONNECTOR_HTTP_TIMEOUT_SECONDS", 30.0)
+CONNECTOR_SYNC_INTERVAL_MINUTES = env_int("CONNECTOR_SYNC_INTERVAL_MINUTES", 15, minimum=1)
+# Seed the default project's connector configs (single-project installs); secrets never logged.
+CHATWOOT_BASE_URL = env_str("CHATWOOT_BASE_URL", "")
+CHATWOOT_API_TOKEN = env_str("CHATWOOT_API_TOKEN", "")
+CHATWOOT_ACCOUNT_ID = env_str("CHATWOOT_ACCOUNT_ID", "")
+LINEAR_API_URL = env_str("LINEAR_API_URL", "")
+LINEAR_API_KEY = env_str("LINEAR_API_KEY", "")
+ATTIO_API_URL = env_str("ATTIO_API_URL", "")
+ATTIO_API_KEY = env_str("ATTIO_API_KEY", "")
+
+# ---------------------------------------------------------------- CRM mirror and reconciliation
+
+CRM_STAGE_MAP = env_str("CRM_STAGE_MAP", "")  # JSON {"source stage title": "discovery|qualified|…"}
+CONNECTOR_RECONCILIATION_MIN_COMPLETENESS_PCT = env_float("CONNECTOR_RECONCILIATION_MIN_COMPLETENESS_PCT", 95.0)
+RECONCILIATION_MAX_IDS = env_int("RECONCILIATION_MAX_IDS", 500, minimum=1)
 
 # ---------------------------------------------------------------- i18n, static
 

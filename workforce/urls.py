@@ -10,6 +10,8 @@ from workforce.views import health
 api_patterns = [
     path("", include("workforce.api.urls")),
     path("", include("audit.api.urls")),
+    path("", include("connectors.api.urls")),
+    path("", include("crm.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

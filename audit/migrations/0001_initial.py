@@ -72,9 +72,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-created_at"],
-                "indexes": [
-                    models.Index(fields=["project", "action", "-created_at"], name="audit_project_action_idx")
-                ],
+                "indexes": [models.Index(fields=["project", "action", "-created_at"], name="audit_project_action_idx")],
             },
         ),
         migrations.CreateModel(
@@ -87,9 +85,7 @@ class Migration(migrations.Migration):
                 ("job", models.CharField(max_length=100)),
                 (
                     "trigger",
-                    models.CharField(
-                        default="schedule", help_text="schedule, manual, cascade or retry", max_length=20
-                    ),
+                    models.CharField(default="schedule", help_text="schedule, manual, cascade or retry", max_length=20),
                 ),
                 (
                     "status",

@@ -49,6 +49,4 @@ class CsrfSessionAuthentication(authentication.SessionAuthentication):
         try:
             super().enforce_csrf(request)
         except exceptions.PermissionDenied as exc:
-            raise ApiError(
-                "csrf_failed", "CSRF token missing or incorrect (send X-CSRF-Token).", 403
-            ) from exc
+            raise ApiError("csrf_failed", "CSRF token missing or incorrect (send X-CSRF-Token).", 403) from exc

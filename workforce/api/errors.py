@@ -110,9 +110,7 @@ def exception_handler(exc, context):
 def csrf_failure(request, reason: str = ""):
     """CSRF_FAILURE_VIEW: JSON for the API, Django's page elsewhere."""
     if request.path.startswith("/api/"):
-        return error_response(
-            "csrf_failed", "CSRF token missing or incorrect (send X-CSRF-Token).", 403, request
-        )
+        return error_response("csrf_failed", "CSRF token missing or incorrect (send X-CSRF-Token).", 403, request)
     from django.views.csrf import csrf_failure as django_csrf_failure
 
     return django_csrf_failure(request, reason=reason)

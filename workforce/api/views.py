@@ -77,14 +77,10 @@ class LoginView(APIView):
         user = authenticate(request._request, username=username, password=password)
         if getattr(request._request, "axes_locked_out", False):
             self._audit_failure(request, username, "locked_out")
-            raise ApiError(
-                "throttled", "Too many failed logins. Try again later.", 429, self._lockout_headers()
-            )
+            raise ApiError("throttled", "Too many failed logins. Try again later.", 429, self._lockout_headers())
         if user is None:
             self._audit_failure(request, username, "invalid_credentials")
-            raise ApiError(
-                "invalid_credentials", "Invalid username or password.", status.HTTP_401_UNAUTHORIZED
-            )
+            raise ApiError("invalid_credentials", "Invalid username or password.", status.HTTP_401_UNAUTHORIZED)
         login(request._request, user)
         request.user = user  # DRF cached the anonymous user before login
         self._select_only_project(request, user)

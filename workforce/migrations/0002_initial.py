@@ -28,9 +28,7 @@ class Migration(migrations.Migration):
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
                 (
                     "owners",
-                    models.ManyToManyField(
-                        blank=True, related_name="owned_scopes", to=settings.AUTH_USER_MODEL
-                    ),
+                    models.ManyToManyField(blank=True, related_name="owned_scopes", to=settings.AUTH_USER_MODEL),
                 ),
             ],
             options={
@@ -64,9 +62,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 (
                     "role",
@@ -148,15 +144,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="project",
-            constraint=models.UniqueConstraint(
-                fields=("account_scope", "name"), name="project_name_unique_in_scope"
-            ),
+            constraint=models.UniqueConstraint(fields=("account_scope", "name"), name="project_name_unique_in_scope"),
         ),
         migrations.AddConstraint(
             model_name="project",
-            constraint=models.UniqueConstraint(
-                fields=("id", "account_scope"), name="project_id_scope_unique"
-            ),
+            constraint=models.UniqueConstraint(fields=("id", "account_scope"), name="project_id_scope_unique"),
         ),
         migrations.AddConstraint(
             model_name="membership",

@@ -96,9 +96,7 @@ def test_unknown_user_and_wrong_password_get_the_same_answer(api, owner):
 def test_logins_are_audited_without_a_project(api, owner):
     api.login(owner.username, "wrong-password")
     api.login(owner.username)
-    actions = list(
-        AuditEvent.objects.order_by("created_at").values_list("action", "project_id", "actor_label")
-    )
+    actions = list(AuditEvent.objects.order_by("created_at").values_list("action", "project_id", "actor_label"))
     assert ("auth.login_failed", None, owner.username) in actions
     assert ("auth.login", None, owner.username) in actions
 

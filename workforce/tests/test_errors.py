@@ -53,9 +53,7 @@ def test_oversize_body_is_413_and_nothing_is_created(owner_api, settings, scope,
 
     scope.owners.add(owner)
     before = Project.objects.count()
-    response = owner_api.post(
-        "/api/projects", raw='{"name": "' + "x" * (settings.MAX_REQUEST_BODY_BYTES + 10) + '"}'
-    )
+    response = owner_api.post("/api/projects", raw='{"name": "' + "x" * (settings.MAX_REQUEST_BODY_BYTES + 10) + '"}')
     assert response.status_code == 413
     assert response.json()["error"] == "payload_too_large"
     assert Project.objects.count() == before

@@ -54,4 +54,3 @@ def test_launcher_serves_login_and_ctrl_c_stops_everything():
     time.sleep(0.5)
     alive = [p for p in spawned if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
     assert alive == [], f"orphans after Ctrl-C: {[p.cmdline() for p in alive]}"
-

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from workforce.models import ApiKey, ApiKeyScope, Project
+from workforce.selectors import project_by_ref
 from workforce.services import api_key_create, api_key_revoke
 
 
@@ -27,21 +28,14 @@ class Command(BaseCommand):
     def _project(self, ref: str | None) -> Project:
         if not ref:
             raise CommandError("--project is required")
-        project = Project.objects.filter(name=ref).first()
-        if project is None:
-            try:
-                project = Project.objects.filter(pk=ref).first()
-            except Exception:  # not a UUID
-                project = None
+        project = project_by_ref(ref)
         if project is None:
             raise CommandError(f"No project named or with id {ref!r}")
         return project
 
     def _user(self, username: str | None):
         users = get_user_model().objects
-        user = (
-            users.filter(username=username).first() if username else users.filter(is_superuser=True).first()
-        )
+        user = users.filter(username=username).first() if username else users.filter(is_superuser=True).first()
         if user is None:
             raise CommandError("No such user (pass --user).")
         return user

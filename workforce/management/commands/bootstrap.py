@@ -3,11 +3,12 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from workforce.schedules import schedules_ensure
 from workforce.services import bootstrap_owner
 
 
 class Command(BaseCommand):
-    help = "Create the owner account (WORKFORCE_ADMIN_USERNAME/PASSWORD) and the demo project if missing."
+    help = "Ensure the owner account, the demo project and the periodic job schedules exist."
 
     def handle(self, *args, **options):
         user, project = bootstrap_owner(
@@ -16,3 +17,6 @@ class Command(BaseCommand):
             demo_project=settings.WORKFORCE_DEMO_PROJECT,
         )
         self.stdout.write(f"owner: {user.username}  demo project: {project.name} ({project.id})")
+        created = schedules_ensure()
+        if created:
+            self.stdout.write(f"schedules created: {', '.join(created)}")

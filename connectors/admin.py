@@ -1,0 +1,100 @@
+"""Admin for connectors: configs (secret write-only), states, runs, errors with retry/resolve actions."""
+
+from django import forms
+from django.contrib import admin, messages
+
+from connectors.models import ConnectorConfig, ConnectorError, ConnectorSyncState, ErrorStatus, SyncRun
+from connectors.services import errors as error_service
+from connectors.services import retry as retry_service
+from connectors.services.configs import connector_unpause
+
+
+class ConnectorConfigForm(forms.ModelForm):
+    base_url = forms.URLField(max_length=500, assume_scheme="https")
+    secret = forms.CharField(
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Write-only. Leave empty to keep the stored secret.",
+    )
+
+    class Meta:
+        model = ConnectorConfig
+        fields = [
+            "project",
+            "source",
+            "base_url",
+            "secret",
+            "account_id",
+            "enabled",
+            "sync_interval_minutes",
+            "rate_limit_per_second",
+        ]
+
+    def clean_secret(self):
+        secret = self.cleaned_data.get("secret")
+        if not secret and self.instance.pk:
+            return self.instance.secret
+        if not secret:
+            raise forms.ValidationError("A secret is required for a new connector.")
+        return secret
+
+
+@admin.register(ConnectorConfig)
+class ConnectorConfigAdmin(admin.ModelAdmin):
+    form = ConnectorConfigForm
+    list_display = ["project", "source", "base_url", "account_id", "enabled", "sync_interval_minutes"]
+    list_filter = ["source", "enabled", "project"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        connector_unpause(project=obj.project, source=obj.source)
+
+
+@admin.register(ConnectorSyncState)
+class ConnectorSyncStateAdmin(admin.ModelAdmin):
+    list_display = ["project", "source", "status", "last_success_at", "consecutive_failures", "lease_owner"]
+    list_filter = ["status", "source", "project"]
+    readonly_fields = [f.name for f in ConnectorSyncState._meta.fields]
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(admin.ModelAdmin):
+    list_display = ["started_at", "project", "source", "status", "trigger", "duration_ms"]
+    list_filter = ["source", "status", "trigger", "project"]
+    readonly_fields = [f.name for f in SyncRun._meta.fields]
+
+
+@admin.register(ConnectorError)
+class ConnectorErrorAdmin(admin.ModelAdmin):
+    list_display = [
+        "updated_at",
+        "project",
+        "source",
+        "stream",
+        "source_ref",
+        "error_kind",
+        "attempt",
+        "status",
+        "next_retry_at",
+    ]
+    list_filter = ["status", "source", "error_kind", "project"]
+    search_fields = ["dedupe_key", "message", "source_ref"]
+    readonly_fields = [f.name for f in ConnectorError._meta.fields]
+    actions = ["retry_now", "mark_resolved"]
+
+    @admin.action(description="Retry now")
+    def retry_now(self, request, queryset):
+        outcomes = [
+            retry_service.error_retry(error=error)
+            for error in queryset.exclude(status=ErrorStatus.RESOLVED).select_related("project")
+        ]
+        summary = {outcome: outcomes.count(outcome) for outcome in set(outcomes)}
+        self.message_user(request, f"Retried {len(outcomes)}: {summary}", messages.INFO)
+
+    @admin.action(description="Mark resolved")
+    def mark_resolved(self, request, queryset):
+        count = 0
+        for error in queryset.exclude(status=ErrorStatus.RESOLVED).select_related("project"):
+            error_service.error_mark_resolved(error=error, how=f"resolved by {request.user.username} in admin")
+            count += 1
+        self.message_user(request, f"Marked {count} error(s) resolved.")

@@ -1,0 +1,141 @@
+"""Reconciliation endpoints: latest/trend/series, the diff with re-sync links, run now, targeted re-sync."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from audit.services import audit_record
+from connectors import selectors
+from connectors.api.serializers import SyncRunSerializer
+from connectors.models import PORTFOLIO, ConnectorConfig, Source
+from connectors.services.reconciliation import parse_resync_ids, reconciliation_run
+from connectors.services.state import AlreadyRunning
+from connectors.services.sync import connector_sync
+from connectors.sources import REGISTRY
+from workforce.api.errors import conflict, invalid_input, not_found
+from workforce.api.validation import parse_int
+
+
+def metric_payload(metric, *, with_ids: bool = False) -> dict:
+    payload = {
+        "connector": metric.source,
+        "run_id": str(metric.run_id),
+        "total": metric.total,
+        "missing": metric.missing,
+        "duplicates": metric.duplicates,
+        "orphans": metric.orphans,
+        "completeness_pct": metric.completeness_pct,
+        "created_at": metric.created_at.isoformat(),
+    }
+    if with_ids:
+        payload.update(
+            missing_ids=metric.missing_ids,
+            duplicate_ids=metric.duplicate_ids,
+            orphan_ids=metric.orphan_ids,
+            details=metric.details,
+            error=metric.error,
+        )
+    return payload
+
+
+class ReconciliationView(APIView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        days = parse_int(request.query_params.get("days"), field="days", minimum=1, maximum=365, default=30)
+        limit = parse_int(request.query_params.get("limit"), field="limit", minimum=1, maximum=1000, default=90)
+        history = selectors.reconciliation_history(project=request.project, days=days, limit=limit)
+        trend = {}
+        for metric in history:  # newest first: the first seen per day is that day's last run
+            if metric.source == PORTFOLIO:
+                trend.setdefault(metric.created_at.date().isoformat(), metric.completeness_pct)
+        series = {}
+        for metric in reversed(history):
+            series.setdefault(metric.source, []).append(
+                {"at": metric.created_at.isoformat(), "completeness_pct": metric.completeness_pct}
+            )
+        return Response(
+            {
+                "latest": [
+                    metric_payload(m, with_ids=True) for m in selectors.reconciliation_latest(project=request.project)
+                ],
+                "trend": [{"date": day, "completeness_pct": pct} for day, pct in sorted(trend.items())],
+                "by_connector": [{"connector": source, "points": points} for source, points in sorted(series.items())],
+            }
+        )
+
+
+class ReconciliationDiffView(APIView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        diff = []
+        for metric in selectors.reconciliation_latest(project=request.project):
+            if metric.source == PORTFOLIO:
+                continue
+            previous = selectors.reconciliation_previous(
+                project=request.project, source=metric.source, before=metric.created_at
+            )
+            previous_pct = previous.completeness_pct if previous else None
+            diff.append(
+                {
+                    "connector": metric.source,
+                    "current_pct": metric.completeness_pct,
+                    "previous_pct": previous_pct,
+                    "delta_pct": round(metric.completeness_pct - previous_pct, 2) if previous else None,
+                    "missing_ids": metric.missing_ids,
+                    "duplicate_ids": metric.duplicate_ids,
+                    "resync_url": f"/api/connectors/{metric.source}/resync",
+                    "resync_body": {"ids": metric.missing_ids},
+                }
+            )
+        return Response({"diff": diff})
+
+
+class ReconciliationRunView(APIView):
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request):
+        result = reconciliation_run(project=request.project, actor=request.user)
+        return Response(
+            {
+                "run_id": result["run_id"],
+                "metrics": [metric_payload(m, with_ids=True) for m in result["metrics"]],
+                "summary": metric_payload(result["summary"]),
+            }
+        )
+
+
+class ResyncSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.CharField(max_length=200), min_length=1, max_length=5000)
+
+
+class ResyncView(APIView):
+    """Re-read exactly the listed records now (`"stream:id"` entries, as the diff lists them)."""
+
+    @extend_schema(request=ResyncSerializer, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, name: str):
+        if name not in Source.values:
+            raise not_found()
+        serializer = ResyncSerializer(data=request.data)
+        if not serializer.is_valid():
+            raise invalid_input(serializer.errors)
+        if not ConnectorConfig.objects.filter(project=request.project, source=name, enabled=True).exists():
+            raise conflict("not_configured", f"{name} is not configured for this project.")
+        try:
+            grouped = parse_resync_ids(serializer.validated_data["ids"], streams=REGISTRY[name].reconciled_streams)
+        except ValueError as exc:
+            raise invalid_input({"ids": str(exc)}) from exc
+        try:
+            run = connector_sync(project=request.project, source=name, trigger="resync", resync_ids=grouped)
+        except AlreadyRunning as exc:
+            raise conflict("already_running", str(exc)) from exc
+        audit_record(
+            action="connector.resync",
+            actor=request.user,
+            project=request.project,
+            request_id=request.request_id,
+            entity_type="connector",
+            entity_id=name,
+            payload={"ids": sum(len(v) for v in grouped.values()), "run_id": str(run.id)},
+        )
+        return Response({"run": SyncRunSerializer(run).data})

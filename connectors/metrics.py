@@ -1,0 +1,56 @@
+"""Connector gauges computed from the database at scrape time (every web process reports the same)."""
+
+from django.db.models import Count
+from django.utils import timezone
+from prometheus_client.core import GaugeMetricFamily
+
+from connectors.models import ConnectorError, ConnectorSyncState, ErrorStatus, SyncStatus
+from connectors.selectors import reconciliation_latest_all
+
+LABELS = ["project", "connector"]
+
+
+def connector_families():
+    """Per (project, connector): last success, lag, failures, state; errors and dead letters; completeness."""
+    last_success = GaugeMetricFamily("app_connector_last_success_timestamp_seconds", "Last ok sync.", labels=LABELS)
+    lag = GaugeMetricFamily("app_connector_lag_seconds", "Seconds since the last ok sync.", labels=LABELS)
+    failures = GaugeMetricFamily("app_connector_consecutive_failures", "Failed runs in a row.", labels=LABELS)
+    state = GaugeMetricFamily("app_connector_state", "1 for the connector's current state.", labels=[*LABELS, "state"])
+    now = timezone.now()
+    for row in ConnectorSyncState.objects.all().values(
+        "project_id", "source", "status", "last_success_at", "consecutive_failures"
+    ):
+        labels = [str(row["project_id"]), row["source"]]
+        if row["last_success_at"]:
+            last_success.add_metric(labels, row["last_success_at"].timestamp())
+            lag.add_metric(labels, (now - row["last_success_at"]).total_seconds())
+        failures.add_metric(labels, row["consecutive_failures"])
+        for value in SyncStatus.values:
+            state.add_metric([*labels, value], 1 if row["status"] == value else 0)
+    yield from (last_success, lag, failures, state)
+    yield from _error_families()
+    yield _completeness_family()
+
+
+def _error_families():
+    open_errors = GaugeMetricFamily("app_connector_open_errors", "Unresolved connector errors.", labels=LABELS)
+    dead = GaugeMetricFamily("app_connector_dead_letters", "Connector errors in the dead-letter queue.", labels=LABELS)
+    rows = (
+        ConnectorError.objects.exclude(status=ErrorStatus.RESOLVED)
+        .values("project_id", "source", "status")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        family = dead if row["status"] == ErrorStatus.DEAD_LETTER else open_errors
+        family.add_metric([str(row["project_id"]), row["source"]], row["n"])
+    yield open_errors
+    yield dead
+
+
+def _completeness_family():
+    family = GaugeMetricFamily(
+        "app_reconciliation_completeness_pct", "Latest reconciliation completeness.", labels=LABELS
+    )
+    for metric in reconciliation_latest_all():
+        family.add_metric([str(metric.project_id), metric.source], metric.completeness_pct)
+    return family

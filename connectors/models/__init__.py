@@ -1,0 +1,58 @@
+"""Connector models: configuration, sync state, runs, errors, and the raw tables per source."""
+
+from connectors.models.raw import (
+    RAW_MODELS,
+    RawAttioCompany,
+    RawAttioDeal,
+    RawAttioNote,
+    RawAttioPerson,
+    RawChatwootContact,
+    RawChatwootConversation,
+    RawChatwootInbox,
+    RawChatwootMessage,
+    RawLinearComment,
+    RawLinearCycle,
+    RawLinearIssue,
+    RawLinearProject,
+    RawLinearTeam,
+    RawLinearWorkflowState,
+    RawRecord,
+)
+from connectors.models.reconciliation import PORTFOLIO, ReconciliationMetric
+from connectors.models.sync import (
+    ConnectorConfig,
+    ConnectorError,
+    ConnectorSyncState,
+    ErrorStatus,
+    Source,
+    SyncRun,
+    SyncStatus,
+)
+
+__all__ = [
+    "PORTFOLIO",
+    "RAW_MODELS",
+    "ConnectorConfig",
+    "ConnectorError",
+    "ConnectorSyncState",
+    "ErrorStatus",
+    "RawAttioCompany",
+    "RawAttioDeal",
+    "RawAttioNote",
+    "RawAttioPerson",
+    "RawChatwootContact",
+    "RawChatwootConversation",
+    "RawChatwootInbox",
+    "RawChatwootMessage",
+    "RawLinearComment",
+    "RawLinearCycle",
+    "RawLinearIssue",
+    "RawLinearProject",
+    "RawLinearTeam",
+    "RawLinearWorkflowState",
+    "RawRecord",
+    "ReconciliationMetric",
+    "Source",
+    "SyncRun",
+    "SyncStatus",
+]

@@ -1,0 +1,158 @@
+"""Per-project connector configuration, sync state with its lease, sync runs and connector errors."""
+
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from workforce.scoping import ScopedModel
+
+
+class Source(models.TextChoices):
+    CHATWOOT = "chatwoot", "Chatwoot"
+    LINEAR = "linear", "Linear"
+    ATTIO = "attio", "Attio"
+
+
+class ConnectorConfig(ScopedModel):
+    """How one project reaches one source. `secret` is write-only: never rendered, logged or returned."""
+
+    source = models.CharField(max_length=20, choices=Source.choices)
+    base_url = models.URLField(max_length=500)
+    secret = models.TextField(blank=True, help_text="API token/key. Write-only.")
+    account_id = models.CharField(
+        max_length=100, blank=True, help_text="Chatwoot account id, Linear or Attio workspace id."
+    )
+    enabled = models.BooleanField(default=True)
+    sync_interval_minutes = models.PositiveIntegerField(default=15)
+    rate_limit_per_second = models.FloatField(default=10.0, help_text="Request budget for this connector.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "source"], name="connector_config_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} for {self.project_id}"
+
+    def __repr__(self) -> str:  # keep the secret out of debug output
+        return f"<ConnectorConfig {self.source} project={self.project_id}>"
+
+
+class SyncStatus(models.TextChoices):
+    IDLE = "idle"
+    RUNNING = "running"
+    OK = "ok"
+    PARTIAL = "partial"
+    FAILED = "failed"
+    PAUSED = "paused"
+
+
+class ConnectorSyncState(ScopedModel):
+    """The live state of one (project, source): status, cursors, failures and the run lease."""
+
+    source = models.CharField(max_length=20, choices=Source.choices)
+    status = models.CharField(max_length=20, choices=SyncStatus.choices, default=SyncStatus.IDLE)
+    cursors = models.JSONField(default=dict, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    paused_reason = models.CharField(max_length=200, blank=True)
+    lease_owner = models.CharField(max_length=200, blank=True)
+    lease_heartbeat_at = models.DateTimeField(null=True, blank=True)
+    current_run = models.ForeignKey("SyncRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    progress = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "source"], name="connector_state_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.status}"
+
+    def lease_is_stale(self, now: dt.datetime | None = None) -> bool:
+        """A running lease whose heartbeat is older than the stale window."""
+        if self.status != SyncStatus.RUNNING or self.lease_heartbeat_at is None:
+            return False
+        window = dt.timedelta(seconds=settings.CONNECTOR_LEASE_STALE_SECONDS)
+        return (now or timezone.now()) - self.lease_heartbeat_at > window
+
+    @property
+    def lag_seconds(self) -> int | None:
+        if self.last_success_at is None:
+            return None
+        return int((timezone.now() - self.last_success_at).total_seconds())
+
+
+class SyncRun(ScopedModel):
+    """One sync run of one connector: per-stream counts, timings and outcome."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    source = models.CharField(max_length=20, choices=Source.choices)
+    status = models.CharField(max_length=20, default=SyncStatus.RUNNING)
+    trigger = models.CharField(max_length=20, default="schedule")
+    full = models.BooleanField(default=False)
+    streams = models.JSONField(default=list, blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    lease_owner = models.CharField(max_length=200, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["project", "source", "-started_at"], name="syncrun_project_source_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.source} run {self.status}"
+
+
+class ErrorStatus(models.TextChoices):
+    OPEN = "open"
+    DEAD_LETTER = "dead_letter"
+    RESOLVED = "resolved"
+
+
+class ConnectorError(ScopedModel):
+    """One failing unit (a stream page or an item), de-duplicated by `dedupe_key` while unresolved.
+
+    `unit` says how to re-run it (stream, and item id for item units); `history` keeps every attempt.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    source = models.CharField(max_length=20, choices=Source.choices)
+    stream = models.CharField(max_length=50)
+    operation = models.CharField(max_length=50, default="fetch_page")
+    dedupe_key = models.CharField(max_length=300)
+    source_ref = models.CharField(max_length=300, blank=True)
+    unit = models.JSONField(default=dict, blank=True)
+    error_kind = models.CharField(max_length=30)
+    message = models.TextField()
+    attempt = models.PositiveIntegerField(default=1)
+    status = models.CharField(max_length=20, choices=ErrorStatus.choices, default=ErrorStatus.OPEN)
+    next_retry_at = models.DateTimeField(null=True, blank=True)
+    history = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "source", "dedupe_key"],
+                condition=~models.Q(status="resolved"),
+                name="connector_error_open_unique",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["project", "status", "source"], name="connerror_project_status_idx"),
+            models.Index(fields=["status", "next_retry_at"], name="connerror_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}/{self.stream} {self.status} attempt {self.attempt}"

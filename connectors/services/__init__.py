@@ -1,0 +1,1 @@
+"""Connector services: sync runs, state and leases, errors and dead letters, configs."""

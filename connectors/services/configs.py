@@ -1,0 +1,69 @@
+"""Connector configuration: create/update per project, seed the default project from the environment."""
+
+from django.conf import settings
+from django.db import transaction
+
+from connectors.models import ConnectorConfig, ConnectorSyncState, Source, SyncStatus
+
+DEFAULT_RATE = {Source.CHATWOOT: 20.0, Source.LINEAR: 10.0, Source.ATTIO: 20.0}
+
+
+@transaction.atomic
+def connector_config_upsert(
+    *,
+    project,
+    source: str,
+    base_url: str,
+    secret: str,
+    account_id: str = "",
+    enabled: bool = True,
+    rate_limit_per_second: float | None = None,
+) -> ConnectorConfig:
+    """Create or update a project's config; new credentials un-pause a connector paused as misconfigured."""
+    config, _ = ConnectorConfig.objects.update_or_create(
+        project=project,
+        source=source,
+        defaults={
+            "base_url": base_url,
+            "secret": secret,
+            "account_id": account_id,
+            "enabled": enabled,
+            "rate_limit_per_second": rate_limit_per_second or DEFAULT_RATE.get(source, 10.0),
+        },
+        create_defaults={
+            "base_url": base_url,
+            "secret": secret,
+            "account_id": account_id,
+            "enabled": enabled,
+            "rate_limit_per_second": rate_limit_per_second or DEFAULT_RATE.get(source, 10.0),
+            "sync_interval_minutes": settings.CONNECTOR_SYNC_INTERVAL_MINUTES,
+        },
+    )
+    connector_unpause(project=project, source=source)
+    return config
+
+
+def connector_unpause(*, project, source: str) -> int:
+    """A paused connector becomes idle again (after its credentials were fixed)."""
+    return ConnectorSyncState.objects.filter(project=project, source=source, status=SyncStatus.PAUSED).update(
+        status=SyncStatus.IDLE, paused_reason=""
+    )
+
+
+def connector_configs_seed_from_env(*, project) -> list[ConnectorConfig]:
+    """Seed the default project's configs from CHATWOOT_*, LINEAR_* and ATTIO_* (only those set)."""
+    seeds = [
+        (
+            Source.CHATWOOT,
+            settings.CHATWOOT_BASE_URL,
+            settings.CHATWOOT_API_TOKEN,
+            settings.CHATWOOT_ACCOUNT_ID,
+        ),
+        (Source.LINEAR, settings.LINEAR_API_URL, settings.LINEAR_API_KEY, ""),
+        (Source.ATTIO, settings.ATTIO_API_URL, settings.ATTIO_API_KEY, ""),
+    ]
+    return [
+        connector_config_upsert(project=project, source=source, base_url=url, secret=secret, account_id=account)
+        for source, url, secret, account in seeds
+        if url and secret
+    ]

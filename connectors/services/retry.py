@@ -1,0 +1,54 @@
+"""Retrying connector errors: re-run exactly the failed unit and record the outcome on the same row."""
+
+import time
+
+from connectors.models import ConnectorError, ErrorStatus
+from connectors.services import errors as error_service
+from connectors.services.state import AlreadyRunning
+from connectors.services.sync import ConnectorNotConfigured, connector_sync
+
+RESOLVED, FAILED, BUSY = "resolved", "failed", "busy"
+
+
+def error_retry(*, error: ConnectorError, sleep=time.sleep) -> str:
+    """Re-run the unit behind `error` now; return resolved, failed or busy (another run holds the lease)."""
+    unit = error.unit or {}
+    stream = unit.get("stream") or error.stream
+    only_items = {stream: [unit["item"]]} if unit.get("item") else None
+    try:
+        connector_sync(
+            project=error.project,
+            source=error.source,
+            streams=[stream],
+            trigger="retry",
+            only_items=only_items,
+            sleep=sleep,
+        )
+    except AlreadyRunning:
+        return BUSY
+    except ConnectorNotConfigured as exc:
+        error_service.error_record(
+            project=error.project,
+            source=error.source,
+            stream=stream,
+            dedupe_key=error.dedupe_key,
+            unit=unit,
+            exc=exc,
+        )
+        return FAILED
+    error.refresh_from_db()
+    return RESOLVED if error.status == ErrorStatus.RESOLVED else FAILED
+
+
+def errors_retry_due(*, project=None, limit: int = 100, sleep=time.sleep) -> dict:
+    """Retry every due error (of one project, or all); return the tally."""
+    due = error_service.errors_due(project=project, limit=limit)
+    retried = []
+    for error in due:
+        retried.append({"id": str(error.id), "outcome": error_retry(error=error, sleep=sleep)})
+    return {
+        "due": len(due),
+        "succeeded": sum(1 for r in retried if r["outcome"] == RESOLVED),
+        "failed": sum(1 for r in retried if r["outcome"] == FAILED),
+        "retried": retried,
+    }

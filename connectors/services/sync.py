@@ -1,0 +1,312 @@
+"""The sync engine: claim the lease, walk each stream page by page, commit rows with their cursor.
+
+Per page, in one transaction: bulk upsert of the rows, the stream cursor, the lease heartbeat and the
+progress. After commit: hooks (CRM mirror, chunks) and a throttled `connector_sync_progress` event.
+A failing page records a connector error and stops that stream (its cursor stays where the last good
+page left it); a failing item (one conversation's messages) is recorded and skipped; 401/403 pause
+the connector without retries.
+"""
+
+import logging
+import time
+from dataclasses import asdict, dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from audit.services import job_run_begin, job_run_finish, job_run_start
+from connectors import hooks
+from connectors.models import RAW_MODELS, ConnectorConfig, ConnectorError, SyncRun, SyncStatus
+from connectors.services import errors as error_service
+from connectors.services import state as state_service
+from connectors.sources import Connector, Page, connector_for
+from connectors.upsert import UpsertResult, raw_upsert
+from workforce.events import publish_on_commit
+from workforce.http import AuthError, HttpError
+
+log = logging.getLogger("connectors.sync")
+PROGRESS_EVENT_SECONDS = 1.0
+
+
+class ConnectorNotConfigured(Exception):
+    """No enabled ConnectorConfig for this project and source."""
+
+
+@dataclass
+class StreamCounts:
+    fetched: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    skipped: int = 0
+    pages: int = 0
+    ms: int = 0
+
+    def add(self, result: UpsertResult) -> None:
+        self.fetched += result.fetched
+        self.inserted += len(result.inserted_ids)
+        self.updated += len(result.updated_ids)
+        self.unchanged += result.unchanged
+        self.pages += 1
+
+
+class SyncContext:
+    """Everything one run needs while it walks its streams."""
+
+    def __init__(self, *, project, source, connector: Connector, state, owner, run, full) -> None:
+        self.project, self.source, self.connector = project, source, connector
+        self.state, self.owner, self.run, self.full = state, owner, run, full
+        self.counts: dict[str, StreamCounts] = {}
+        self.last_event = 0.0
+        self.on_page = None  # optional callback(stream, counts) for progress bars
+
+    def progress(self, stream: str) -> dict:
+        return {"run_id": str(self.run.id), "stream": stream, "counts": self.counts_payload()}
+
+    def counts_payload(self) -> dict:
+        return {name: asdict(counts) for name, counts in self.counts.items()}
+
+
+def connector_sync(
+    *,
+    project,
+    source: str,
+    streams=None,
+    full=False,
+    trigger="manual",
+    only_items=None,
+    job_run=None,
+    sleep=time.sleep,
+    on_page=None,
+    resync_ids=None,
+) -> SyncRun:
+    """Run one sync of one connector for one project; return the finished SyncRun.
+
+    Raises `AlreadyRunning` when another live run holds the lease, `ConnectorNotConfigured` without an
+    enabled config. `only_items` ({stream: [ids]}) re-runs just those items (dead-letter retries);
+    `resync_ids` ({stream: [ids]}) re-reads exactly those records (reconciliation diff).
+    """
+    config = ConnectorConfig.objects.select_related("project").filter(project=project, source=source).first()
+    if config is None or not config.enabled:
+        raise ConnectorNotConfigured(f"{source} is not configured or not enabled for this project")
+    owner = state_service.lease_owner_id()
+    with transaction.atomic():
+        run = SyncRun.objects.create(
+            project=project,
+            source=source,
+            trigger=trigger,
+            full=full,
+            streams=list(streams or []),
+            lease_owner=owner,
+        )
+        try:
+            state = state_service.lease_claim(project=project, source=source, owner=owner, run=run)
+        except state_service.AlreadyRunning:
+            transaction.set_rollback(True)
+            raise
+    if job_run is None:
+        job_run = job_run_start(job=f"{source}_sync", project=project, trigger=trigger)
+    else:
+        job_run_begin(run=job_run)
+    connector = connector_for(config, sleep=sleep)
+    ctx = SyncContext(project=project, source=source, connector=connector, state=state, owner=owner, run=run, full=full)
+    ctx.on_page = on_page
+    try:
+        if resync_ids:
+            status, error, paused = _walk_resync(ctx, resync_ids)
+        else:
+            status, error, paused = _walk_streams(ctx, streams=streams, only_items=only_items or {})
+    except Exception as exc:
+        log.exception("%s sync crashed for project %s", source, project.pk)
+        status, error, paused = SyncStatus.FAILED, f"internal error: {exc.__class__.__name__}: {exc}", ""
+    finally:
+        connector.close()
+    return _finish(ctx, job_run=job_run, status=status, error=error, paused=paused)
+
+
+def _walk_streams(ctx: SyncContext, *, streams, only_items: dict) -> tuple[str, str, str]:
+    """Sync the selected streams; return (status, error, paused_reason)."""
+    selected = [spec for spec in ctx.connector.streams if not streams or spec.name in streams]
+    failures = []
+    for spec in selected:
+        ctx.counts[spec.name] = StreamCounts()
+        started = time.monotonic()
+        try:
+            if spec.kind == "items":
+                ok = _sync_items(ctx, spec.name, only=only_items.get(spec.name))
+            else:
+                ok = _sync_pages(ctx, spec.name)
+        except AuthError as exc:
+            return SyncStatus.PAUSED, str(exc), f"misconfigured: {exc}"
+        except state_service.LeaseLost as exc:
+            return SyncStatus.FAILED, str(exc), ""
+        finally:
+            ctx.counts[spec.name].ms = int((time.monotonic() - started) * 1000)
+        if not ok:
+            failures.append(spec.name)
+    if not failures:
+        return SyncStatus.OK, "", ""
+    status = SyncStatus.FAILED if len(failures) == len(selected) else SyncStatus.PARTIAL
+    return status, f"streams failed: {', '.join(failures)}", ""
+
+
+def _walk_resync(ctx: SyncContext, ids_by_stream: dict) -> tuple[str, str, str]:
+    """Re-read the named records; those the source no longer has are marked deleted."""
+    failures = []
+    for stream, ids in ids_by_stream.items():
+        ctx.counts[stream] = StreamCounts()
+        try:
+            page = ctx.connector.fetch_by_ids(stream=stream, ids=[str(i) for i in ids])
+            _commit_page(ctx, stream, page)
+            if stream == "conversations" and any(s.kind == "items" for s in ctx.connector.streams):
+                ctx.counts.setdefault("messages", StreamCounts())
+                _sync_items(ctx, "messages", only=[row["external_id"] for row in page.rows])
+        except AuthError as exc:
+            return SyncStatus.PAUSED, str(exc), f"misconfigured: {exc}"
+        except HttpError as exc:
+            _record_failure(ctx, stream, dedupe_key=f"{stream}:resync", unit={"stream": stream}, exc=exc)
+            failures.append(stream)
+    if failures:
+        return SyncStatus.PARTIAL, f"re-sync failed: {', '.join(failures)}", ""
+    return SyncStatus.OK, "", ""
+
+
+def _sync_pages(ctx: SyncContext, stream: str) -> bool:
+    """Walk a `pages` stream from its stored cursor; return whether it completed."""
+    walk_cursor = dict(ctx.state.cursors.get(stream) or {})
+    continuation = None
+    while True:
+        try:
+            page = ctx.connector.fetch_page(stream=stream, cursor=walk_cursor, state=continuation, full=ctx.full)
+        except HttpError as exc:
+            _record_failure(ctx, stream, dedupe_key=f"{stream}:page", unit={"stream": stream}, exc=exc)
+            return False
+        _commit_page(ctx, stream, page)
+        if not page.more:
+            break
+        continuation = page.state
+    error_service.errors_resolve(project=ctx.project, source=ctx.source, dedupe_keys=[f"{stream}:page"])
+    return True
+
+
+def _sync_items(ctx: SyncContext, stream: str, *, only=None) -> bool:
+    """Walk an `items` stream item by item; a failing item is recorded and skipped."""
+    unresolved = set(
+        ConnectorError.objects.filter(
+            project=ctx.project, source=ctx.source, stream=stream, status__in=error_service.UNRESOLVED
+        ).values_list("dedupe_key", flat=True)
+    )
+    items = list(ctx.connector.items(stream=stream, full=ctx.full, only=only))
+    completed, ok = [], True
+    for item in items:
+        key = f"{stream}:{ctx.connector.item_key(stream=stream, item=item)}"
+        try:
+            _sync_one_item(ctx, stream, item)
+        except HttpError as exc:  # an auth error re-raises from _record_failure and pauses the connector
+            _record_failure(ctx, stream, dedupe_key=key, unit={"stream": stream, "item": _item_id(item)}, exc=exc)
+            ok = False
+            continue
+        if key in unresolved:
+            completed.append(key)
+    if completed:
+        error_service.errors_resolve(project=ctx.project, source=ctx.source, dedupe_keys=completed)
+    return ok
+
+
+def _sync_one_item(ctx: SyncContext, stream: str, item) -> None:
+    continuation = None
+    while True:
+        page = ctx.connector.fetch_item_page(stream=stream, item=item, state=continuation, full=ctx.full)
+        _commit_page(ctx, stream, page, item=item)
+        if page.skipped:
+            log.warning("%s %s %s vanished mid-sync (404); skipped", ctx.source, stream, page.skipped)
+        if not page.more:
+            return
+        continuation = page.state
+
+
+def _item_id(item) -> str:
+    return str(getattr(item, "external_id", item))
+
+
+def _commit_page(ctx: SyncContext, stream: str, page: Page, *, item=None) -> None:
+    """Rows, cursor, item progress and heartbeat in one transaction; hooks and events after commit."""
+    model = RAW_MODELS[(ctx.source, stream)]
+    counts = ctx.counts[stream]
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # The cursor commits with its rows, so losing the last commit in a crash loses both: safe.
+            cursor.execute("SET LOCAL synchronous_commit = off")
+        result = raw_upsert(model=model, project=ctx.project, rows=page.rows)
+        if item is None and page.skipped:
+            model.objects.filter(project=ctx.project, external_id__in=page.skipped, deleted_at__isnull=True).update(
+                deleted_at=timezone.now()
+            )
+        if item is not None:
+            ctx.connector.item_page_committed(stream=stream, item=item, page=page)
+        counts.add(result)
+        counts.skipped += len(page.skipped)
+        cursor_value = page.cursor if item is None else None
+        state_service.lease_heartbeat(
+            state=ctx.state,
+            owner=ctx.owner,
+            stream=stream,
+            cursor=cursor_value,
+            progress=ctx.progress(stream),
+        )
+        event = hooks.PageCommitted(
+            project_id=ctx.project.pk,
+            source=ctx.source,
+            stream=stream,
+            changed_ids=tuple(result.changed_ids),
+            deleted_ids=tuple(page.skipped),
+        )
+        transaction.on_commit(lambda: hooks.page_committed(event))
+        _maybe_publish_progress(ctx, stream)
+    if cursor_value is not None:
+        ctx.state.cursors[stream] = cursor_value
+    if ctx.on_page is not None:
+        ctx.on_page(stream, counts)
+
+
+def _maybe_publish_progress(ctx: SyncContext, stream: str) -> None:
+    now = time.monotonic()
+    if now - ctx.last_event < PROGRESS_EVENT_SECONDS:
+        return
+    ctx.last_event = now
+    data = {"connector": ctx.source, "status": "running", **ctx.progress(stream)}
+    publish_on_commit(project_id=ctx.project.pk, event_type="connector_sync_progress", data=data)
+
+
+def _record_failure(ctx: SyncContext, stream: str, *, dedupe_key: str, unit: dict, exc: HttpError) -> None:
+    ctx.counts[stream].failed += 1
+    error_service.error_record(
+        project=ctx.project,
+        source=ctx.source,
+        stream=stream,
+        dedupe_key=dedupe_key,
+        unit=unit,
+        exc=exc,
+        source_ref=unit.get("item", ""),
+    )
+    log.warning("%s %s failed (%s): %s", ctx.source, dedupe_key, getattr(exc, "kind", "error"), exc)
+    if isinstance(exc, AuthError):
+        raise exc
+
+
+def _finish(ctx: SyncContext, *, job_run, status: str, error: str, paused: str) -> SyncRun:
+    run = ctx.run
+    with transaction.atomic():
+        state_service.lease_release(state=ctx.state, owner=ctx.owner, status=status, error=error, paused_reason=paused)
+        run.status, run.error, run.counts = status, error[:4000], ctx.counts_payload()
+        run.finished_at = timezone.now()
+        run.duration_ms = int((run.finished_at - run.started_at).total_seconds() * 1000)
+        run.save(update_fields=["status", "error", "counts", "finished_at", "duration_ms"])
+        job_status = {SyncStatus.OK: "succeeded", SyncStatus.PARTIAL: "partial"}.get(status, "failed")
+        job_run_finish(run=job_run, status=job_status, counts={"sync_run": str(run.id), **run.counts}, error=error)
+        data = {"connector": ctx.source, "status": status, "run_id": str(run.id), "counts": run.counts}
+        publish_on_commit(project_id=ctx.project.pk, event_type="connector_sync_progress", data=data)
+        finished = hooks.RunFinished(ctx.project.pk, ctx.source, run.id, status, run.counts)
+        transaction.on_commit(lambda: hooks.run_finished(finished))
+    return run

@@ -1,0 +1,158 @@
+"""Attio (REST v2): companies, people and deals through the documented records query, and notes.
+
+Attio records have no update time, so every run re-scans with offset paging (limit/offset in the JSON
+body for records, in the query string for notes); unchanged rows are detected by their payload hash and
+not rewritten. The cursor is the offset of the walk in progress and moves with each page.
+"""
+
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+
+from connectors.sources.base import Connector, Page, StreamSpec, from_iso, text
+from workforce.http import NotFoundError
+
+RECORDS_PAGE = 500
+NOTES_PAGE = 50
+OBJECTS = {"companies": "companies", "people": "people", "deals": "deals"}
+
+
+class AttioConnector(Connector):
+    source = "attio"
+    streams = (StreamSpec("companies"), StreamSpec("people"), StreamSpec("deals"), StreamSpec("notes"))
+    reconciled_streams = ("companies", "people", "deals", "notes")
+
+    def auth_headers(self, secret: str) -> dict:
+        return {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
+
+    def fetch_page(self, *, stream, cursor, state, full) -> Page:
+        offset = (state or {}).get("offset", 0 if full else cursor.get("offset", 0))
+        items, limit = self._fetch(stream, offset)
+        rows = [ROW_BUILDERS[stream](item) for item in items]
+        more = len(items) >= limit
+        next_offset = offset + len(items) if more else 0
+        return Page(rows=rows, more=more, cursor={"offset": next_offset}, state={"offset": next_offset})
+
+    def _fetch(self, stream: str, offset: int) -> tuple[list, int]:
+        if stream == "notes":
+            body = self.http.get("/v2/notes", params={"limit": NOTES_PAGE, "offset": offset})
+            return body.get("data") or [], NOTES_PAGE
+        body = self.http.post(
+            f"/v2/objects/{OBJECTS[stream]}/records/query",
+            json_body={
+                "limit": RECORDS_PAGE,
+                "offset": offset,
+                "sorts": [{"attribute": "created_at", "direction": "asc"}],
+            },
+        )
+        return body.get("data") or [], RECORDS_PAGE
+
+    def fetch_by_ids(self, *, stream, ids) -> Page:
+        rows, skipped = [], []
+        for external_id in ids:
+            path = (
+                f"/v2/notes/{external_id}"
+                if stream == "notes"
+                else f"/v2/objects/{OBJECTS[stream]}/records/{external_id}"
+            )
+            try:
+                body = self.http.get(path)
+            except NotFoundError:
+                skipped.append(str(external_id))
+                continue
+            rows.append(ROW_BUILDERS[stream](body.get("data") or {}))
+        return Page(rows=rows, more=False, skipped=skipped)
+
+    def list_ids(self, *, stream) -> Iterator[str]:
+        offset = 0
+        while True:
+            items, limit = self._fetch(stream, offset)
+            yield from (record_id(item, stream) for item in items)
+            if len(items) < limit:
+                return
+            offset += len(items)
+
+
+def record_id(item: dict, stream: str) -> str:
+    ids = item.get("id") or {}
+    return str(ids.get("note_id") if stream == "notes" else ids.get("record_id"))
+
+
+def active_values(record: dict, attribute: str) -> list[dict]:
+    """The currently active values of an attribute (Attio keeps history with active_until)."""
+    values = (record.get("values") or {}).get(attribute) or []
+    return [value for value in values if not value.get("active_until")]
+
+
+def first_value(record: dict, attribute: str, key: str = "value"):
+    values = active_values(record, attribute)
+    return values[-1].get(key) if values else None
+
+
+def _amount(record: dict) -> tuple[Decimal | None, str]:
+    values = active_values(record, "value")
+    if not values:
+        return None, ""
+    try:
+        amount = Decimal(str(values[-1].get("currency_value")))
+    except (InvalidOperation, TypeError):
+        amount = None
+    return amount, text(values[-1].get("currency_code"), 10)
+
+
+def _stage(record: dict) -> str:
+    values = active_values(record, "stage")
+    return text(((values[-1].get("status") or {}).get("title")) if values else "", 100)
+
+
+def _common(record: dict, stream: str) -> dict:
+    return {
+        "external_id": record_id(record, stream),
+        "raw": record,
+        "source_created_at": from_iso(record.get("created_at")),
+        "web_url": text(record.get("web_url"), 500),
+    }
+
+
+def company_row(record: dict) -> dict:
+    return {
+        **_common(record, "companies"),
+        "name": text(first_value(record, "name"), 300),
+        "domain": text(first_value(record, "domains", "domain"), 300).lower(),
+    }
+
+
+def person_row(record: dict) -> dict:
+    return {
+        **_common(record, "people"),
+        "name": text(first_value(record, "name", "full_name"), 300),
+        "email": text(first_value(record, "email_addresses", "email_address"), 320).lower(),
+        "company_external_id": text(first_value(record, "company", "target_record_id")),
+    }
+
+
+def deal_row(record: dict) -> dict:
+    amount, currency = _amount(record)
+    return {
+        **_common(record, "deals"),
+        "name": text(first_value(record, "name"), 300),
+        "stage": _stage(record),
+        "amount": amount,
+        "currency": currency,
+        "company_external_id": text(first_value(record, "associated_company", "target_record_id")),
+        "owner_external_id": text(first_value(record, "owner", "referenced_actor_id")),
+    }
+
+
+def note_row(note: dict) -> dict:
+    return {
+        "external_id": record_id(note, "notes"),
+        "raw": note,
+        "source_created_at": from_iso(note.get("created_at")),
+        "parent_object": text(note.get("parent_object"), 50),
+        "parent_external_id": text(note.get("parent_record_id")),
+        "title": text(note.get("title"), 500),
+        "content": text(note.get("content_plaintext")),
+    }
+
+
+ROW_BUILDERS = {"companies": company_row, "people": person_row, "deals": deal_row, "notes": note_row}

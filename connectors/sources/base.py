@@ -1,0 +1,145 @@
+"""The connector base class and registry. See docs/adding-a-connector.md for the checklist.
+
+A connector turns source API pages into raw rows. It does one unit at a time and says whether there
+is more (`fetch_page` → `Page`), so the sync engine can commit each page with its cursor, and tests
+can drive one page at a time.
+"""
+
+import datetime as dt
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django.conf import settings
+
+from workforce.http import HttpClient
+
+REGISTRY: dict[str, type["Connector"]] = {}
+
+
+@dataclass
+class Page:
+    """One fetched page: rows to upsert, the cursor to store with them, and how to continue."""
+
+    rows: list[dict]
+    more: bool
+    cursor: dict | None = None  # stream cursor after this page commits; None keeps the stored one
+    state: Any = None  # continuation for the next fetch of the same walk
+    skipped: list[str] = field(default_factory=list)  # items that vanished mid-sync (logged, not errors)
+
+
+@dataclass
+class StreamSpec:
+    """A stream: `pages` streams walk a list; `items` streams walk pages per item (e.g. per conversation)."""
+
+    name: str
+    kind: str = "pages"
+
+
+class Connector:
+    """Base class: subclasses set `source`, `streams` and implement the fetch methods."""
+
+    source: ClassVar[str] = ""
+    streams: ClassVar[tuple[StreamSpec, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.source:
+            REGISTRY[cls.source] = cls
+
+    def __init__(self, *, config, sleep=time.sleep) -> None:
+        self.config = config
+        self.project = config.project
+        self.http = self.make_http(config, sleep=sleep)
+
+    # ------------------------------------------------------------ to implement
+
+    def auth_headers(self, secret: str) -> dict:
+        raise NotImplementedError
+
+    def fetch_page(self, *, stream: str, cursor: dict, state: Any, full: bool) -> Page:
+        """Fetch the next page of a `pages` stream."""
+        raise NotImplementedError
+
+    def items(self, *, stream: str, full: bool, only: list[str] | None = None) -> Iterator[Any]:
+        """The items an `items` stream walks (read from the raw tables); `only` narrows to those ids."""
+        raise NotImplementedError
+
+    def fetch_item_page(self, *, stream: str, item: Any, state: Any, full: bool) -> Page:
+        raise NotImplementedError
+
+    def item_page_committed(self, *, stream: str, item: Any, page: Page) -> None:
+        """Inside the page's transaction: record the item's progress (e.g. its message cursor)."""
+
+    def item_key(self, *, stream: str, item: Any) -> str:
+        return str(item)
+
+    def list_ids(self, *, stream: str) -> Iterator[str]:
+        """Every id the source currently has for `stream` (the reconciliation walk)."""
+        raise NotImplementedError
+
+    def fetch_by_ids(self, *, stream: str, ids: list[str]) -> Page:
+        """Re-read exactly these records; ids the source no longer has come back in `skipped`."""
+        raise NotImplementedError
+
+    # Streams the reconciliation walks (streams fetched per parent, like messages, are left out).
+    reconciled_streams: ClassVar[tuple[str, ...]] = ()
+
+    # ------------------------------------------------------------ shared
+
+    def make_http(self, config, *, sleep) -> HttpClient:
+        timeout = settings.CONNECTOR_HTTP_TIMEOUT_SECONDS
+        return HttpClient(
+            name=self.source,
+            base_url=config.base_url,
+            headers=self.auth_headers(config.secret),
+            rate_per_second=config.rate_limit_per_second,
+            timeout=(min(5.0, timeout), timeout),
+            sleep=sleep,
+            classify_body=self.classify_body,
+        )
+
+    classify_body = None
+
+    def stream_spec(self, name: str) -> StreamSpec:
+        for spec in self.streams:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def connector_for(config, **kwargs) -> Connector:
+    """The connector instance for a config."""
+    return REGISTRY[config.source](config=config, **kwargs)
+
+
+# ---------------------------------------------------------------- small converters used by sources
+
+
+def from_epoch(value) -> dt.datetime | None:
+    """Chatwoot timestamps: epoch seconds (number or numeric string)."""
+    if value in (None, ""):
+        return None
+    try:
+        return dt.datetime.fromtimestamp(float(value), tz=dt.UTC)
+    except (TypeError, ValueError):
+        return from_iso(value)
+
+
+def from_iso(value) -> dt.datetime | None:
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def text(value, limit: int | None = None) -> str:
+    value = "" if value is None else str(value)
+    return value[:limit] if limit else value

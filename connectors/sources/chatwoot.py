@@ -1,0 +1,295 @@
+"""Chatwoot (REST application API): inboxes, conversations, contacts and every message of every conversation.
+
+Cursors: conversations and contacts have no update filter; conversations use the filter endpoint on
+`last_activity_at` (day granularity, so the boundary day is re-read and de-duplicated by id + hash),
+contacts walk newest-activity-first and stop past the cursor. Those walks are newest-first, so their
+cursor moves with the walk's last page. Messages use Chatwoot's `after=<message id>` cursor per
+conversation, stored on the conversation row in the same transaction as each page.
+"""
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from connectors.models import RawChatwootContact, RawChatwootConversation
+from connectors.sources.base import Connector, Page, StreamSpec, from_epoch, text
+from workforce.http import NotFoundError
+
+CONVERSATIONS_PER_PAGE = 25
+CONTACTS_PER_PAGE = 15
+MESSAGES_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class ConversationItem:
+    """A conversation whose messages need syncing, as read before the walk."""
+
+    external_id: str
+    messages_cursor: int
+    last_activity_at: dt.datetime | None
+
+
+class ChatwootConnector(Connector):
+    source = "chatwoot"
+    streams = (
+        StreamSpec("inboxes"),
+        StreamSpec("conversations"),
+        StreamSpec("contacts"),
+        StreamSpec("messages", kind="items"),
+    )
+
+    reconciled_streams = ("inboxes", "conversations", "contacts")
+
+    def auth_headers(self, secret: str) -> dict:
+        return {"api_access_token": secret}
+
+    @property
+    def prefix(self) -> str:
+        return f"/api/v1/accounts/{self.config.account_id}"
+
+    def fetch_page(self, *, stream, cursor, state, full) -> Page:
+        return getattr(self, f"_page_{stream}")(cursor=cursor, state=state or {}, full=full)
+
+    # ------------------------------------------------------------ inboxes
+
+    def _page_inboxes(self, *, cursor, state, full) -> Page:
+        body = self.http.get(f"{self.prefix}/inboxes")
+        return Page(rows=[inbox_row(item) for item in _payload(body)], more=False)
+
+    # ------------------------------------------------------------ conversations
+
+    def _page_conversations(self, *, cursor, state, full) -> Page:
+        page_number = state.get("page", 1)
+        since = None if full else cursor.get("last_activity_at")
+        if since is None:
+            body = self.http.get(
+                f"{self.prefix}/conversations",
+                params={"status": "all", "assignee_type": "all", "page": page_number},
+            )
+        else:
+            body = self.http.post(
+                f"{self.prefix}/conversations/filter",
+                params={"page": page_number},
+                json_body={"payload": [_activity_filter(since)]},
+            )
+        items = (body.get("data") or {}).get("payload") or []
+        rows = [conversation_row(item) for item in items]
+        seen = max([state.get("max_activity", since or 0), *(item.get("last_activity_at") or 0 for item in items)])
+        more = len(items) >= CONVERSATIONS_PER_PAGE
+        # Newest-first walk: the cursor may only move once the whole walk is stored.
+        new_cursor = None if more else {"last_activity_at": seen}
+        return Page(rows=rows, more=more, cursor=new_cursor, state={"page": page_number + 1, "max_activity": seen})
+
+    # ------------------------------------------------------------ contacts
+
+    def _page_contacts(self, *, cursor, state, full) -> Page:
+        if state.get("phase") == "senders":
+            return self._page_missing_senders(cursor=cursor, state=state)
+        page_number = state.get("page", 1)
+        since = None if full else cursor.get("last_activity_at")
+        body = self.http.get(f"{self.prefix}/contacts", params={"sort": "-last_activity_at", "page": page_number})
+        items = _payload(body)
+        activity = [item.get("last_activity_at") or 0 for item in items]
+        seen = max([state.get("max_activity", since or 0), *activity])
+        past_cursor = since is not None and items and max(activity) < since
+        more = len(items) >= CONTACTS_PER_PAGE and not past_cursor
+        next_state = {"page": page_number + 1, "max_activity": seen}
+        if not more:
+            next_state = {"phase": "senders", "max_activity": seen}
+        return Page(rows=[contact_row(item) for item in items], more=True, state=next_state)
+
+    def _page_missing_senders(self, *, cursor, state) -> Page:
+        """Anonymous senders never appear in the contacts list: fetch them by id (50 per page)."""
+        missing = self._missing_sender_ids()[:50]
+        rows, skipped = [], []
+        for contact_id in missing:
+            try:
+                body = self.http.get(f"{self.prefix}/contacts/{contact_id}")
+            except NotFoundError:
+                skipped.append(contact_id)
+                continue
+            rows.append(contact_row(_one(body)))
+        more = len(missing) == 50 and len(rows) > 0
+        new_cursor = None if more else {"last_activity_at": state.get("max_activity")}
+        return Page(rows=rows, more=more, cursor=new_cursor, state=state, skipped=skipped)
+
+    def _missing_sender_ids(self) -> list[str]:
+        known = RawChatwootContact.objects.filter(project=self.project).values("external_id")
+        return list(
+            RawChatwootConversation.objects.filter(project=self.project)
+            .exclude(contact_external_id="")
+            .exclude(contact_external_id__in=known)
+            .values_list("contact_external_id", flat=True)
+            .distinct()
+            .order_by("contact_external_id")
+        )
+
+    # ------------------------------------------------------------ messages (per conversation)
+
+    def items(self, *, stream, full, only=None) -> Iterator[ConversationItem]:
+        conversations = RawChatwootConversation.objects.filter(project=self.project, deleted_at__isnull=True)
+        if only is not None:
+            conversations = conversations.filter(external_id__in=[str(i) for i in only])
+        elif not full:
+            stale = Q(messages_synced_activity_at__isnull=True) | ~Q(messages_synced_activity_at=F("last_activity_at"))
+            conversations = conversations.filter(stale)
+        rows = conversations.order_by("id").values_list("external_id", "messages_cursor", "last_activity_at")
+        for external_id, messages_cursor, last_activity_at in rows.iterator(chunk_size=1000):
+            yield ConversationItem(external_id, 0 if full else (messages_cursor or 0), last_activity_at)
+
+    def item_key(self, *, stream, item: ConversationItem) -> str:
+        return f"conversation:{item.external_id}"
+
+    def fetch_item_page(self, *, stream, item: ConversationItem, state, full) -> Page:
+        after = (state or {}).get("after", item.messages_cursor)
+        path = f"{self.prefix}/conversations/{item.external_id}/messages"
+        try:
+            body = self.http.get(path, params={"after": after})
+        except NotFoundError:
+            return Page(rows=[], more=False, skipped=[item.external_id], state={"deleted": True})
+        messages = _payload(body)
+        rows = [message_row(message, conversation_id=item.external_id) for message in messages]
+        last = max([after, *(int(m["id"]) for m in messages)])
+        return Page(rows=rows, more=len(messages) >= MESSAGES_PER_PAGE, state={"after": last})
+
+    def item_page_committed(self, *, stream, item: ConversationItem, page: Page) -> None:
+        conversation = RawChatwootConversation.objects.filter(project=self.project, external_id=item.external_id)
+        if (page.state or {}).get("deleted"):
+            conversation.update(deleted_at=timezone.now())
+            return
+        changes = {"messages_cursor": page.state["after"]}
+        if not page.more:
+            changes["messages_synced_activity_at"] = item.last_activity_at
+        conversation.update(**changes)
+
+    # ------------------------------------------------------------ targeted re-sync and reconciliation walk
+
+    def fetch_by_ids(self, *, stream, ids) -> Page:
+        if stream == "inboxes":
+            page = self._page_inboxes(cursor={}, state={}, full=True)
+            known = {str(row["external_id"]) for row in page.rows}
+            return Page(rows=page.rows, more=False, skipped=[i for i in ids if str(i) not in known])
+        paths = {"conversations": "conversations", "contacts": "contacts"}
+        builders = {"conversations": conversation_row, "contacts": contact_row}
+        rows, skipped = [], []
+        for external_id in ids:
+            try:
+                body = self.http.get(f"{self.prefix}/{paths[stream]}/{external_id}")
+            except NotFoundError:
+                skipped.append(str(external_id))
+                continue
+            rows.append(builders[stream](_one(body)))
+        return Page(rows=rows, more=False, skipped=skipped)
+
+    def list_ids(self, *, stream) -> Iterator[str]:
+        if stream == "conversations":
+            page = 1
+            while True:
+                body = self.http.get(
+                    f"{self.prefix}/conversations",
+                    params={"status": "all", "assignee_type": "all", "page": page},
+                )
+                items = (body.get("data") or {}).get("payload") or []
+                yield from (str(item["id"]) for item in items)
+                if len(items) < CONVERSATIONS_PER_PAGE:
+                    return
+                page += 1
+        elif stream == "contacts":
+            page = 1
+            while True:
+                items = _payload(self.http.get(f"{self.prefix}/contacts", params={"page": page}))
+                yield from (str(item["id"]) for item in items)
+                if len(items) < CONTACTS_PER_PAGE:
+                    return
+                page += 1
+        elif stream == "inboxes":
+            yield from (str(item["id"]) for item in _payload(self.http.get(f"{self.prefix}/inboxes")))
+        else:
+            raise KeyError(stream)
+
+
+def _one(body) -> dict:
+    """Single-object answers come bare or wrapped in `payload`."""
+    if isinstance(body, dict) and isinstance(body.get("payload"), dict):
+        return body["payload"]
+    return body
+
+
+def _payload(body) -> list:
+    if isinstance(body, list):
+        return body
+    payload = (body or {}).get("payload")
+    return payload if isinstance(payload, list) else []
+
+
+def _activity_filter(since_epoch: float) -> dict:
+    """`last_activity_at` is compared by day: ask from the day before the cursor's day (inclusive bound)."""
+    day = dt.datetime.fromtimestamp(float(since_epoch), tz=dt.UTC).date() - dt.timedelta(days=1)
+    return {
+        "attribute_key": "last_activity_at",
+        "filter_operator": "is_greater_than",
+        "values": [day.isoformat()],
+        "query_operator": None,
+    }
+
+
+# ---------------------------------------------------------------- row builders
+
+
+def inbox_row(item: dict) -> dict:
+    return {
+        "external_id": item["id"],
+        "raw": item,
+        "name": text(item.get("name"), 300),
+        "channel_type": text(item.get("channel_type"), 100),
+    }
+
+
+def contact_row(item: dict) -> dict:
+    return {
+        "external_id": item["id"],
+        "raw": item,
+        "source_created_at": from_epoch(item.get("created_at")),
+        "name": text(item.get("name"), 300),
+        "email": text(item.get("email"), 320).lower(),
+        "phone_number": text(item.get("phone_number"), 50),
+        "identifier": text(item.get("identifier"), 300),
+        "last_activity_at": from_epoch(item.get("last_activity_at")),
+    }
+
+
+def conversation_row(item: dict) -> dict:
+    meta = item.get("meta") or {}
+    sender = meta.get("sender") or {}
+    assignee = meta.get("assignee") or {}
+    # `messages` and `last_non_activity_message` change with every message; the messages stream has them.
+    raw = {k: v for k, v in item.items() if k not in ("messages", "last_non_activity_message", "unread_count")}
+    return {
+        "external_id": item["id"],
+        "raw": raw,
+        "source_created_at": from_epoch(item.get("created_at")),
+        "source_updated_at": from_epoch(item.get("updated_at") or item.get("timestamp")),
+        "inbox_external_id": text(item.get("inbox_id")),
+        "contact_external_id": text(sender.get("id")),
+        "assignee_external_id": text(assignee.get("id")),
+        "status": text(item.get("status"), 20),
+        "last_activity_at": from_epoch(item.get("last_activity_at")),
+    }
+
+
+def message_row(item: dict, *, conversation_id: str) -> dict:
+    return {
+        "external_id": item["id"],
+        "raw": item,
+        "source_created_at": from_epoch(item.get("created_at")),
+        "source_updated_at": from_epoch(item.get("updated_at")),
+        "conversation_external_id": str(item.get("conversation_id") or conversation_id),
+        "content": text(item.get("content")),
+        "private": bool(item.get("private")),
+        "message_type": item.get("message_type") if isinstance(item.get("message_type"), int) else None,
+        "sender_type": text(item.get("sender_type"), 50),
+        "sender_external_id": text(item.get("sender_id") or (item.get("sender") or {}).get("id")),
+    }

@@ -1,0 +1,88 @@
+"""Celery tasks: thin wrappers that load rows by id and call one service."""
+
+import datetime as dt
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+from audit.models import JobRun, JobStatus
+from audit.services import job_run_finish, job_run_start
+from connectors.models import ConnectorConfig, ConnectorSyncState, SyncStatus
+from connectors.services import state as state_service
+from connectors.services.retry import errors_retry_due
+from connectors.services.state import AlreadyRunning
+from connectors.services.sync import ConnectorNotConfigured, connector_sync
+from workforce.models import Project
+
+log = logging.getLogger("connectors.tasks")
+
+
+@shared_task(acks_late=True, soft_time_limit=3600, time_limit=3700)
+def connector_sync_task(project_id, source, streams=None, full=False, trigger="schedule", job_run_id=None):
+    """Sync one connector of one project (idempotent; a concurrent run is skipped, not doubled)."""
+    project = Project.objects.get(pk=project_id)
+    job_run = JobRun.objects.filter(pk=job_run_id).first() if job_run_id else None
+    try:
+        run = connector_sync(
+            project=project, source=source, streams=streams, full=full, trigger=trigger, job_run=job_run
+        )
+    except (AlreadyRunning, ConnectorNotConfigured) as exc:
+        if job_run is not None:
+            job_run_finish(run=job_run, status=JobStatus.SKIPPED, error=str(exc))
+        return {"skipped": str(exc)}
+    return {"run_id": str(run.id), "status": run.status}
+
+
+def configs_due(now: dt.datetime | None = None) -> list[ConnectorConfig]:
+    """Enabled configs whose interval has passed and that are neither running nor paused."""
+    now = now or timezone.now()
+    states = {
+        (s.project_id, s.source): s
+        for s in ConnectorSyncState.objects.all().only("project_id", "source", "status", "last_attempt_at")
+    }
+    due = []
+    for config in ConnectorConfig.objects.filter(enabled=True).select_related("project"):
+        state = states.get((config.project_id, config.source))
+        if state is not None and state.status in (SyncStatus.RUNNING, SyncStatus.PAUSED):
+            continue
+        last = state.last_attempt_at if state else None
+        if last is None or now - last >= dt.timedelta(minutes=config.sync_interval_minutes):
+            due.append(config)
+    return due
+
+
+@shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
+def connectors_sync_cycle():
+    """Every 15 min: recover stale leases, then queue one sync task per due (project, connector)."""
+    run = job_run_start(job="connectors_sync_cycle")
+    recovered = state_service.leases_recover_all()
+    due = configs_due()
+    for config in due:
+        connector_sync_task.delay(str(config.project_id), config.source, trigger="schedule")
+    job_run_finish(run=run, status=JobStatus.SUCCEEDED, counts={"queued": len(due), "stale_recovered": recovered})
+    return {"queued": len(due), "stale_recovered": recovered}
+
+
+@shared_task(acks_late=True, soft_time_limit=1800, time_limit=1900)
+def connector_errors_retry():
+    """Every 5 min: retry connector errors whose backoff has passed."""
+    run = job_run_start(job="connector_errors_retry")
+    result = errors_retry_due()
+    job_run_finish(run=run, status=JobStatus.SUCCEEDED, counts={k: v for k, v in result.items() if k != "retried"})
+    return result
+
+
+@shared_task(acks_late=True, soft_time_limit=3600, time_limit=3700)
+def connectors_reconciliation_daily():
+    """Daily: the full id walk and reconciliation for every project with enabled connectors."""
+    from connectors.services.reconciliation import reconciliation_run
+
+    run = job_run_start(job="connectors_reconciliation_daily")
+    project_ids = ConnectorConfig.objects.filter(enabled=True).values_list("project_id", flat=True).distinct()
+    results = {}
+    for project in Project.objects.filter(pk__in=list(project_ids)):
+        result = reconciliation_run(project=project)
+        results[str(project.pk)] = result["summary"].completeness_pct
+    job_run_finish(run=run, status=JobStatus.SUCCEEDED, counts={"projects": len(results), "completeness": results})
+    return results

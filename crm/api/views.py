@@ -1,0 +1,119 @@
+"""CRM endpoints: accounts, opportunities (by stage), overview, and moving a deal's stage by hand."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from crm import selectors
+from crm.models import CrmAccount, CrmOpportunity, Stage
+from crm.services import opportunity_stage_move
+from workforce.api.errors import invalid_input, not_found
+from workforce.api.idempotency import idempotent
+from workforce.api.validation import parse_choice, parse_uuid
+
+
+class AccountSerializer(serializers.ModelSerializer):
+    opportunity_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = CrmAccount
+        fields = [
+            "id",
+            "source_system",
+            "external_ref",
+            "name",
+            "domain",
+            "web_url",
+            "opportunity_count",
+            "updated_at",
+        ]
+
+
+class OpportunitySerializer(serializers.ModelSerializer):
+    account = serializers.SerializerMethodField()
+    is_orphan = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = CrmOpportunity
+        fields = [
+            "id",
+            "source_system",
+            "external_ref",
+            "name",
+            "stage",
+            "source_stage",
+            "amount",
+            "currency",
+            "probability",
+            "account",
+            "is_orphan",
+            "web_url",
+            "stage_changed_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_account(self, obj) -> dict | None:
+        return {"id": str(obj.account.id), "name": obj.account.name} if obj.account else None
+
+
+class StageMoveSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=Stage.values)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class AccountListView(ListAPIView):
+    serializer_class = AccountSerializer
+
+    def get_queryset(self):
+        return selectors.accounts(project=self.request.project)
+
+
+class OpportunityListView(ListAPIView):
+    serializer_class = OpportunitySerializer
+
+    def get_queryset(self):
+        stage = parse_choice(self.request.query_params.get("stage"), field="stage", choices=Stage.values)
+        return selectors.opportunities(project=self.request.project, stage=stage)
+
+
+class CrmOverviewView(APIView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        return Response(selectors.overview(project=request.project))
+
+
+class OpportunityStageView(APIView):
+    @extend_schema(request=StageMoveSerializer, responses={200: OpenApiTypes.OBJECT})
+    @idempotent
+    def post(self, request, opportunity_id: str):
+        pk = parse_uuid(opportunity_id, field="id")
+        opportunity = CrmOpportunity.objects.filter(project=request.project, pk=pk).select_related("project").first()
+        if opportunity is None:
+            raise not_found()
+        serializer = StageMoveSerializer(data=request.data)
+        if not serializer.is_valid():
+            raise invalid_input(serializer.errors)
+        opportunity, event = opportunity_stage_move(
+            opportunity=opportunity,
+            stage=serializer.validated_data["stage"],
+            reason=serializer.validated_data["reason"],
+            actor=request.user,
+            request_id=request.request_id,
+        )
+        return Response(
+            {
+                "opportunity": OpportunitySerializer(opportunity).data,
+                "stage_event": {
+                    "id": str(event.id),
+                    "from_stage": event.from_stage,
+                    "to_stage": event.to_stage,
+                    "source": event.source,
+                    "reason": event.reason,
+                    "occurred_at": event.occurred_at.isoformat(),
+                },
+            }
+        )
