@@ -153,8 +153,18 @@ class Launcher:
         return 0
 
 
-# Later features add start/stop steps here (e.g. the sandbox servers bound to the demo project).
-RUN_HOOKS: list = []
+def start_sandbox(launcher: Launcher, env: dict) -> None:
+    """The demo project reads from the sandbox servers; a first sync is queued for the worker."""
+    if env_str("WORKFORCE_SANDBOX", "1") in ("0", "false", "no"):
+        return
+    demo = env.get("WORKFORCE_DEMO_PROJECT", "Demo studio")
+    messages = str(env_int("SANDBOX_MESSAGES", 2000, minimum=10))
+    argv = [PYTHON, str(BASE_DIR / "manage.py"), "sandbox", "--bind", demo, "--messages", messages, "--sync"]
+    launcher.spawn("sandbox", argv, env)
+
+
+# Steps run after migrations and before the web/worker/beat processes start.
+RUN_HOOKS: list = [start_sandbox]
 STOP_HOOKS: list = []
 
 

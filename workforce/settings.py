@@ -130,7 +130,8 @@ def _database() -> dict:
         "pool": {"min_size": DB_POOL_MIN_SIZE, "max_size": DB_POOL_MAX_SIZE, "timeout": 10},
     }
     config["CONN_MAX_AGE"] = 0
-    config["TEST"] = {"NAME": f"test_{config['NAME']}"}
+    # A per-run suffix lets several test runs share one server without dropping each other's database.
+    config["TEST"] = {"NAME": f"test_{config['NAME']}{env_str('WORKFORCE_TEST_DB_SUFFIX', '')}"}
     return config
 
 
@@ -298,6 +299,15 @@ ATTIO_API_KEY = env_str("ATTIO_API_KEY", "")
 CRM_STAGE_MAP = env_str("CRM_STAGE_MAP", "")  # JSON {"source stage title": "discovery|qualified|…"}
 CONNECTOR_RECONCILIATION_MIN_COMPLETENESS_PCT = env_float("CONNECTOR_RECONCILIATION_MIN_COMPLETENESS_PCT", 95.0)
 RECONCILIATION_MAX_IDS = env_int("RECONCILIATION_MAX_IDS", 500, minimum=1)
+
+# ---------------------------------------------------------------- LightRAG (owned by the rag app)
+
+EMBEDDING_PROVIDER = env_str("EMBEDDING_PROVIDER", "")  # offline | openai; empty: openai when a key is set
+EMBEDDING_MODEL = env_str("EMBEDDING_MODEL", "text-embedding-3-small")
+EMBEDDING_DIMENSIONS = env_int("EMBEDDING_DIMENSIONS", 384, minimum=8)
+OPENAI_API_KEY = env_str("OPENAI_API_KEY", "")
+OPENAI_BASE_URL = env_str("OPENAI_BASE_URL", "")
+LLM_MODEL = env_str("LLM_MODEL", "gpt-4o-mini")
 
 # ---------------------------------------------------------------- i18n, static
 

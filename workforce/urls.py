@@ -12,6 +12,7 @@ api_patterns = [
     path("", include("audit.api.urls")),
     path("", include("connectors.api.urls")),
     path("", include("crm.api.urls")),
+    path("", include("rag.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -39,11 +39,13 @@ SELECTIONS = {
 }
 
 
-def _query(root: str, fields: str) -> str:
+def _query(root: str, fields: str, *, incremental: bool) -> str:
+    """A page query; incremental ones filter on `updatedAt >= $since` (ascending by `updatedAt`)."""
+    since_var = ", $since: DateTimeOrDuration" if incremental else ""
+    since_filter = ", filter: { updatedAt: { gte: $since } }" if incremental else ""
     return (
-        f"query Sync($after: String, $since: DateTimeOrDuration, $first: Int) {{ "
-        f"{root}(first: $first, after: $after, includeArchived: true, orderBy: updatedAt, "
-        f"filter: {{ updatedAt: {{ gte: $since }} }}) "
+        f"query Sync($after: String, $first: Int{since_var}) {{ "
+        f"{root}(first: $first, after: $after, includeArchived: true, orderBy: updatedAt{since_filter}) "
         f"{{ nodes {{ {fields} }} pageInfo {{ hasNextPage endCursor }} }} }}"
     )
 
@@ -100,8 +102,10 @@ class LinearConnector(Connector):
     def fetch_page(self, *, stream, cursor, state, full) -> Page:
         root, fields = SELECTIONS[stream]
         since = None if full else cursor.get("updated_at")
-        variables = {"first": PAGE_SIZE, "after": (state or {}).get("after"), "since": since}
-        connection = self.graphql(_query(root, fields), variables).get(root) or {}
+        variables = {"first": PAGE_SIZE, "after": (state or {}).get("after")}
+        if since:
+            variables["since"] = since
+        connection = self.graphql(_query(root, fields, incremental=bool(since)), variables).get(root) or {}
         nodes = connection.get("nodes") or []
         info = connection.get("pageInfo") or {}
         rows = [ROW_BUILDERS[stream](node) for node in nodes]

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from audit.services import audit_record
 from workforce import selectors, services
 from workforce.api.errors import ApiError, invalid_input, not_found
+from workforce.api.idempotency import idempotent
 from workforce.api.permissions import IsAuthenticatedUser
 from workforce.api.serializers import LoginSerializer, ProjectCreateSerializer, project_payload
 from workforce.api.validation import parse_uuid
@@ -159,6 +160,7 @@ class ProjectsView(APIView):
         return Response({"projects": payload, "active_project_id": active})
 
     @extend_schema(request=ProjectCreateSerializer, responses={201: OpenApiTypes.OBJECT})
+    @idempotent
     def post(self, request):
         serializer = ProjectCreateSerializer(data=request.data)
         if not serializer.is_valid():

@@ -41,6 +41,7 @@ def stop_redis(pid: int) -> None:
 
 def _bootstrap() -> None:
     os.environ.setdefault("WORKFORCE_ENV", "test")
+    os.environ.setdefault("WORKFORCE_TEST_DB_SUFFIX", f"_{os.getpid()}")
     if os.environ.get("TEST_REDIS_URL"):
         os.environ["REDIS_URL"] = os.environ["TEST_REDIS_URL"]
         return

@@ -156,3 +156,22 @@ def test_another_projects_key_cannot_be_revoked(owner_api, other_project, make_u
     assert response.status_code == 404
     key.refresh_from_db()
     assert key.revoked_at is None
+
+
+@pytest.mark.django_db
+def test_project_create_honours_idempotency_keys(api, owner, scope):
+    from workforce.models import Project
+
+    scope.owners.add(owner)
+    api.login(owner.username)
+    first = api.post("/api/projects", {"name": "Gamma"}, HTTP_IDEMPOTENCY_KEY="create-gamma")
+    replay = api.post("/api/projects", {"name": "Gamma"}, HTTP_IDEMPOTENCY_KEY="create-gamma")
+    assert first.status_code == replay.status_code == 201
+    assert replay.json() == first.json()
+    assert Project.objects.filter(name="Gamma").count() == 1
+    clash = api.post("/api/projects", {"name": "Delta"}, HTTP_IDEMPOTENCY_KEY="create-gamma")
+    assert clash.status_code == 409
+    assert not Project.objects.filter(name="Delta").exists()
+    bad = api.post("/api/projects", {"name": "Eps"}, HTTP_IDEMPOTENCY_KEY="bad key with spaces")
+    assert bad.status_code == 400
+    assert "Idempotency-Key" in bad.json()["detail"]

@@ -1,0 +1,85 @@
+"""`manage.py sandbox`: start the Chatwoot/Linear/Attio sandbox servers, optionally bind a project to them.
+
+    manage.py sandbox --messages 2000 --bind "Demo studio" --sync
+    manage.py sandbox --fault '{"service": "chatwoot", "path": "/messages", "kind": "status", "status": 503}'
+
+Serves until Ctrl-C. With --bind, the project's connector configs point at the servers (new ports are
+bound again on every start); with --sync, a sync of each connector is queued for the Celery worker.
+"""
+
+import json
+import signal
+import threading
+
+from django.core.management.base import BaseCommand, CommandError
+
+from connectors.services.configs import connector_config_upsert
+from workforce.selectors import project_by_ref
+
+
+class Command(BaseCommand):
+    help = "Start the sandbox servers (Chatwoot, Linear, Attio) with a seeded studio dataset."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--messages", type=int, default=2000, help="Chatwoot messages in the dataset (scale).")
+        parser.add_argument("--seed", default="demo")
+        parser.add_argument("--bind", help="Project name or id whose connectors should use these servers.")
+        parser.add_argument("--sync", action="store_true", help="Queue a sync of each bound connector.")
+        parser.add_argument("--fault", action="append", default=[], help="A fault rule as JSON (repeatable).")
+        parser.add_argument("--chatwoot-port", type=int, default=0)
+        parser.add_argument("--linear-port", type=int, default=0)
+        parser.add_argument("--attio-port", type=int, default=0)
+
+    def handle(self, *args, **options):
+        from connectors.sandbox import SandboxServers
+
+        servers = SandboxServers(
+            host=options["host"],
+            chatwoot_port=options["chatwoot_port"],
+            linear_port=options["linear_port"],
+            attio_port=options["attio_port"],
+        ).start()
+        tenant = servers.add_tenant(name=options["seed"], seed=options["seed"], messages=options["messages"])
+        for rule in options["fault"]:
+            try:
+                servers.add_fault(**json.loads(rule))
+            except (ValueError, TypeError) as exc:
+                servers.stop()
+                raise CommandError(f"bad --fault {rule!r}: {exc}") from exc
+        if options["bind"]:
+            self._bind(options["bind"], servers, tenant, queue_sync=options["sync"])
+        urls = {"chatwoot": servers.chatwoot_url, "linear": servers.linear_url, "attio": servers.attio_url}
+        self.stdout.write(f"sandbox ready: {json.dumps(urls)} ({tenant.dataset.counts()['messages']} messages)")
+        self.stdout.flush()
+        self._serve_until_stopped(servers)
+
+    def _bind(self, ref, servers, tenant, *, queue_sync: bool) -> None:
+        project = project_by_ref(ref)
+        if project is None:
+            servers.stop()
+            raise CommandError(f"No project named or with id {ref!r}")
+        bindings = {
+            "chatwoot": (servers.chatwoot_url, tenant.chatwoot_token, str(tenant.chatwoot_account_id)),
+            "linear": (servers.linear_url, tenant.linear_api_key, ""),
+            "attio": (servers.attio_url, tenant.attio_api_key, ""),
+        }
+        for source, (url, secret, account) in bindings.items():
+            connector_config_upsert(
+                project=project, source=source, base_url=url, secret=secret, account_id=account,
+                rate_limit_per_second=200,
+            )  # fmt: skip
+        if queue_sync:
+            from connectors.tasks import connector_sync_task
+
+            for source in bindings:
+                connector_sync_task.delay(str(project.id), source, trigger="manual")
+        self.stdout.write(f"bound {project.name} to the sandbox")
+
+    @staticmethod
+    def _serve_until_stopped(servers) -> None:
+        stopped = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stopped.set())
+        stopped.wait()
+        servers.stop()

@@ -1,0 +1,136 @@
+"""Sync benchmark: raw upsert throughput (DB stage alone) and end-to-end sync against the sandbox.
+
+    .venv/bin/python scripts/bench_sync.py [--messages 100000]
+
+Prints: DB-stage rows/s (initial load and a no-change re-upsert that must write 0 rows), end-to-end
+rows/s of an initial and an incremental Chatwoot sync, and the no-change full resync (0 rows written).
+Uses its own database (`workforce_bench` on the embedded server unless DATABASE_URL is set).
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workforce.settings")
+os.environ.setdefault("WORKFORCE_DB_NAME", "workforce_bench")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from connectors.models import RawChatwootMessage
+from connectors.sources.chatwoot import message_row
+from connectors.upsert import raw_upsert
+from workforce.models import AccountScope, Project
+
+BATCH = 10_000
+
+
+def fresh_project(name: str) -> Project:
+    scope, _ = AccountScope.objects.get_or_create(name="Benchmarks")
+    Project.objects.filter(account_scope=scope, name=name).delete()
+    return Project.objects.create(account_scope=scope, name=name)
+
+
+def dataset_messages(messages: int) -> list[dict]:
+    """Message rows exactly as the Chatwoot connector builds them, from the sandbox's generator."""
+    from connectors.sandbox.dataset import Dataset
+
+    dataset = Dataset(seed="bench", messages=messages)
+    return [message_row(m, conversation_id=str(m["conversation_id"])) for m in dataset.iter_chatwoot_messages()]
+
+
+def db_stage(rows: list[dict]) -> dict:
+    project = fresh_project("bench-db-stage")
+    timings = {}
+    for label in ("initial", "no_change"):
+        written, started = 0, time.perf_counter()
+        for start in range(0, len(rows), BATCH):
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit = off")
+                result = raw_upsert(model=RawChatwootMessage, project=project, rows=rows[start : start + BATCH])
+            written += len(result.changed_ids)
+        seconds = time.perf_counter() - started
+        timings[label] = {"rows_per_s": len(rows) / seconds, "seconds": seconds, "written": written}
+    project.delete()
+    return timings
+
+
+def start_sandbox(project: Project, messages: int) -> tuple[subprocess.Popen, dict]:
+    argv = [sys.executable, str(ROOT / "manage.py"), "sandbox", "--bind", str(project.id), "--messages", str(messages),
+            "--seed", "bench"]  # fmt: skip
+    process = subprocess.Popen(argv, cwd=ROOT, env=dict(os.environ), stdout=subprocess.PIPE, text=True)
+    for line in process.stdout:
+        if line.startswith("sandbox ready:"):
+            return process, json.loads(line.split(":", 1)[1].rsplit("(", 1)[0])
+    raise RuntimeError("sandbox did not start")
+
+
+def mutate(url: str, **body) -> dict:
+    request = urllib.request.Request(
+        f"{url}/_sandbox/mutate", data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())
+
+
+def end_to_end(messages: int) -> dict:
+    from connectors.models import ConnectorConfig
+    from connectors.services.sync import connector_sync
+
+    project = fresh_project("bench-end-to-end")
+    sandbox, urls = start_sandbox(project, messages)
+    try:
+        ConnectorConfig.objects.filter(project=project).update(rate_limit_per_second=10_000)
+        results = {}
+        for label, kwargs in (("initial", {}), ("incremental", {"mutation": 1000}), ("no_change_full", {"full": True})):
+            if kwargs.pop("mutation", None):
+                mutate(urls["chatwoot"], tenant="bench", action="new_messages", count=1000)
+            started = time.perf_counter()
+            run = connector_sync(project=project, source="chatwoot", trigger="bench", **kwargs)
+            seconds = time.perf_counter() - started
+            fetched = sum(c["fetched"] for c in run.counts.values())
+            written = sum(c["inserted"] + c["updated"] for c in run.counts.values())
+            results[label] = {"status": run.status, "fetched": fetched, "written": written, "seconds": seconds,
+                              "rows_per_s": fetched / seconds if seconds else 0.0}  # fmt: skip
+        return results
+    finally:
+        sandbox.terminate()
+        sandbox.wait()
+        project.delete()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=100_000)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    rows = dataset_messages(args.messages)
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"messages: {len(rows)}")
+    stage = db_stage(rows)
+    e2e = end_to_end(args.messages)
+    print(f"{'measure':44} {'rows/s':>10} {'rows':>8} {'written':>8} {'seconds':>8}")
+    for label, figures in stage.items():
+        print(f"{'DB stage: raw upsert, ' + label:44} {figures['rows_per_s']:>10.0f} {len(rows):>8} "
+              f"{figures['written']:>8} {figures['seconds']:>8.2f}")  # fmt: skip
+    for label, figures in e2e.items():
+        print(f"{'end-to-end Chatwoot sync, ' + label:44} {figures['rows_per_s']:>10.0f} {figures['fetched']:>8} "
+              f"{figures['written']:>8} {figures['seconds']:>8.2f}  ({figures['status']})")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
