@@ -98,34 +98,42 @@ class ChatwootConnector(Connector):
         more = len(items) >= CONTACTS_PER_PAGE and not past_cursor
         next_state = {"page": page_number + 1, "max_activity": seen}
         if not more:
-            next_state = {"phase": "senders", "max_activity": seen}
+            next_state = {"phase": "senders", "max_activity": seen, "full": full}
         return Page(rows=[contact_row(item) for item in items], more=True, state=next_state)
 
     def _page_missing_senders(self, *, cursor, state) -> Page:
-        """Anonymous senders never appear in the contacts list: fetch them by id (50 per page)."""
-        missing = self._missing_sender_ids()[:50]
+        """Anonymous senders never appear in the contacts list: fetch them by id (50 per page).
+
+        Those are senders we have never stored, plus stored anonymous ones whose conversations were
+        active since the cursor (their `last_activity_at` moved, and no list will tell us).
+        """
+        pending = state.get("pending")
+        if pending is None:
+            pending = self._sender_ids_to_fetch(since=None if state.get("full") else cursor.get("last_activity_at"))
+        batch, rest = pending[:50], pending[50:]
         rows, skipped = [], []
-        for contact_id in missing:
+        for contact_id in batch:
             try:
                 body = self.http.get(f"{self.prefix}/contacts/{contact_id}")
             except NotFoundError:
                 skipped.append(contact_id)
                 continue
             rows.append(contact_row(_one(body)))
-        more = len(missing) == 50 and len(rows) > 0
+        more = bool(rest)
         new_cursor = None if more else {"last_activity_at": state.get("max_activity")}
-        return Page(rows=rows, more=more, cursor=new_cursor, state=state, skipped=skipped)
+        return Page(rows=rows, more=more, cursor=new_cursor, state={**state, "pending": rest}, skipped=skipped)
 
-    def _missing_sender_ids(self) -> list[str]:
-        known = RawChatwootContact.objects.filter(project=self.project).values("external_id")
-        return list(
-            RawChatwootConversation.objects.filter(project=self.project)
-            .exclude(contact_external_id="")
-            .exclude(contact_external_id__in=known)
-            .values_list("contact_external_id", flat=True)
-            .distinct()
-            .order_by("contact_external_id")
-        )
+    def _sender_ids_to_fetch(self, *, since) -> list[str]:
+        contacts = RawChatwootContact.objects.filter(project=self.project)
+        conversations = RawChatwootConversation.objects.filter(project=self.project).exclude(contact_external_id="")
+        missing = conversations.exclude(contact_external_id__in=contacts.values("external_id"))
+        anonymous = contacts.filter(email="", phone_number="", identifier="").values("external_id")
+        active = conversations.filter(contact_external_id__in=anonymous)
+        if since is not None:
+            active = active.filter(last_activity_at__gte=from_epoch(since) - dt.timedelta(days=1))
+        ids = set(missing.values_list("contact_external_id", flat=True))
+        ids |= set(active.values_list("contact_external_id", flat=True))
+        return sorted(ids, key=lambda value: (len(value), value))
 
     # ------------------------------------------------------------ messages (per conversation)
 
@@ -267,6 +275,9 @@ def conversation_row(item: dict) -> dict:
     assignee = meta.get("assignee") or {}
     # `messages` and `last_non_activity_message` change with every message; the messages stream has them.
     raw = {k: v for k, v in item.items() if k not in ("messages", "last_non_activity_message", "unread_count")}
+    # The sender is a copy of the contact; its activity time moves with other conversations (contacts stream has it).
+    if isinstance(raw.get("meta"), dict) and isinstance(sender, dict):
+        raw["meta"] = {**raw["meta"], "sender": {k: v for k, v in sender.items() if k != "last_activity_at"}}
     return {
         "external_id": item["id"],
         "raw": raw,

@@ -6,7 +6,8 @@ from connectors.services.sync import connector_sync
 from crm.models import CrmAccount, CrmContact, CrmOpportunity, CrmOpportunityStageEvent, LinkStatus
 from crm.services import mirror_rebuild
 
-pytestmark = pytest.mark.django_db
+# Real commits: the mirror is refreshed by hooks that run after each sync page commits.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def sync_all(project, sleep, sources=("attio", "chatwoot")):
