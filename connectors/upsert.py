@@ -4,10 +4,11 @@ Unchanged rows (same payload hash) are not rewritten, so a no-change re-sync wri
 """
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 
+import orjson
 from django.db import connection
+from psycopg.types.json import Jsonb
 
 from connectors.models import RawRecord
 
@@ -31,10 +32,14 @@ class UpsertResult:
         return self.inserted_ids + self.updated_ids
 
 
+def canonical_json(raw) -> bytes:
+    """Payload JSON with sorted keys: the same data always gives the same bytes."""
+    return orjson.dumps(raw, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str)
+
+
 def payload_hash(raw: dict) -> str:
     """A stable hash of a payload (key order does not matter)."""
-    canonical = json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.md5(canonical.encode(), usedforsecurity=False).hexdigest()
+    return hashlib.md5(canonical_json(raw), usedforsecurity=False).hexdigest()
 
 
 def _dedupe(rows: list[dict]) -> list[dict]:
@@ -50,44 +55,70 @@ def raw_upsert(*, model: type[RawRecord], project, rows: list[dict]) -> UpsertRe
 
     Must run inside the caller's transaction (the page's), so the rows and the cursor commit together.
     """
-    rows = _dedupe(rows)
-    result = UpsertResult(fetched=len(rows))
-    if not rows:
+    return upsert_prepared(model=model, project=project, prepared=prepare_rows(model=model, rows=rows))
+
+
+def prepare_rows(*, model: type[RawRecord], rows: list[dict]) -> list[list]:
+    """De-duplicate rows and turn them into COPY values (canonical JSON, payload hash, typed columns)."""
+    columns, _, defaults = _layout(model)
+    return [_values(row, columns[3:], defaults) for row in _dedupe(rows)]
+
+
+def upsert_prepared(*, model: type[RawRecord], project, prepared: list[list]) -> UpsertResult:
+    """The database part: binary COPY into a staging table, then one merge that skips unchanged rows."""
+    result = UpsertResult(fetched=len(prepared))
+    if not prepared:
         return result
-    columns = COMMON_COLUMNS + tuple(model.typed_columns)
+    columns, pg_types, _ = _layout(model)
     table = model._meta.db_table
     stage = f"_stage_{table}"
+    column_list = ", ".join(columns)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f'CREATE TEMP TABLE IF NOT EXISTS "{stage}" ON COMMIT DELETE ROWS AS '
-            f'SELECT {", ".join(columns)} FROM "{table}" WITH NO DATA'
-        )
-        with cursor.cursor.copy(f'COPY "{stage}" ({", ".join(columns)}) FROM STDIN') as copy:
-            for row in rows:
-                copy.write_row(_values(row, columns))
+        cursor.execute(f'CREATE TEMP TABLE IF NOT EXISTS "{stage}" AS SELECT {column_list} FROM "{table}" WITH NO DATA')
+        # Binary COPY: no text escaping or parsing of timestamps on either side.
+        with cursor.cursor.copy(f'COPY "{stage}" ({column_list}) FROM STDIN (FORMAT BINARY)') as copy:
+            copy.set_types(pg_types)
+            for values in prepared:
+                copy.write_row(values)
         cursor.execute(_merge_sql(table, stage, columns), [project.id, project.account_scope_id])
         for inserted, external_id in cursor.fetchall():
             (result.inserted_ids if inserted else result.updated_ids).append(external_id)
-        cursor.execute(f'DELETE FROM "{stage}"')
+        cursor.execute(f'TRUNCATE "{stage}"')
     return result
 
 
-def _values(row: dict, columns: tuple[str, ...]) -> list:
-    values = []
-    for column in columns:
-        if column == "raw":
-            values.append(json.dumps(row["raw"], ensure_ascii=False, default=str))
-        elif column == "payload_hash":
-            values.append(row.get("payload_hash") or payload_hash(row["raw"]))
-        elif column == "external_id":
-            values.append(str(row["external_id"]))
-        else:
-            values.append(row.get(column, _blank(column)))
+_PG_TYPES = {
+    "CharField": "text", "TextField": "text", "URLField": "text", "JSONField": "jsonb", "DateTimeField": "timestamptz",
+    "BooleanField": "bool", "SmallIntegerField": "int2", "IntegerField": "int4", "BigIntegerField": "int8",
+    "DecimalField": "numeric",
+}  # fmt: skip
+_layouts: dict = {}
+
+
+def _layout(model) -> tuple[tuple[str, ...], list[str], tuple]:
+    """(columns, PostgreSQL types, defaults of the typed columns) of a raw model, computed once."""
+    if model not in _layouts:
+        columns = COMMON_COLUMNS + tuple(model.typed_columns)
+        fields = [model._meta.get_field(column) for column in columns]
+        pg_types = [_PG_TYPES[field.get_internal_type()] for field in fields]
+        defaults = tuple(None if field.null else "" for field in fields[3:])
+        _layouts[model] = (columns, pg_types, defaults)
+    return _layouts[model]
+
+
+def _identity(value):
+    return value
+
+
+def _values(row: dict, typed: tuple[str, ...], defaults: tuple) -> list:
+    raw = canonical_json(row["raw"])  # one serialisation serves the column and the hash
+    values = [
+        str(row["external_id"]),
+        Jsonb(raw, dumps=_identity),
+        hashlib.md5(raw, usedforsecurity=False).hexdigest(),
+    ]
+    values.extend(row.get(column, default) for column, default in zip(typed, defaults, strict=True))
     return values
-
-
-def _blank(column: str):
-    return None if column.endswith(("_at", "amount", "number", "priority", "message_type")) else ""
 
 
 def _merge_sql(table: str, stage: str, columns: tuple[str, ...]) -> str:

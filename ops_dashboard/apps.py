@@ -6,3 +6,8 @@ class OpsDashboardConfig(AppConfig):
 
     name = "ops_dashboard"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from ops_dashboard.channels import listener_manager_install
+
+        listener_manager_install()

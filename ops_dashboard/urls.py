@@ -1,3 +1,5 @@
+"""Dashboard pages, their live partials and the SSE stream (included at "" after `api/`)."""
+
 from django.urls import path
 
 from ops_dashboard import views
@@ -6,4 +8,6 @@ urlpatterns = [
     path("", views.overview_page, name="overview"),
     path("login", views.login_page, name="login"),
     path("projects", views.projects_page, name="projects"),
+    path("partials/<path:name>", views.partial_view, name="partial"),
+    path("api/events/stream", views.events_stream, name="events-stream"),
 ]

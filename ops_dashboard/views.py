@@ -1,16 +1,44 @@
-"""Server-rendered pages. Every mutation goes through the JSON API with CSRF."""
+"""Server-rendered pages, their live partials and the SSE stream. Mutations go through the JSON API."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
+from django_eventstream import views as eventstream_views
+from rest_framework.exceptions import AuthenticationFailed
 
-from workforce import selectors
+from ops_dashboard import partials, selectors, streams
+from ops_dashboard.channels import API_KEY_PROJECT_ATTR
+from workforce import embedded
+from workforce import selectors as tenancy
+from workforce.api.authentication import ApiKeyAuthentication
+from workforce.api.errors import error_response
+from workforce.events import project_channel
+
+POLL_SECONDS_RANGE = (1, 60)
 
 
 def _page_context(request, page: str) -> dict:
-    project = selectors.session_active_project(request)
+    project = tenancy.session_active_project(request)
     return {"page": page, "active_project": project}
+
+
+def _live_context(request) -> dict:
+    """What `base.html` needs to start `live.js`: stream URL and polling interval."""
+    return {"live": {"stream_url": reverse("events-stream"), "poll_seconds": _poll_seconds(request)}}
+
+
+def _poll_seconds(request) -> int:
+    """DASHBOARD_POLL_SECONDS, or `?poll=N` (1–60 s) to watch the fallback work (diagnosis, tests)."""
+    try:
+        asked = int(request.GET["poll"])
+    except (KeyError, ValueError):
+        return settings.DASHBOARD_POLL_SECONDS
+    low, high = POLL_SECONDS_RANGE
+    return min(max(asked, low), high)
 
 
 @require_GET
@@ -18,9 +46,7 @@ def _page_context(request, page: str) -> dict:
 def login_page(request):
     if request.user.is_authenticated:
         return redirect("overview")
-    return render(
-        request, "ops_dashboard/login.html", {"page": "login", "next": request.GET.get("next", "/")}
-    )
+    return render(request, "ops_dashboard/login.html", {"page": "login", "next": request.GET.get("next", "/")})
 
 
 @require_GET
@@ -37,4 +63,69 @@ def overview_page(request):
     context = _page_context(request, "overview")
     if context["active_project"] is None:
         return redirect("projects")
-    return render(request, "ops_dashboard/overview.html", context)
+    return render(request, "ops_dashboard/overview.html", {**context, **_live_context(request)})
+
+
+@require_GET
+def partial_view(request, name: str):
+    """`GET /partials/<name>`: one fragment of the active project (login and project required)."""
+    partial = partials.partial_get(name)
+    if partial is None:
+        raise Http404("unknown partial")
+    try:
+        project = selectors.live_project_for(user=request.user, session=request.session)
+    except selectors.AccessRefused as refused:
+        return error_response(refused.code, refused.detail, refused.status, request)
+    response = HttpResponse(partials.partial_render(partial, request=request, project=project))
+    # live.js reloads the page when another tab switched the session to a different project.
+    response["X-Active-Project"] = str(project.id)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def events_stream(request):
+    """`GET /api/events/stream`: the active project's live events, once the caller may read them.
+
+    Refusals are plain HTTP errors (401, 409, 403, 503) decided here, before django-eventstream,
+    whose own refusal would be a 200 carrying a `stream-error` event.
+    """
+    try:
+        project = _stream_project(request)
+    except selectors.AccessRefused as refused:
+        return error_response(refused.code, refused.detail, refused.status, request)
+    unavailable = _event_bus_problem()
+    if unavailable:
+        return error_response("unavailable", unavailable, 503, request)
+    response = eventstream_views.events(request, channels=[project_channel(project.id)])
+    if isinstance(response, StreamingHttpResponse):
+        response.streaming_content = streams.project_stream(
+            response.streaming_content, project_id=project.id, heartbeat_seconds=settings.SSE_HEARTBEAT_SECONDS
+        )
+    return response
+
+
+def _stream_project(request):
+    """The project whose channel the caller reads: an API key's own, else the session's active one."""
+    try:
+        found = ApiKeyAuthentication().authenticate(request)
+    except AuthenticationFailed as exc:
+        raise selectors.AccessRefused(401, "not_authenticated", str(exc.detail)) from exc
+    if found is None:
+        return selectors.live_project_for(user=request.user, session=request.session)
+    user, key = found
+    # django-eventstream reads `request.user`; the attribute lets the channel manager honour the key.
+    setattr(user, API_KEY_PROJECT_ATTR, key.project_id)
+    request.user = user
+    return key.project
+
+
+def _event_bus_problem() -> str | None:
+    """Why live events cannot flow right now (the page then polls), or None when they can."""
+    if not getattr(settings, "EVENTSTREAM_REDIS", None):
+        return "Live events need Redis (single-machine mode): the dashboard polls."
+    if getattr(eventstream_views.get_listener_manager(), "bus_ready", False):
+        return None  # this process is subscribed right now: no need to ask Redis
+    if not embedded.redis_ping(settings.REDIS_URL):
+        return "Live events are unavailable (Redis does not answer): the dashboard polls."
+    return None

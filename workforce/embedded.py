@@ -45,7 +45,38 @@ def postgres_start(*, pgdata: Path = POSTGRES_DIR) -> EmbeddedPostgres:
     logging.getLogger("pgserver").setLevel(logging.WARNING)
     server = pgserver.get_server(pgdata, cleanup_mode=None)
     info = server.get_postmaster_info()
-    return EmbeddedPostgres(socket_dir=str(info.socket_dir), port=int(info.port or 5432), pgdata=pgdata)
+    embedded = EmbeddedPostgres(socket_dir=str(info.socket_dir), port=int(info.port or 5432), pgdata=pgdata)
+    if not (pgdata / TUNED_MARKER).exists():
+        _postgres_tune(embedded)
+    return embedded
+
+
+TUNED_MARKER = ".workforce-tuned"
+# The wheel's defaults suit a laptop demo poorly: bulk syncs and HNSW builds want more memory and fewer
+# checkpoints. Applied once to a new data folder (restart needed for shared_buffers).
+POSTGRES_SETTINGS = {
+    "shared_buffers": "512MB",
+    "maintenance_work_mem": "512MB",
+    "work_mem": "16MB",
+    "max_wal_size": "4GB",
+    "checkpoint_timeout": "15min",
+    "max_connections": "200",
+}
+
+
+def _postgres_tune(server: EmbeddedPostgres) -> None:
+    import psycopg
+    from pgserver._commands import pg_ctl
+
+    conninfo = f"host={server.socket_dir} port={server.port} user=postgres dbname=postgres"
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        for name, value in POSTGRES_SETTINGS.items():
+            conn.execute(f"ALTER SYSTEM SET {name} = '{value}'")
+    user = "pgserver" if os.geteuid() == 0 else None
+    options = f'-h "" -k {server.socket_dir}'
+    pg_ctl(["-w", "-m", "fast", "-o", options, "-l", str(server.pgdata / "log"), "restart"],
+           pgdata=server.pgdata, user=user, timeout=60)  # fmt: skip
+    (server.pgdata / TUNED_MARKER).write_text("tuned\n")
 
 
 def postgres_ensure_database(server: EmbeddedPostgres, name: str) -> None:

@@ -119,6 +119,7 @@ class HttpClient:
 
     def __post_init__(self) -> None:
         self.session = requests.Session()
+        self.session.trust_env = False  # no proxy/netrc lookups per call: sources are configured explicitly
         self.session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json", **self.headers})
         self.budget = RateBudget(self.rate_per_second, sleep=self.sleep)
         self.requests_made = 0

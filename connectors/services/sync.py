@@ -7,8 +7,11 @@ page left it); a failing item (one conversation's messages) is recorded and skip
 the connector without retries.
 """
 
+import itertools
 import logging
 import time
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 
 from django.db import connection, transaction
@@ -191,47 +194,87 @@ def _sync_pages(ctx: SyncContext, stream: str) -> bool:
 
 
 def _sync_items(ctx: SyncContext, stream: str, *, only=None) -> bool:
-    """Walk an `items` stream item by item; a failing item is recorded and skipped."""
+    """Walk an `items` stream: items are fetched by a few threads while this one commits them in batches.
+
+    Each batch commits its items' rows together with each item's own cursor; a failing item is recorded
+    and skipped, the rest go on.
+    """
     unresolved = set(
         ConnectorError.objects.filter(
             project=ctx.project, source=ctx.source, stream=stream, status__in=error_service.UNRESOLVED
         ).values_list("dedupe_key", flat=True)
     )
     items = list(ctx.connector.items(stream=stream, full=ctx.full, only=only))
-    completed, ok = [], True
-    for item in items:
+    batch, completed, ok = [], [], True
+    for item, outcome in _fetch_items(ctx, stream, items):
         key = f"{stream}:{ctx.connector.item_key(stream=stream, item=item)}"
-        try:
-            _sync_one_item(ctx, stream, item)
-        except HttpError as exc:  # an auth error re-raises from _record_failure and pauses the connector
-            _record_failure(ctx, stream, dedupe_key=key, unit={"stream": stream, "item": _item_id(item)}, exc=exc)
+        if isinstance(outcome, HttpError):
+            _commit_items(ctx, stream, batch)  # keep what was fetched before an auth error stops the run
+            _record_failure(ctx, stream, dedupe_key=key, unit={"stream": stream, "item": _item_id(item)}, exc=outcome)
             ok = False
             continue
+        batch.append((item, outcome))
         if key in unresolved:
             completed.append(key)
+        if len(batch) >= ITEM_BATCH_ITEMS or sum(len(page.rows) for _, page in batch) >= ITEM_BATCH_ROWS:
+            _commit_items(ctx, stream, batch)
+    _commit_items(ctx, stream, batch)
     if completed:
         error_service.errors_resolve(project=ctx.project, source=ctx.source, dedupe_keys=completed)
     return ok
 
 
-def _sync_one_item(ctx: SyncContext, stream: str, item) -> None:
-    continuation = None
-    while True:
-        page = ctx.connector.fetch_item_page(stream=stream, item=item, state=continuation, full=ctx.full)
-        _commit_page(ctx, stream, page, item=item)
-        if page.skipped:
-            log.warning("%s %s %s vanished mid-sync (404); skipped", ctx.source, stream, page.skipped)
-        if not page.more:
-            return
-        continuation = page.state
+ITEM_FETCH_THREADS = 4
+ITEM_BATCH_ITEMS = 100
+ITEM_BATCH_ROWS = 2000
+
+
+def _fetch_items(ctx: SyncContext, stream: str, items: list):
+    """Yield (item, Page | HttpError) in order, fetching a bounded window ahead on worker threads."""
+
+    def fetch(item):
+        try:
+            return ctx.connector.fetch_item_all(stream=stream, item=item, full=ctx.full)
+        except HttpError as exc:
+            return exc
+
+    pool = ThreadPoolExecutor(max_workers=ITEM_FETCH_THREADS, thread_name_prefix=f"{ctx.source}-{stream}")
+    try:
+        pending, remaining = deque(), iter(items)
+        for item in itertools.islice(remaining, ITEM_FETCH_THREADS * 4):
+            pending.append((item, pool.submit(fetch, item)))
+        while pending:
+            item, future = pending.popleft()
+            following = next(remaining, None)
+            if following is not None:
+                pending.append((following, pool.submit(fetch, following)))
+            yield item, future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _commit_items(ctx: SyncContext, stream: str, batch: list) -> None:
+    """One transaction for a batch of fetched items: their rows, their cursors, the heartbeat."""
+    if not batch:
+        return
+    rows = [row for _, page in batch for row in page.rows]
+    skipped = [ref for _, page in batch for ref in page.skipped]
+    _commit(ctx, stream, Page(rows=rows, more=False, skipped=skipped), items=list(batch))
+    if skipped:
+        log.warning("%s %s %s vanished mid-sync (404); skipped", ctx.source, stream, skipped)
+    batch.clear()
 
 
 def _item_id(item) -> str:
     return str(getattr(item, "external_id", item))
 
 
-def _commit_page(ctx: SyncContext, stream: str, page: Page, *, item=None) -> None:
-    """Rows, cursor, item progress and heartbeat in one transaction; hooks and events after commit."""
+def _commit_page(ctx: SyncContext, stream: str, page: Page) -> None:
+    _commit(ctx, stream, page)
+
+
+def _commit(ctx: SyncContext, stream: str, page: Page, *, items=None) -> None:
+    """Rows, cursor (or the items' cursors), heartbeat in one transaction; hooks and events after commit."""
     model = RAW_MODELS[(ctx.source, stream)]
     counts = ctx.counts[stream]
     with transaction.atomic():
@@ -239,21 +282,17 @@ def _commit_page(ctx: SyncContext, stream: str, page: Page, *, item=None) -> Non
             # The cursor commits with its rows, so losing the last commit in a crash loses both: safe.
             cursor.execute("SET LOCAL synchronous_commit = off")
         result = raw_upsert(model=model, project=ctx.project, rows=page.rows)
-        if item is None and page.skipped:
+        if items is None and page.skipped:
             model.objects.filter(project=ctx.project, external_id__in=page.skipped, deleted_at__isnull=True).update(
                 deleted_at=timezone.now()
             )
-        if item is not None:
-            ctx.connector.item_page_committed(stream=stream, item=item, page=page)
+        if items is not None:
+            ctx.connector.items_committed(stream=stream, fetched=items)
         counts.add(result)
         counts.skipped += len(page.skipped)
-        cursor_value = page.cursor if item is None else None
+        cursor_value = page.cursor if items is None else None
         state_service.lease_heartbeat(
-            state=ctx.state,
-            owner=ctx.owner,
-            stream=stream,
-            cursor=cursor_value,
-            progress=ctx.progress(stream),
+            state=ctx.state, owner=ctx.owner, stream=stream, cursor=cursor_value, progress=ctx.progress(stream)
         )
         event = hooks.PageCommitted(
             project_id=ctx.project.pk,

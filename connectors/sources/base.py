@@ -72,6 +72,22 @@ class Connector:
     def item_page_committed(self, *, stream: str, item: Any, page: Page) -> None:
         """Inside the page's transaction: record the item's progress (e.g. its message cursor)."""
 
+    def items_committed(self, *, stream: str, fetched: list[tuple[Any, Page]]) -> None:
+        """Inside a batch's transaction: record each fetched item's progress (override to do it in bulk)."""
+        for item, page in fetched:
+            self.item_page_committed(stream=stream, item=item, page=page)
+
+    def fetch_item_all(self, *, stream: str, item: Any, full: bool) -> Page:
+        """Every page of one item, merged (runs on a worker thread: HTTP only, no database)."""
+        rows, skipped, state = [], [], None
+        while True:
+            page = self.fetch_item_page(stream=stream, item=item, state=state, full=full)
+            rows.extend(page.rows)
+            skipped.extend(page.skipped)
+            state = page.state
+            if not page.more:
+                return Page(rows=rows, more=False, state=state, skipped=skipped)
+
     def item_key(self, *, stream: str, item: Any) -> str:
         return str(item)
 

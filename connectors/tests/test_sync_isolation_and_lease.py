@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from connectors.models import ConnectorSyncState, RawChatwootMessage, SyncRun
+from connectors.models import ConnectorSyncState, RawChatwootConversation, RawChatwootMessage, SyncRun
 from connectors.services.state import AlreadyRunning, lease_claim, lease_owner_id
 from connectors.services.sync import connector_sync
 from connectors.testing import raw_snapshot
@@ -58,7 +58,7 @@ def test_a_worker_killed_mid_run_leaves_a_lease_that_is_recovered_and_rerun_with
     tenant = make_tenant()
     bind(studio, tenant, sources=["chatwoot"])
     # Slow message pages so the run is surely mid-way when the worker dies.
-    sandbox.add_fault(service="chatwoot", path="/messages", kind="slow", delay_ms=300, times=-1)
+    sandbox.add_fault(service="chatwoot", path="/messages", kind="slow", delay_ms=1000, times=-1)
     env = dict(os.environ, WORKFORCE_DB_NAME=connection.settings_dict["NAME"])
     worker = subprocess.Popen(
         [
@@ -75,7 +75,9 @@ def test_a_worker_killed_mid_run_leaves_a_lease_that_is_recovered_and_rerun_with
         env=env,
     )
     try:
-        _wait_for(lambda: RawChatwootMessage.objects.filter(project=studio).exists(), timeout=60)
+        # Conversations are stored; the worker is now fetching the (slow) messages.
+        _wait_for(lambda: RawChatwootConversation.objects.filter(project=studio).exists(), timeout=60)
+        time.sleep(0.5)
     finally:
         worker.send_signal(signal.SIGKILL)
         worker.wait()

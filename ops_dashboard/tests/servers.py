@@ -1,0 +1,198 @@
+"""A real ASGI web process for live tests: uvicorn on the test database with its own private Redis.
+
+The test session's Django runs in the pytest process; SSE needs a real ASGI server, so the web app runs
+as a subprocess (like `make run` starts it) against the database pytest-django created. Tests write
+committed rows (`django_db(transaction=True)`) so the server sees them, and use `worker_run` to run
+code in another process (a stand-in for a Celery worker) with the server's environment.
+"""
+
+import contextlib
+import http.client
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from django.db import connection
+
+from workforce import embedded
+from workforce.testing.bootstrap import start_redis, stop_redis
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+START_TIMEOUT = 30
+
+
+def server_env(*, redis_url: str) -> dict:
+    """The environment of a process that shares this test session's database and the given Redis."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    test_db = connection.settings_dict["NAME"]  # pytest-django has renamed it to the test database
+    if env.get("DATABASE_URL"):
+        parts = urlsplit(env["DATABASE_URL"])
+        env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{test_db}"))
+    else:
+        env["WORKFORCE_DB_NAME"] = test_db
+    env.update(
+        REDIS_URL=redis_url,
+        DJANGO_SETTINGS_MODULE="workforce.settings",
+        PYTHONUNBUFFERED="1",
+        SSE_HEARTBEAT_SECONDS="2",  # short, so a test can watch heartbeats arrive
+    )
+    return env
+
+
+@dataclass
+class AsgiServer:
+    """uvicorn serving `workforce.asgi:application`, plus the private Redis it publishes through."""
+
+    directory: Path
+    url: str = ""
+    env: dict = field(default_factory=dict)
+    redis_port: int = 0
+    redis_pid: int = 0
+    process: subprocess.Popen | None = None
+
+    @property
+    def redis_dir(self) -> Path:
+        return self.directory / "redis"
+
+    def start(self) -> "AsgiServer":
+        redis_url, self.redis_pid = start_redis(self.redis_dir)
+        self.redis_port = urlsplit(redis_url).port
+        self.env = server_env(redis_url=redis_url)
+        port = embedded.free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        log = (self.directory / "uvicorn.log").open("wb")
+        argv = [sys.executable, "-m", "uvicorn", "workforce.asgi:application", "--host", "127.0.0.1",
+                "--port", str(port), "--lifespan", "off", "--log-level", "warning",
+                "--timeout-graceful-shutdown", "1"]  # fmt: skip
+        # Own session: stopping the group stops uvicorn and anything it started.
+        self.process = subprocess.Popen(
+            argv, env=self.env, cwd=BASE_DIR, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        self._wait_until_up()
+        return self
+
+    def _wait_until_up(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"uvicorn exited early:\n{self.log_tail()}")
+            with contextlib.suppress(OSError), urllib.request.urlopen(f"{self.url}/login", timeout=2) as answer:  # noqa: S310
+                if answer.status == 200:
+                    return
+            time.sleep(0.2)
+        raise RuntimeError(f"uvicorn did not answer in {START_TIMEOUT} s:\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 40) -> str:
+        path = self.directory / "uvicorn.log"
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.redis_stop()
+
+    # ------------------------------------------------------------ the server's own Redis
+
+    def redis_stop(self) -> None:
+        stop_redis(self.redis_pid)
+
+    def redis_start(self) -> None:
+        """Start the private Redis again on the same port (the server's settings name that port)."""
+        embedded.redis_start_private(directory=self.redis_dir, port=self.redis_port)
+        self.redis_pid = int((self.redis_dir / "redis.pid").read_text().strip())
+
+    # ------------------------------------------------------------ other processes
+
+    def worker_run(self, code: str) -> str:
+        """Run Python in a separate Django process with the server's environment (as a Celery worker would)."""
+        result = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", code],
+            env=self.env, cwd=BASE_DIR, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        if result.returncode != 0:
+            raise RuntimeError(f"worker process failed:\n{result.stdout}\n{result.stderr}")
+        return result.stdout
+
+    def metrics(self) -> dict[str, float]:
+        """`/metrics` of this server as {sample line name: value} (unlabelled samples only)."""
+        with urllib.request.urlopen(f"{self.url}/metrics", timeout=5) as response:  # noqa: S310
+            text = response.read().decode()
+        samples = {}
+        for line in text.splitlines():
+            name, _, value = line.partition(" ")
+            if line and not line.startswith("#") and "{" not in name:
+                samples[name] = float(value)
+        return samples
+
+
+class SseStream:
+    """A raw streaming HTTP client for `/api/events/stream` (what a browser's EventSource does)."""
+
+    def __init__(self, server_url: str, *, cookies: dict | None = None, headers: dict | None = None):
+        parts = urlsplit(server_url)
+        self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        request_headers = {"Accept": "text/event-stream", **(headers or {})}
+        if cookies:
+            request_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        self.connection.request("GET", "/api/events/stream", headers=request_headers)
+        self.response = self.connection.getresponse()
+
+    @property
+    def status(self) -> int:
+        return self.response.status
+
+    def next_event(self) -> tuple[str, str]:
+        """The next (event name, data) on the stream; SSE comments are skipped."""
+        name, data = "message", []
+        while True:
+            line = self.response.readline()
+            if not line:
+                raise EOFError("stream closed")
+            line = line.decode().rstrip("\r\n")
+            if not line:
+                if data or name != "message":
+                    return name, "\n".join(data)
+                continue
+            if line.startswith(":"):
+                continue
+            key, _, value = line.partition(":")
+            value = value.removeprefix(" ")
+            if key == "event":
+                name = value
+            elif key == "data":
+                data.append(value)
+
+    def wait_for(self, event: str, *, timeout: float = 10) -> dict | str:
+        """Read until `event` arrives; return its data (decoded JSON when it is JSON)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            name, data = self.next_event()
+            if name == event:
+                with contextlib.suppress(ValueError):
+                    return json.loads(data)
+                return data
+        raise TimeoutError(f"no {event} event within {timeout} s")
+
+    def close(self) -> None:
+        # Both: the response's file object keeps the socket open after the connection lets go of it.
+        self.response.close()
+        self.connection.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
