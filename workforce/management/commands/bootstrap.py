@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from connectors.services.configs import connector_configs_seed_from_env
 from workforce.schedules import schedules_ensure
 from workforce.services import bootstrap_owner
 
@@ -17,6 +18,9 @@ class Command(BaseCommand):
             demo_project=settings.WORKFORCE_DEMO_PROJECT,
         )
         self.stdout.write(f"owner: {user.username}  demo project: {project.name} ({project.id})")
+        seeded = connector_configs_seed_from_env(project=project)
+        if seeded:
+            self.stdout.write(f"connectors configured from the environment: {', '.join(c.source for c in seeded)}")
         created = schedules_ensure()
         if created:
             self.stdout.write(f"schedules created: {', '.join(created)}")
