@@ -79,7 +79,57 @@ class JobRun(models.Model):
         indexes = [
             models.Index(fields=["project", "job", "-created_at"], name="jobrun_project_job_idx"),
             models.Index(fields=["job", "-created_at"], name="jobrun_job_idx"),
+            # Retention deletes the oldest runs first and measures their age (workforce/ops/retention.py).
+            models.Index(fields=["created_at"], name="jobrun_created_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.job} {self.status}"
+
+
+class ScheduledJobState(models.Model):
+    """Supervision of one periodic job (the django-celery-beat `PeriodicTask` of the same name).
+
+    Written by the Celery signal handlers in `workforce/ops/supervision.py`: consecutive failures, the
+    backoff the next run waits for (mirrored into `PeriodicTask.start_time`, which beat honours) and the
+    suspension after `JOB_SUSPEND_AFTER_FAILURES` failures in a row (the task is disabled until resumed).
+    """
+
+    name = models.CharField(max_length=200, unique=True, help_text="PeriodicTask name, e.g. connectors_sync_cycle.")
+    task = models.CharField(max_length=200, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.CharField(max_length=20, blank=True)
+    last_error = models.TextField(blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    backoff_until = models.DateTimeField(null=True, blank=True, help_text="Next run not before this time.")
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspended_reason = models.CharField(max_length=500, blank=True)
+    resumed_at = models.DateTimeField(null=True, blank=True)
+    resumed_by = models.CharField(max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "scheduled job state"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({'suspended' if self.suspended else self.last_status or 'never run'})"
+
+    @property
+    def suspended(self) -> bool:
+        return self.suspended_at is not None
+
+
+class MetricCounter(models.Model):
+    """A Prometheus counter shared by every process (web, worker, commands): `/metrics` reads it at scrape
+    time, so each web process reports the same total (see `workforce/ops/counters.py`)."""
+
+    name = models.CharField(max_length=200, primary_key=True)
+    value = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.name} = {self.value}"

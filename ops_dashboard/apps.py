@@ -8,6 +8,7 @@ class OpsDashboardConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from ops_dashboard import panels  # noqa: F401 - registers every page's partials
         from ops_dashboard.channels import listener_manager_install
 
         listener_manager_install()

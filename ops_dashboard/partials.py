@@ -2,17 +2,15 @@
 
 A page declares one with `{% live_partial "overview/runs" %}` (see `templatetags/dashboard.py`); the
 fragment is served at `/partials/overview/runs` and refetched whenever one of its `events` arrives.
-Later pages register theirs here with `partial_register`.
+Each page's partials are registered in `ops_dashboard/panels/<page>.py` (imported when the app is ready).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.template.loader import render_to_string
 from django.urls import reverse
-
-from ops_dashboard import selectors
-from workforce.health import health_report
 
 # Event names on /api/events/stream (ARCHITECTURE.md section 9).
 JOB_COMPLETED = "job_completed"
@@ -28,10 +26,17 @@ class Partial:
     template: str
     context: Callable[..., dict]
     events: tuple[str, ...]
+    # Query parameters the context reads (filters): the page's values are carried into the partial's URL.
+    params: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
         return reverse("partial", kwargs={"name": self.name})
+
+    def url_for(self, query) -> str:
+        """The partial's URL with this partial's own parameters taken from `query` (a QueryDict)."""
+        kept = {name: query[name] for name in self.params if query.get(name)}
+        return f"{self.url}?{urlencode(kept)}" if kept else self.url
 
 
 REGISTRY: dict[str, Partial] = {}
@@ -50,29 +55,3 @@ def partial_get(name: str) -> Partial | None:
 def partial_render(partial: Partial, *, request, project) -> str:
     """The fragment's HTML for this request's project."""
     return render_to_string(partial.template, partial.context(request=request, project=project), request=request)
-
-
-def _health_context(*, request, project) -> dict:
-    return {"health": health_report()}
-
-
-def _recent_runs_context(*, request, project) -> dict:
-    return {"runs": list(selectors.recent_job_runs(project=project))}
-
-
-partial_register(
-    Partial(
-        name="overview/health",
-        template="ops_dashboard/_overview_health.html",
-        context=_health_context,
-        events=(JOB_COMPLETED, CONNECTOR_SYNC_PROGRESS, DATA_CHANGED),
-    )
-)
-partial_register(
-    Partial(
-        name="overview/runs",
-        template="ops_dashboard/_overview_runs.html",
-        context=_recent_runs_context,
-        events=(JOB_COMPLETED, DATA_CHANGED),
-    )
-)

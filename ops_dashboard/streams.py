@@ -55,8 +55,9 @@ async def project_stream(inner: AsyncIterator[bytes], *, project_id, heartbeat_s
     1. Count the stream as open (gauges) until this generator ends, however it ends.
     2. Wait for the library's first chunk: it has run the channel manager's permission check and
        registered the listener, so events published from now on are delivered.
-    3. Release the DB connection that check used, and again after any later chunk (the library
-       re-checks permissions after an overflow): an open stream must not pin a pooled connection.
+    3. Release the DB connection this request's thread used (session, user, project): an open stream
+       must not pin a pooled connection. Later permission re-checks (after an overflow) release their
+       own connection (`channels._release_connection`), so relaying an event never touches the DB.
     4. Send `connected` (only when the library opened the stream, not after its `stream-error`).
     5. Relay chunks, sending a heartbeat whenever nothing was sent for `heartbeat_seconds`.
     """
@@ -82,8 +83,6 @@ async def project_stream(inner: AsyncIterator[bytes], *, project_id, heartbeat_s
                 chunk = finished.result()
             except StopAsyncIteration:
                 return
-            if chunk != HEARTBEAT:  # the library's own keep-alives never touch the database
-                await _release_db()
             yield chunk
     finally:
         await _close_inner(inner, pending)

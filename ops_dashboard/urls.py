@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.overview_page, name="overview"),
     path("login", views.login_page, name="login"),
     path("projects", views.projects_page, name="projects"),
+    path("connectors", views.connectors_page, name="connectors"),
+    path("search", views.search_page, name="search"),
     path("partials/<path:name>", views.partial_view, name="partial"),
     path("api/events/stream", views.events_stream, name="events-stream"),
 ]

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from django_eventstream import views as eventstream_views
 from rest_framework.exceptions import AuthenticationFailed
 
+from connectors.models import ErrorStatus, Source
 from ops_dashboard import partials, selectors, streams
 from ops_dashboard.channels import API_KEY_PROJECT_ATTR
 from workforce import embedded
@@ -56,14 +57,48 @@ def projects_page(request):
     return render(request, "ops_dashboard/projects.html", _page_context(request, "projects"))
 
 
+def _project_page(request, page: str, template: str, *, live: bool = True, **extra):
+    """A page of the active project (to /projects without one), with live partials unless `live` is False."""
+    context = _page_context(request, page)
+    if context["active_project"] is None:
+        return redirect("projects")
+    if live:
+        context.update(_live_context(request))
+    return render(request, template, {**context, **extra})
+
+
 @require_GET
 @login_required
 @ensure_csrf_cookie
 def overview_page(request):
-    context = _page_context(request, "overview")
+    return _project_page(request, "overview", "ops_dashboard/overview.html")
+
+
+@require_GET
+@login_required
+@ensure_csrf_cookie
+def connectors_page(request):
+    return _project_page(
+        request,
+        "connectors",
+        "ops_dashboard/connectors.html",
+        error_filter=selectors.ErrorFilter.from_query(request.GET),
+        error_statuses=ErrorStatus.values,
+        sources=Source.choices,
+    )
+
+
+@require_GET
+@login_required
+@ensure_csrf_cookie
+def search_page(request):
+    """LightRAG search: the page asks `POST /api/lightrag/query` itself; no live partials."""
+    context = _page_context(request, "search")
     if context["active_project"] is None:
         return redirect("projects")
-    return render(request, "ops_dashboard/overview.html", {**context, **_live_context(request)})
+    context["embeddings"] = selectors.embedding_backlog(project=context["active_project"])
+    context["source_filters"] = selectors.SEARCH_SOURCE_FILTERS
+    return render(request, "ops_dashboard/search.html", context)
 
 
 @require_GET

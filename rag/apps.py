@@ -6,3 +6,15 @@ class RagConfig(AppConfig):
 
     name = "rag"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from connectors import hooks
+        from rag.metrics import rag_families
+        from rag.services.cascade import embeddings_on_run_finished
+        from rag.services.chunks import chunks_on_page
+        from workforce.collectors import FAMILY_SOURCES
+
+        hooks.on_page_committed(chunks_on_page)
+        hooks.on_run_finished(embeddings_on_run_finished)
+        if rag_families not in FAMILY_SOURCES:
+            FAMILY_SOURCES.append(rag_families)

@@ -302,12 +302,44 @@ RECONCILIATION_MAX_IDS = env_int("RECONCILIATION_MAX_IDS", 500, minimum=1)
 
 # ---------------------------------------------------------------- LightRAG (owned by the rag app)
 
-EMBEDDING_PROVIDER = env_str("EMBEDDING_PROVIDER", "")  # offline | openai; empty: openai when a key is set
+from django.core.exceptions import ImproperlyConfigured  # noqa: E402 - kept inside the section this app owns
+
+# Providers. Empty EMBEDDING_PROVIDER / LLM_PROVIDER: `openai` when OPENAI_API_KEY or OPENAI_BASE_URL is set,
+# else the built-in offline embedder and extractive answers (deterministic, no network).
+EMBEDDING_PROVIDER = env_str("EMBEDDING_PROVIDER", "")  # offline | openai
 EMBEDDING_MODEL = env_str("EMBEDDING_MODEL", "text-embedding-3-small")
-EMBEDDING_DIMENSIONS = env_int("EMBEDDING_DIMENSIONS", 384, minimum=8)
+# Fixed per install: the vector column is created with it (changing it needs `manage.py embed --reset`).
+# 1024: the offline embedder's hashing noise drowns relevance below that (docs/rag-evaluation.md).
+EMBEDDING_DIMENSIONS = env_int("EMBEDDING_DIMENSIONS", 1024, minimum=8)
+if EMBEDDING_DIMENSIONS > 2000:
+    raise ImproperlyConfigured("EMBEDDING_DIMENSIONS must be at most 2000 (pgvector's HNSW limit).")
 OPENAI_API_KEY = env_str("OPENAI_API_KEY", "")
-OPENAI_BASE_URL = env_str("OPENAI_BASE_URL", "")
+OPENAI_BASE_URL = env_str("OPENAI_BASE_URL", "")  # any OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1
+OPENAI_TIMEOUT_SECONDS = env_float("OPENAI_TIMEOUT_SECONDS", 30.0)
+OPENAI_MAX_RETRIES = env_int("OPENAI_MAX_RETRIES", 2, minimum=0)  # in-call retries of the openai client
+EMBEDDING_ENCODING_FORMAT = env_str("EMBEDDING_ENCODING_FORMAT", "base64")  # float: for endpoints without base64
+LLM_PROVIDER = env_str("LLM_PROVIDER", "")  # extractive | openai
 LLM_MODEL = env_str("LLM_MODEL", "gpt-4o-mini")
+# The query path gives the provider one short chance, then answers keyword-only (`degraded: true`).
+RAG_QUERY_PROVIDER_TIMEOUT_SECONDS = env_float("RAG_QUERY_PROVIDER_TIMEOUT_SECONDS", 10.0)
+# Embedding runs: provider request limits (OpenAI: 2048 inputs, 300k tokens), per-run budget, attempts.
+EMBEDDING_BATCH_MAX_INPUTS = env_int("EMBEDDING_BATCH_MAX_INPUTS", 2048, minimum=1)
+EMBEDDING_BATCH_MAX_TOKENS = env_int("EMBEDDING_BATCH_MAX_TOKENS", 300_000, minimum=1000)
+EMBEDDING_RUN_TOKEN_BUDGET = env_int("EMBEDDING_RUN_TOKEN_BUDGET", 2_000_000, minimum=1000)
+EMBEDDING_MAX_ATTEMPTS = env_int("EMBEDDING_MAX_ATTEMPTS", 5, minimum=1)
+EMBEDDING_STALE_SECONDS = env_int("EMBEDDING_STALE_SECONDS", 900, minimum=60)
+if EMBEDDING_BATCH_MAX_INPUTS > 2048 or EMBEDDING_BATCH_MAX_TOKENS > 300_000:
+    raise ImproperlyConfigured("EMBEDDING_BATCH_MAX_INPUTS ≤ 2048 and EMBEDDING_BATCH_MAX_TOKENS ≤ 300000.")
+# Chunking (approximate tokens: no tokenizer download) and the HNSW index.
+RAG_CHUNK_TOKENS = env_int("RAG_CHUNK_TOKENS", 300, minimum=50)
+RAG_CHUNK_OVERLAP_TOKENS = env_int("RAG_CHUNK_OVERLAP_TOKENS", 50, minimum=0)
+# Conversations are cut into shorter windows: a chat moves between topics every few messages.
+RAG_MESSAGE_WINDOW_TOKENS = env_int("RAG_MESSAGE_WINDOW_TOKENS", 150, minimum=50)
+if min(RAG_CHUNK_TOKENS, RAG_MESSAGE_WINDOW_TOKENS) // 2 <= RAG_CHUNK_OVERLAP_TOKENS:
+    raise ImproperlyConfigured("RAG_CHUNK_OVERLAP_TOKENS must be less than half of every chunk size.")
+# A run with at least this many pending chunks drops the HNSW index, loads, and rebuilds it (0: never).
+RAG_HNSW_BULK_THRESHOLD = env_int("RAG_HNSW_BULK_THRESHOLD", 20_000, minimum=0)
+RAG_HNSW_EF_SEARCH = env_int("RAG_HNSW_EF_SEARCH", 100, minimum=10)
 
 # ---------------------------------------------------------------- i18n, static
 

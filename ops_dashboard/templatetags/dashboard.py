@@ -1,6 +1,9 @@
-"""Template tags for dashboard pages: live partials and human-readable durations."""
+"""Template tags for dashboard pages: live partials and human-readable numbers, durations and ages."""
+
+import json
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -18,10 +21,11 @@ def live_partial(context, name: str, events: str | None = None):
     partial = partials.partial_get(name)
     if partial is None:
         raise template.TemplateSyntaxError(f"unknown live partial {name!r}")
-    html = partials.partial_render(partial, request=context["request"], project=context["active_project"])
+    request = context["request"]
+    html = partials.partial_render(partial, request=request, project=context["active_project"])
     return format_html(
         '<div class="partial" data-partial-url="{}" data-partial-events="{}" data-testid="partial-{}">{}</div>',
-        partial.url,
+        partial.url_for(request.GET),
         events if events is not None else " ".join(partial.events),
         name.replace("/", "-"),
         mark_safe(html),  # noqa: S308 - rendered by our own autoescaping template
@@ -40,3 +44,48 @@ def duration_ms(value) -> str:
         return f"{seconds:.1f} s"
     minutes, rest = divmod(int(seconds), 60)
     return f"{minutes} min {rest} s"
+
+
+@register.filter
+def ago(value, now=None) -> str:
+    """A past moment as "N s/min/h/d ago" ("never" for None); the future reads "in N …"."""
+    if value is None:
+        return "never"
+    seconds = int(((now or timezone.now()) - value).total_seconds())
+    if abs(seconds) < 5:
+        return "just now"
+    text = _span(abs(seconds))
+    return f"{text} ago" if seconds > 0 else f"in {text}"
+
+
+def _span(seconds: int) -> str:
+    for size, unit in ((86_400, "d"), (3_600, "h"), (60, "min")):
+        if seconds >= size:
+            return f"{seconds // size} {unit}"
+    return f"{seconds} s"
+
+
+@register.filter
+def count(value) -> str:
+    """1234567 → "1,234,567"; None (or a count the row does not have) → "—"."""
+    return "—" if value in (None, "") else f"{int(value):,}"
+
+
+@register.filter
+def pct(value) -> str:
+    """98.456 → "98.5%"; None → "—"."""
+    return "—" if value is None else f"{value:.1f}%"
+
+
+@register.filter
+def signed_pct(value) -> str:
+    """Change in percentage points: +1.2 pp, −0.4 pp, "—" without a previous value."""
+    if value is None:
+        return "—"
+    return f"{'+' if value > 0 else '−' if value < 0 else '±'}{abs(value):.1f} pp"
+
+
+@register.filter
+def to_json(value) -> str:
+    """JSON text for a data attribute (autoescaping then makes it attribute-safe)."""
+    return json.dumps(value, separators=(",", ":"))

@@ -2,7 +2,8 @@
 
 Adding a browser test: mark it `browser` and `django_db(transaction=True)` (the server process only
 sees committed rows), take the `page` fixture (its base URL is the server), log in with
-`login_cookie(page, user, project)` or through the form, and use Playwright's `expect`.
+`login_cookie(page, user, project)` or through the form, and use Playwright's `expect`. Work the page
+queues (Sync now) needs the `celery_worker` fixture: a real worker on the server's broker and database.
 """
 
 import os
@@ -14,7 +15,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from ops_dashboard.tests.servers import BASE_DIR, AsgiServer
+from ops_dashboard.tests.servers import BASE_DIR, AsgiServer, CeleryWorker
 from workforce.selectors import ACTIVE_PROJECT_SESSION_KEY
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -43,6 +44,16 @@ def asgi_server(django_db_setup, tmp_path_factory):
         yield server.start()
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def celery_worker(asgi_server, tmp_path_factory):
+    """A real Celery worker consuming the live server's queue (start it only in modules that queue work)."""
+    worker = CeleryWorker(server=asgi_server, directory=tmp_path_factory.mktemp("celery"))
+    try:
+        yield worker.start()
+    finally:
+        worker.stop()
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +92,9 @@ def page(request, browser, asgi_server):
         name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)
         tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         (ARTIFACTS / f"{name}.server.log").write_text(asgi_server.log_tail(200))
+        worker = request.node.funcargs.get("celery_worker")
+        if worker is not None:
+            (ARTIFACTS / f"{name}.worker.log").write_text(worker.log_tail(200))
     context.close()
 
 

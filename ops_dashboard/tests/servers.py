@@ -138,6 +138,56 @@ class AsgiServer:
         return samples
 
 
+@dataclass
+class CeleryWorker:
+    """A real `celery -A workforce worker` on the server's broker and database, as in production."""
+
+    server: AsgiServer
+    directory: Path
+    process: subprocess.Popen | None = None
+
+    @property
+    def log_path(self) -> Path:
+        return self.directory / "celery.log"
+
+    def start(self) -> "CeleryWorker":
+        argv = [sys.executable, "-m", "celery", "-A", "workforce", "worker", "--pool", "solo", "--loglevel", "INFO",
+                "--without-gossip", "--without-mingle", "--without-heartbeat",
+                "--hostname", f"test-{os.getpid()}@%h"]  # fmt: skip
+        log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            argv, env=self.server.env, cwd=BASE_DIR, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        self._wait_until_ready()
+        return self
+
+    def _wait_until_ready(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"celery worker exited early:\n{self.log_tail()}")
+            if self.log_path.exists() and " ready." in self.log_path.read_text(errors="replace"):
+                return
+            time.sleep(0.1)
+        raise RuntimeError(f"celery worker not ready in {START_TIMEOUT} s:\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 40) -> str:
+        if not self.log_path.exists():
+            return ""
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            # Cold shutdown: the test is over, a task still running (an embeddings cascade) need not finish.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGQUIT)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
 class SseStream:
     """A raw streaming HTTP client for `/api/events/stream` (what a browser's EventSource does)."""
 

@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 import redis
+from django.db import connection, transaction
 from django_eventstream.views import Listener
 from prometheus_client import REGISTRY
 
@@ -85,6 +86,20 @@ def test_channel_manager_honours_an_api_keys_project(make_user, project):
     key_holder = make_user("kai-key")  # no membership: the key itself grants its project
     setattr(key_holder, API_KEY_PROJECT_ATTR, project.id)
     assert ProjectChannelManager().can_read_channel(key_holder, project_channel(project.id))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_channel_manager_gives_its_connection_back_after_checking(owner, project):
+    # Asked from a stream's own thread (open, and after an overflow): the connection must not stay there.
+    assert ProjectChannelManager().can_read_channel(owner, project_channel(project.id))
+    assert connection.connection is None
+
+
+@pytest.mark.django_db
+def test_channel_manager_leaves_a_transactions_connection_alone(owner, project):
+    with transaction.atomic():
+        assert ProjectChannelManager().can_read_channel(owner, project_channel(project.id))
+        assert connection.connection is not None
 
 
 def test_channel_manager_ignores_channels_asked_for_in_the_query_string(rf):

@@ -4,8 +4,9 @@
 // One EventSource per page; an event refetches the partials that list its name, and every partial is
 // refetched when the stream (re)connects. While the stream is down the page polls the same partials
 // every data-poll-seconds (paused in hidden tabs) and retries the stream on each poll.
-// After each refresh the element fires a bubbling "partial:updated" event; WorkforceLive.refreshAll()
-// lets page scripts refresh after their own changes.
+// After each refresh the element fires a bubbling "partial:updated" event; WorkforceLive.refreshAll() and
+// WorkforceLive.refresh(element) let page scripts refresh after their own changes (a page script may change
+// an element's data-partial-url first, e.g. to apply filters).
 (function () {
   "use strict";
   const body = document.body;
@@ -152,5 +153,5 @@
   renderAgo();
   openStream();
 
-  window.WorkforceLive = { refreshAll: refreshAll, refreshFor: refreshFor, state: () => state };
+  window.WorkforceLive = { refresh: refresh, refreshAll: refreshAll, refreshFor: refreshFor, state: () => state };
 })();

@@ -1,0 +1,261 @@
+"""The overview's panels: what a member sees, the empty states that say what to do, and what each costs."""
+
+import datetime as dt
+import json
+import re
+
+import pytest
+from django.utils import timezone
+
+from audit.models import JobRun
+from ops_dashboard.templatetags.dashboard import ago, signed_pct
+from ops_dashboard.tests.factories import (
+    make_chunks,
+    make_config,
+    make_error,
+    make_metric,
+    make_state,
+    make_sync_run,
+    stream_counts,
+)
+
+pytestmark = pytest.mark.django_db
+
+OVERVIEW_PARTIALS = {
+    "overview/health": "job_completed connector_sync_progress data_changed",
+    "overview/freshness": "job_completed connector_sync_progress data_changed",
+    "overview/errors": "job_completed connector_sync_progress data_changed",
+    "overview/embeddings": "job_completed data_changed",
+    "overview/completeness": "job_completed data_changed",
+    "overview/throughput": "job_completed data_changed",
+    "overview/runs": "job_completed data_changed",
+}
+
+
+def partial(api, name: str) -> str:
+    response = api.get(f"/partials/{name}")
+    assert response.status_code == 200, response.content
+    return response.content.decode()
+
+
+def json_data(html: str, element_id: str):
+    match = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>', html, re.S)
+    assert match, f"no #{element_id} in the partial"
+    return json.loads(match.group(1))
+
+
+def test_overview_declares_every_panel_with_the_events_that_refresh_it(owner_api):
+    html = owner_api.get("/").content.decode()
+    for name, events in OVERVIEW_PARTIALS.items():
+        assert f'data-partial-url="/partials/{name}" data-partial-events="{events}"' in html
+    scripts = re.findall(r'<script src="([^"]+)"', html)
+    assert "/static/vendor/uplot/uPlot.iife.min.js" in scripts
+    assert all(src.startswith("/static/") for src in scripts), "no script from a CDN"
+
+
+def test_nav_links_every_page(owner_api):
+    html = owner_api.get("/").content.decode()
+    for href in ('href="/"', 'href="/connectors"', 'href="/search"', 'href="/projects"'):
+        assert href in html
+
+
+# ---------------------------------------------------------------- freshness
+
+
+def test_freshness_says_when_each_connector_last_succeeded(owner_api, project):
+    make_config(project, "linear")
+    make_config(project, "chatwoot", interval=15)
+    now = timezone.now()
+    make_state(project, "linear", status="ok", last_success_at=now - dt.timedelta(minutes=12), last_attempt_at=now)
+    make_state(
+        project,
+        "chatwoot",
+        status="failed",
+        last_success_at=now - dt.timedelta(hours=3),
+        consecutive_failures=2,
+        last_error="HTTP 503",
+    )
+    html = partial(owner_api, "overview/freshness")
+    linear = re.search(r'<tr data-connector="linear">(.*?)</tr>', html, re.S).group(1)
+    chatwoot = re.search(r'<tr data-connector="chatwoot">(.*?)</tr>', html, re.S).group(1)
+    attio = re.search(r'<tr data-connector="attio">(.*?)</tr>', html, re.S).group(1)
+    assert "last success 12 min ago" in linear
+    assert "stale" not in linear
+    assert "last success 3 h ago" in chatwoot
+    assert "stale" in chatwoot  # three hours without success on a 15-minute schedule
+    assert 'title="HTTP 503"' in chatwoot
+    assert "not configured" in attio
+    assert "never-rendered-secret" not in html
+
+
+def test_freshness_without_connectors_says_where_to_add_one(owner_api):
+    html = partial(owner_api, "overview/freshness")
+    assert "No connectors configured — add one in" in html
+    assert 'href="/admin/connectors/connectorconfig/add/"' in html
+
+
+# ---------------------------------------------------------------- errors
+
+
+def test_errors_panel_counts_unresolved_errors_of_this_project_only(owner_api, project, other_project):
+    make_error(project, "linear")
+    make_error(project, "linear", status="dead_letter")
+    make_error(project, "chatwoot", status="dead_letter")
+    make_error(project, "attio", status="resolved", resolved_at=timezone.now())
+    make_error(other_project, "linear", status="dead_letter")
+    html = partial(owner_api, "overview/errors")
+    assert re.search(r'data-testid="open-errors"><strong>1</strong>', html)
+    assert re.search(r'data-testid="dead-letter-count"><strong>2</strong>', html)
+    assert "linear: 1 open, 1 dead" in html
+    assert "attio:" not in html
+    assert 'href="/connectors#dead-letters"' in html
+
+
+def test_errors_panel_when_all_is_well(owner_api):
+    assert "No open errors" in partial(owner_api, "overview/errors")
+
+
+# ---------------------------------------------------------------- embeddings
+
+
+def test_embedding_backlog_counts_chunks_still_to_embed(owner_api, project, other_project):
+    make_chunks(project, 3, status="pending")
+    make_chunks(project, 1, status="processing")
+    make_chunks(project, 5, status="ready")
+    make_chunks(other_project, 7, status="pending")
+    JobRun.objects.create(project=project, account_scope=project.account_scope, job="embeddings_run", status="failed")
+    html = partial(owner_api, "overview/embeddings")
+    assert re.search(r'data-testid="embedding-backlog"><strong>4</strong>', html)
+    assert "<strong>5</strong> ready" in html
+    assert "3 pending, 1 processing" in html
+    assert "Last run" in html
+    assert "failed" in html
+
+
+def test_embeddings_panel_before_any_chunk_says_what_happens_next(owner_api):
+    html = partial(owner_api, "overview/embeddings")
+    assert "No chunks yet" in html
+    assert "POST /api/lightrag/refresh" in html
+
+
+# ---------------------------------------------------------------- completeness trend
+
+
+def test_completeness_trend_keeps_each_days_last_run_per_connector(owner_api, project):
+    today = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
+    yesterday = today - dt.timedelta(days=1)
+    make_metric(project, "linear", 90.0, created_at=yesterday)
+    make_metric(project, "linear", 95.0, created_at=yesterday + dt.timedelta(hours=1))  # that day's last
+    make_metric(project, "portfolio", 96.0, created_at=yesterday + dt.timedelta(hours=1))
+    make_metric(project, "linear", 99.5, created_at=today)
+    make_metric(project, "portfolio", 99.0, created_at=today)
+    make_metric(project, "linear", 10.0, created_at=today - dt.timedelta(days=45))  # beyond 30 days
+    html = partial(owner_api, "overview/completeness")
+    trend = json_data(html, "completeness-data")
+    assert len(trend["days"]) == 2
+    assert trend["series"] == {"portfolio": [96.0, 99.0], "linear": [95.0, 99.5]}
+    assert list(trend["series"]) == ["portfolio", "linear"]  # portfolio first
+    assert 'data-chart="completeness"' in html
+    assert "<strong>portfolio</strong> 99.0%" in html
+
+
+def test_completeness_empty_state_points_to_run_reconciliation(owner_api):
+    html = partial(owner_api, "overview/completeness")
+    assert "No reconciliation yet" in html
+    assert 'href="/connectors#reconciliation"' in html
+    assert "completeness-data" not in html
+
+
+# ---------------------------------------------------------------- throughput
+
+
+def test_throughput_charts_rows_fetched_per_finished_run_oldest_first(owner_api, project):
+    start = timezone.now() - dt.timedelta(hours=2)
+    make_sync_run(
+        project, "chatwoot", started_at=start, counts={"messages": stream_counts(300), "contacts": stream_counts(20)}
+    )
+    make_sync_run(project, "linear", started_at=start + dt.timedelta(minutes=15), counts={"issues": stream_counts(40)})
+    make_sync_run(project, "linear", started_at=start + dt.timedelta(minutes=30), status="running", counts={})
+    data = json_data(partial(owner_api, "overview/throughput"), "throughput-data")
+    assert [(p["connector"], p["fetched"]) for p in data["points"]] == [("chatwoot", 320), ("linear", 40)]
+    assert data["points"][0]["rows_per_s"] == 160.0
+    assert data["connectors"] == ["chatwoot", "linear"]
+
+
+def test_throughput_empty_state(owner_api):
+    assert "No finished sync runs yet" in partial(owner_api, "overview/throughput")
+
+
+# ---------------------------------------------------------------- query counts
+
+
+def _fill(project, rounds: int) -> None:
+    """More of every row an overview panel reads."""
+    for source in ("chatwoot", "linear", "attio"):
+        if not project_has_config(project, source):
+            make_config(project, source)
+            make_state(project, source, status="ok", last_success_at=timezone.now())
+        for _ in range(rounds):
+            make_sync_run(project, source)
+            make_error(project, source)
+            make_error(project, source, status="dead_letter")
+            make_metric(project, source, 97.0)
+            make_metric(project, "portfolio", 97.0)
+            JobRun.objects.create(project=project, account_scope=project.account_scope, job=f"{source}_sync")
+    make_chunks(project, rounds * 5)
+
+
+def project_has_config(project, source: str) -> bool:
+    from connectors.models import ConnectorConfig
+
+    return ConnectorConfig.objects.filter(project=project, source=source).exists()
+
+
+# session, user and project, then the panel's own reads
+OVERVIEW_QUERIES = {
+    "overview/freshness": 3 + 3,  # states, configs, last run per connector
+    "overview/errors": 3 + 1,  # unresolved errors grouped by connector and status
+    "overview/embeddings": 3 + 2,  # chunks by status, last embeddings run
+    "overview/completeness": 3 + 1,  # 30 days of metrics
+    "overview/throughput": 3 + 1,  # the newest finished runs
+    "overview/runs": 3 + 1,
+}
+
+
+@pytest.mark.parametrize(("name", "queries"), OVERVIEW_QUERIES.items())
+def test_overview_panel_query_count_does_not_grow_with_rows(
+    owner_api, project, django_assert_num_queries, name, queries
+):
+    _fill(project, 1)
+    with django_assert_num_queries(queries):
+        partial(owner_api, name)
+    _fill(project, 4)
+    with django_assert_num_queries(queries):
+        partial(owner_api, name)
+
+
+def test_overview_page_query_count_does_not_grow_with_rows(owner_api, project, django_assert_num_queries):
+    # session, user, active project; health 3 + every panel above but the shared session/user/project
+    expected = 3 + 3 + sum(count - 3 for count in OVERVIEW_QUERIES.values())
+    _fill(project, 1)
+    with django_assert_num_queries(expected):
+        owner_api.get("/")
+    _fill(project, 3)
+    with django_assert_num_queries(expected):
+        owner_api.get("/")
+
+
+# ---------------------------------------------------------------- filters
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"), [(None, "never"), (2, "just now"), (42, "42 s ago"), (720, "12 min ago"), (7200, "2 h ago"),
+                          (90_000, "1 d ago"), (-300, "in 5 min")],
+)  # fmt: skip
+def test_ages_read_naturally(seconds, text):
+    now = timezone.now()
+    assert ago(None if seconds is None else now - dt.timedelta(seconds=seconds), now) == text
+
+
+def test_completeness_changes_read_as_percentage_points():
+    assert [signed_pct(v) for v in (None, 1.25, -0.4, 0)] == ["—", "+1.2 pp", "−0.4 pp", "±0.0 pp"]

@@ -1,0 +1,63 @@
+"""In a real browser: ask a question over synced data, follow a citation to its evidence card, rate the answer."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from connectors.services.sync import connector_sync
+from rag.models import Feedback, QueryRun
+from rag.services.embeddings import embeddings_run
+from workforce.models import Role
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def searchable(make_user, make_project, make_tenant, bind, sleep):
+    """A member's project with its Linear issues synced, chunked and embedded (offline embedder)."""
+    user = make_user("sara-search")
+    project = make_project("Searchable", members={user: Role.PM})
+    bind(project, make_tenant(), sources=["linear"])
+    connector_sync(project=project, source="linear", sleep=sleep)
+    embeddings_run(project=project)
+    return user, project
+
+
+def test_answer_cites_evidence_that_links_to_the_source_and_takes_feedback(page, login_cookie, searchable):
+    user, project = searchable
+    login_cookie(page, user, project)
+    page.goto("/search")
+    page.get_by_label("Question").fill("Which issues are about the homepage design?")
+    page.get_by_label("Linear issues").check()
+    page.get_by_role("button", name="Ask").click()
+
+    answer = page.get_by_test_id("answer")
+    expect(answer.locator("a.cite").first).to_be_visible()
+    cite = answer.locator("a.cite").first
+    evidence_id = cite.inner_text()
+    card = page.locator(f"#evidence-{evidence_id}")
+    expect(card).to_have_class("evidence-card cited")
+    expect(card.get_by_role("link", name="open in source ↗")).to_have_attribute("href", re.compile(r"^https?://"))
+    cite.click()
+    expect(card).to_have_class("evidence-card cited highlight")
+    expect(card).to_be_in_viewport()
+
+    page.get_by_role("button", name="👍 Useful").click()
+    expect(page.get_by_test_id("feedback-note")).to_have_text("Thanks: feedback recorded.")
+    run = QueryRun.objects.get(project=project)
+    assert run.params["sourceFilter"] == ["issues"]
+    assert Feedback.objects.get(query_run=run).rating == 1
+
+
+def test_a_refused_query_shows_the_api_error_inline(page, login_cookie, make_user, make_project):
+    user = make_user("rita-refused")
+    project = make_project("Empty", members={user: Role.VIEWER})
+    login_cookie(page, user, project)
+    page.goto("/search")
+    page.get_by_label("Question").fill("homepage")
+    page.get_by_label("From").fill("2026-10-02")
+    page.get_by_label("To").fill("2026-10-01")
+    page.get_by_role("button", name="Ask").click()
+    expect(page.get_by_role("alert")).to_have_text("date_to: Must be later than date_from.")
+    expect(page.get_by_test_id("answer-card")).to_be_hidden()

@@ -1,0 +1,301 @@
+"""Documents per source type, read from raw rows through `connectors.selectors.raw_rows` only.
+
+Each builder takes a project and source ids and returns `(documents, gone)`: the documents of the ids that
+still exist, and the ids whose record is gone (deleted, trashed, or a conversation left with nothing
+public to say). Private Chatwoot notes and activity lines never become units.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from connectors.selectors import connector_states, raw_rows
+from rag.chunking.documents import Document, Unit
+from rag.models import SourceType
+
+ACTIVITY_MESSAGE = 2  # Chatwoot message_type of "assigned to …" / "resolved by …" lines
+
+
+def _ids(values) -> list[str]:
+    return sorted({str(value) for value in values if value not in (None, "")})
+
+
+# ---------------------------------------------------------------- Chatwoot conversations
+
+
+def conversation_documents(project, ids) -> tuple[list[Document], list[str]]:
+    """One document per conversation: its public messages in order, each prefixed by its author."""
+    conversations = {c.external_id: c for c in raw_rows(project=project, source="chatwoot", stream="conversations",
+                                                         external_ids=_ids(ids))}  # fmt: skip
+    messages = defaultdict(list)
+    rows = (
+        raw_rows(project=project, source="chatwoot", stream="messages")
+        .filter(conversation_external_id__in=list(conversations), private=False)
+        .exclude(message_type=ACTIVITY_MESSAGE)
+        .exclude(content="")
+        .order_by("source_created_at", "id")
+        .only("external_id", "conversation_external_id", "content", "sender_type", "raw", "source_created_at")
+    )
+    for message in rows:
+        messages[message.conversation_external_id].append(message)
+    contacts = _contacts(project, [c.contact_external_id for c in conversations.values()])
+    link = _chatwoot_link(project)
+    documents = []
+    for external_id, conversation in conversations.items():
+        if messages[external_id]:
+            contact = contacts.get(conversation.contact_external_id, {})
+            documents.append(_conversation_document(conversation, messages[external_id], contact, link))
+    found = {d.source_id for d in documents}
+    return documents, [i for i in _ids(ids) if i not in found]
+
+
+def _conversation_document(conversation, messages, contact: dict, link: str) -> Document:
+    who = contact.get("name") or "unknown contact"
+    company = contact.get("company", "")
+    about = f"{who} ({company})" if company else who
+    units = []
+    for message in messages:
+        author = _author(message, who)
+        units.append(Unit(f"{author}: {message.content}", ref=f"m:{message.external_id}", author=author,
+                          at=message.source_created_at))  # fmt: skip
+    return Document(
+        source_type=SourceType.CHATWOOT_CONVERSATION,
+        source_id=conversation.external_id,
+        title=f"Conversation #{conversation.external_id} · {about}",
+        header=f"Chatwoot conversation #{conversation.external_id} with {about}",
+        url=f"{link}/conversations/{conversation.external_id}" if link else "",
+        units=units,
+        occurred_at=conversation.source_created_at,
+        author=who,
+        meta={"contact_id": conversation.contact_external_id},
+    )
+
+
+def _author(message, contact_name: str) -> str:
+    sender = (message.raw or {}).get("sender")
+    if isinstance(sender, dict) and sender.get("name"):
+        return str(sender["name"])[:100]
+    return contact_name if message.sender_type == "Contact" else "Studio"
+
+
+def _contacts(project, contact_ids) -> dict[str, dict]:
+    """{contact id: {name, company}}; the company is the Attio company whose domain is the e-mail's."""
+    rows = raw_rows(project=project, source="chatwoot", stream="contacts", external_ids=_ids(contact_ids))
+    contacts = {c.external_id: {"name": c.name, "domain": c.email.rpartition("@")[2]} for c in rows}
+    domains = _ids(c["domain"] for c in contacts.values())
+    companies = raw_rows(project=project, source="attio", stream="companies").filter(domain__in=domains)
+    by_domain = dict(companies.values_list("domain", "name"))
+    for contact in contacts.values():
+        contact["company"] = by_domain.get(contact.pop("domain"), "")
+    return contacts
+
+
+def _chatwoot_link(project) -> str:
+    """`<base>/app/accounts/<id>`, the prefix of Chatwoot's conversation deep links."""
+    for entry in connector_states(project=project):
+        config = entry["config"]
+        if entry["source"] == "chatwoot" and config is not None:
+            return f"{config.base_url.rstrip('/')}/app/accounts/{config.account_id}"
+    return ""
+
+
+def conversations_of_contacts(project, contact_ids) -> list[str]:
+    rows = raw_rows(project=project, source="chatwoot", stream="conversations")
+    return _ids(rows.filter(contact_external_id__in=_ids(contact_ids)).values_list("external_id", flat=True))
+
+
+def conversations_at_domains(project, domains) -> list[str]:
+    """Conversations of contacts whose e-mail is at one of `domains` (their header names the company)."""
+    domains = _ids(d.lower() for d in domains)
+    if not domains:
+        return []
+    contacts = raw_rows(project=project, source="chatwoot", stream="contacts")
+    ids = [cid for cid, email in contacts.values_list("external_id", "email") if email.rpartition("@")[2] in domains]
+    return conversations_of_contacts(project, ids)
+
+
+# ---------------------------------------------------------------- Linear issues
+
+
+def issue_documents(project, ids) -> tuple[list[Document], list[str]]:
+    """One document per issue: title, description, then its comments in order."""
+    issues = [i for i in raw_rows(project=project, source="linear", stream="issues", external_ids=_ids(ids))
+              if not (i.raw or {}).get("trashed")]  # fmt: skip
+    comments = defaultdict(list)
+    rows = (
+        raw_rows(project=project, source="linear", stream="comments")
+        .filter(issue_external_id__in=[i.external_id for i in issues])
+        .order_by("source_created_at", "id")
+    )
+    for comment in rows:
+        comments[comment.issue_external_id].append(comment)
+    projects = dict(
+        raw_rows(project=project, source="linear", stream="projects", external_ids=_ids(
+            i.project_external_id for i in issues)).values_list("external_id", "name")
+    )  # fmt: skip
+    documents = [_issue_document(i, comments[i.external_id], projects.get(i.project_external_id, "")) for i in issues]
+    found = {d.source_id for d in documents}
+    return documents, [i for i in _ids(ids) if i not in found]
+
+
+def _issue_document(issue, comments, project_name: str) -> Document:
+    state = ((issue.raw or {}).get("state") or {}).get("name") or issue.state_type
+    label = issue.identifier or issue.external_id
+    context = " · ".join(part for part in (state, project_name) if part)
+    units = [Unit(issue.title, at=issue.source_created_at)]
+    units += [Unit(issue.description, at=issue.source_created_at)] if issue.description else []
+    units += [Unit(f"Comment: {c.body}", ref=f"c:{c.external_id}", at=c.source_created_at) for c in comments if c.body]
+    return Document(
+        source_type=SourceType.LINEAR_ISSUE,
+        source_id=issue.external_id,
+        title=f"{label} {issue.title}",
+        header=f"Linear issue {label} ({context})" if context else f"Linear issue {label}",
+        url=issue.url,
+        units=units,
+        occurred_at=issue.source_created_at,
+        meta={"identifier": issue.identifier, "state": state},
+    )
+
+
+def issues_of_comments(project, comment_ids) -> list[str]:
+    rows = raw_rows(project=project, source="linear", stream="comments", external_ids=_ids(comment_ids),
+                    include_deleted=True)  # fmt: skip
+    return _ids(rows.values_list("issue_external_id", flat=True))
+
+
+# ---------------------------------------------------------------- Attio deals and companies
+
+
+def _notes(project, parent_object: str, parent_ids) -> dict[str, list]:
+    notes = defaultdict(list)
+    rows = (
+        raw_rows(project=project, source="attio", stream="notes")
+        .filter(parent_object=parent_object, parent_external_id__in=_ids(parent_ids))
+        .order_by("source_created_at", "id")
+    )
+    for note in rows:
+        notes[note.parent_external_id].append(note)
+    return notes
+
+
+def _note_units(notes) -> list[Unit]:
+    return [Unit(f"Note «{n.title}»: {n.content}", ref=f"n:{n.external_id}", at=n.source_created_at) for n in notes]
+
+
+def _money(amount: Decimal | None, currency: str) -> str:
+    if amount is None:
+        return "unknown"
+    whole = amount.quantize(Decimal(1)) if amount == amount.to_integral_value() else amount
+    return f"{whole} {currency}".strip()
+
+
+def deal_documents(project, ids) -> tuple[list[Document], list[str]]:
+    """One document per deal: name, stage, amount and company, then its notes."""
+    deals = list(raw_rows(project=project, source="attio", stream="deals", external_ids=_ids(ids)))
+    companies = dict(
+        raw_rows(project=project, source="attio", stream="companies", external_ids=_ids(
+            d.company_external_id for d in deals)).values_list("external_id", "name")
+    )  # fmt: skip
+    notes = _notes(project, "deals", [d.external_id for d in deals])
+    documents = []
+    for deal in deals:
+        company = companies.get(deal.company_external_id, "")
+        summary = f"Deal {deal.name}. Stage: {deal.stage or 'unknown'}. Amount: {_money(deal.amount, deal.currency)}."
+        summary += f" Company: {company}." if company else " No company linked."
+        documents.append(
+            Document(
+                source_type=SourceType.ATTIO_DEAL,
+                source_id=deal.external_id,
+                title=f"Deal {deal.name}",
+                header=f"Attio deal {deal.name}" + (f" · {company}" if company else ""),
+                url=deal.web_url,
+                units=[Unit(summary, at=deal.source_created_at), *_note_units(notes[deal.external_id])],
+                occurred_at=deal.source_created_at,
+                meta={"stage": deal.stage, "company_id": deal.company_external_id},
+            )
+        )
+    found = {d.source_id for d in documents}
+    return documents, [i for i in _ids(ids) if i not in found]
+
+
+def company_documents(project, ids) -> tuple[list[Document], list[str]]:
+    """One document per company: name, domain, description and people, then its notes."""
+    companies = list(raw_rows(project=project, source="attio", stream="companies", external_ids=_ids(ids)))
+    people = defaultdict(list)
+    rows = raw_rows(project=project, source="attio", stream="people").filter(
+        company_external_id__in=[c.external_id for c in companies]
+    )
+    for person in rows.order_by("name"):
+        people[person.company_external_id].append(person.name)
+    notes = _notes(project, "companies", [c.external_id for c in companies])
+    documents = [_company_document(c, people[c.external_id], notes[c.external_id]) for c in companies]
+    found = {d.source_id for d in documents}
+    return documents, [i for i in _ids(ids) if i not in found]
+
+
+def _company_document(company, people: list[str], notes) -> Document:
+    description = _attio_text(company.raw, "description")
+    summary = f"Company {company.name} ({company.domain})." + (f" {description}." if description else "")
+    summary += f" People: {', '.join(people)}." if people else ""
+    return Document(
+        source_type=SourceType.ATTIO_COMPANY,
+        source_id=company.external_id,
+        title=f"Company {company.name}",
+        header=f"Attio company {company.name} ({company.domain})",
+        url=company.web_url,
+        units=[Unit(summary, at=company.source_created_at), *_note_units(notes)],
+        occurred_at=company.source_created_at,
+        meta={"domain": company.domain},
+    )
+
+
+def _attio_text(record: dict, attribute: str) -> str:
+    values = [v for v in ((record or {}).get("values") or {}).get(attribute) or [] if not v.get("active_until")]
+    return str(values[-1].get("value") or "") if values else ""
+
+
+def deals_of_companies(project, company_ids) -> list[str]:
+    rows = raw_rows(project=project, source="attio", stream="deals").filter(company_external_id__in=_ids(company_ids))
+    return _ids(rows.values_list("external_id", flat=True))
+
+
+def company_domains(project, company_ids) -> list[str]:
+    rows = raw_rows(project=project, source="attio", stream="companies", external_ids=_ids(company_ids),
+                    include_deleted=True)  # fmt: skip
+    return _ids(rows.values_list("domain", flat=True))
+
+
+def note_parents(project, note_ids) -> dict[str, list[str]]:
+    """{"deals": [...], "companies": [...]}: the records these notes belong to (deleted notes included)."""
+    rows = raw_rows(project=project, source="attio", stream="notes", external_ids=_ids(note_ids), include_deleted=True)
+    parents = defaultdict(list)
+    for parent_object, parent_id in rows.values_list("parent_object", "parent_external_id"):
+        parents[parent_object].append(parent_id)
+    return parents
+
+
+def company_of_people(project, person_ids) -> list[str]:
+    rows = raw_rows(project=project, source="attio", stream="people", external_ids=_ids(person_ids),
+                    include_deleted=True)  # fmt: skip
+    return _ids(rows.values_list("company_external_id", flat=True))
+
+
+BUILDERS = {
+    SourceType.CHATWOOT_CONVERSATION: conversation_documents,
+    SourceType.LINEAR_ISSUE: issue_documents,
+    SourceType.ATTIO_DEAL: deal_documents,
+    SourceType.ATTIO_COMPANY: company_documents,
+}
+
+
+def all_source_ids(project) -> dict[str, list[str]]:
+    """Every live record id per source type (for a full rebuild and the orphan sweep)."""
+
+    def ids(source, stream):
+        return _ids(raw_rows(project=project, source=source, stream=stream).values_list("external_id", flat=True))
+
+    return {
+        SourceType.CHATWOOT_CONVERSATION: ids("chatwoot", "conversations"),
+        SourceType.LINEAR_ISSUE: ids("linear", "issues"),
+        SourceType.ATTIO_DEAL: ids("attio", "deals"),
+        SourceType.ATTIO_COMPANY: ids("attio", "companies"),
+    }

@@ -1,0 +1,64 @@
+"""Reads over LightRAG tables, always for one project."""
+
+from django.db.models import Count
+from django.db.models.functions import Coalesce
+
+from audit.selectors import job_runs_for
+from rag.models import GROUP_OF, Chunk, ChunkStatus, QueryRun
+from rag.providers import embedding_provider, llm_provider_name
+from rag.services.embeddings import JOB
+
+
+def chunk_counts(*, project) -> dict:
+    """{pending, processing, ready, failed} chunk counts (one query)."""
+    counts = dict.fromkeys(ChunkStatus.values, 0)
+    for row in Chunk.objects.filter(project=project).values("status").annotate(n=Count("id")).order_by():
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def source_counts(*, project) -> dict:
+    """Per source type: distinct source records and chunks, with their `sourceFilter` group (one query)."""
+    rows = (
+        Chunk.objects.filter(project=project)
+        .values("source_type")
+        .annotate(chunks=Count("id"), sources=Count("source_id", distinct=True))
+        .order_by("source_type")
+    )
+    return {
+        row["source_type"]: {"group": GROUP_OF[row["source_type"]], "sources": row["sources"], "chunks": row["chunks"]}
+        for row in rows
+    }
+
+
+def last_embedding_run(*, project) -> dict | None:
+    run = job_runs_for(project=project, job=JOB).first()
+    if run is None:
+        return None
+    return {
+        "id": str(run.id),
+        "status": run.status,
+        "trigger": run.trigger,
+        "created_at": run.created_at,
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+        "duration_ms": run.duration_ms,
+        "counts": run.counts,
+        "error": run.error,
+    }
+
+
+def lightrag_status(*, project) -> dict:
+    """What `GET /api/lightrag/status` shows."""
+    provider = embedding_provider()
+    queries = QueryRun.objects.filter(project=project).aggregate(n=Coalesce(Count("id"), 0))
+    return {
+        "embeddings": chunk_counts(project=project),
+        "sources": source_counts(project=project),
+        "provider": provider.name,
+        "model": provider.model,
+        "dimensions": provider.dimensions,
+        "answers": llm_provider_name(),
+        "last_run": last_embedding_run(project=project),
+        "query_runs": queries["n"],
+    }

@@ -1,0 +1,1 @@
+"""LightRAG services: chunks, embeddings, retrieval, evidence, answers, queries, feedback."""

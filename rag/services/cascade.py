@@ -1,0 +1,106 @@
+"""Queueing embedding runs: manual triggers, the 20-minute cycle, and the cascade after a sync.
+
+`embeddings_on_run_finished` is registered with `connectors.hooks.on_run_finished`: a sync that left
+pending chunks queues an embeddings run for its project at once (unless one is already queued or running).
+"""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from audit.models import JobRun, JobStatus
+from audit.services import job_run_finish, job_run_queue, job_run_record
+from connectors.hooks import RunFinished
+from rag.models import Chunk, ChunkStatus
+from rag.services.embeddings import JOB, chunks_recover_stale
+from rag.services.hnsw import hnsw_index_ensure
+from workforce.models import Project
+
+log = logging.getLogger("rag.cascade")
+
+
+class QueueUnavailable(Exception):
+    """The broker refused the task; the queued JobRun was closed as failed."""
+
+
+def embeddings_active_run(*, project) -> JobRun | None:
+    """A queued or running embeddings run of the project that is not stale."""
+    since = timezone.now() - dt.timedelta(seconds=settings.EMBEDDING_STALE_SECONDS)
+    return (
+        JobRun.objects.filter(
+            project=project, job=JOB, status__in=[JobStatus.QUEUED, JobStatus.RUNNING], created_at__gte=since
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def embeddings_queue(
+    *, project, trigger: str, rebuild: bool = False, requeue_failed: bool = False, now: bool = False
+) -> JobRun:
+    """Record a queued run and send `embeddings_run_project` after commit (a broker failure is logged).
+
+    `now=True` (the API, which runs in autocommit) sends at once and raises QueueUnavailable on a broker
+    failure, so the caller can answer 503.
+    """
+    run = job_run_queue(job=JOB, project=project, trigger=trigger)
+    options = {"trigger": trigger, "rebuild": rebuild, "requeue_failed": requeue_failed}
+    if now:
+        _send(run, project, options)
+    else:
+        transaction.on_commit(lambda: _send_quietly(run, project, options))
+    return run
+
+
+def _send(run: JobRun, project, options: dict) -> None:
+    from rag.tasks import embeddings_run_project
+
+    try:
+        embeddings_run_project.apply_async(args=(str(project.pk), str(run.id)), kwargs=options, retry=False)
+    except OperationalError as exc:
+        job_run_finish(run=run, status=JobStatus.FAILED, error="broker unavailable")
+        raise QueueUnavailable(str(exc)) from exc
+
+
+def _send_quietly(run: JobRun, project, options: dict) -> None:
+    try:
+        _send(run, project, options)
+    except QueueUnavailable:
+        log.warning("could not queue embeddings run for project %s: broker unavailable", project.pk)
+
+
+def embeddings_on_run_finished(event: RunFinished) -> JobRun | None:
+    """Hook: after a sync, embed the chunks it produced now rather than at the next 20-minute tick."""
+    project = Project.objects.filter(pk=event.project_id).first()
+    if project is None or not Chunk.objects.filter(project=project, status=ChunkStatus.PENDING).exists():
+        return None
+    active = embeddings_active_run(project=project)
+    if active is not None:
+        return active
+    return embeddings_queue(project=project, trigger="cascade")
+
+
+def embeddings_cycle() -> dict:
+    """The scheduled job: recover stale chunks everywhere, keep the index, queue a run per project with work."""
+    recovered = chunks_recover_stale()
+    index = hnsw_index_ensure()
+    project_ids = Chunk.objects.filter(status=ChunkStatus.PENDING).values_list("project_id", flat=True).distinct()
+    queued = 0
+    for project in Project.objects.filter(pk__in=list(project_ids)):
+        if embeddings_active_run(project=project) is None:
+            _queue_quietly(project)
+            queued += 1
+    counts = {"queued": queued, "stale_recovered": recovered, "hnsw_index": index}
+    job_run_record(job="embeddings_cycle", status=JobStatus.SUCCEEDED, counts=counts)
+    return counts
+
+
+def _queue_quietly(project) -> None:
+    try:
+        embeddings_queue(project=project, trigger="schedule")
+    except QueueUnavailable:
+        log.warning("broker unavailable: embeddings run for project %s not queued", project.pk)

@@ -1,0 +1,153 @@
+"""Chunk building: after each committed sync page, the sources it touched are re-chunked.
+
+`chunks_on_page` is registered with `connectors.hooks.on_page_committed`; it maps the page's stream to the
+documents that read it (a message page → its conversations, a comment page → its issues, a note page → its
+deal or company, a company page → the company, its deals and the conversations whose header names it) and
+refreshes exactly those. `chunks_rebuild` does the same for every record of a project and sweeps orphans.
+"""
+
+import logging
+from collections import defaultdict
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from connectors.hooks import PageCommitted
+from rag.chunking import sources
+from rag.chunking.documents import draft_chunks
+from rag.chunking.store import StoreResult, chunks_write
+from rag.models import Chunk, ChunkStatus, SourceType
+from workforce.events import publish_on_commit
+from workforce.models import Project
+
+log = logging.getLogger("rag.chunks")
+REFRESH_BATCH = 200  # source records per builder call
+
+
+def _conversation_targets(project, event: PageCommitted) -> dict:
+    ids = set(event.changed_ids) | set(event.deleted_ids)
+    if event.stream == "messages":
+        # Changed rows are messages: map them to their conversations. A vanished item of this stream is a
+        # whole conversation (its messages answered 404), so deleted ids are conversation ids.
+        from connectors.selectors import raw_rows
+
+        rows = raw_rows(project=project, source="chatwoot", stream="messages", external_ids=event.changed_ids)
+        ids = set(rows.values_list("conversation_external_id", flat=True)) | set(event.deleted_ids)
+    elif event.stream == "contacts":
+        ids = set(sources.conversations_of_contacts(project, ids))
+    return {SourceType.CHATWOOT_CONVERSATION: ids}
+
+
+def _issue_targets(project, event: PageCommitted) -> dict:
+    ids = set(event.changed_ids) | set(event.deleted_ids)
+    if event.stream == "comments":
+        ids = set(sources.issues_of_comments(project, ids))
+    elif event.stream == "projects":
+        from connectors.selectors import raw_rows
+
+        rows = raw_rows(project=project, source="linear", stream="issues").filter(project_external_id__in=list(ids))
+        ids = set(rows.values_list("external_id", flat=True))
+    return {SourceType.LINEAR_ISSUE: ids}
+
+
+def _attio_targets(project, event: PageCommitted) -> dict:
+    ids = set(event.changed_ids) | set(event.deleted_ids)
+    if event.stream == "deals":
+        return {SourceType.ATTIO_DEAL: ids}
+    if event.stream == "companies":
+        return {
+            SourceType.ATTIO_COMPANY: ids,
+            SourceType.ATTIO_DEAL: set(sources.deals_of_companies(project, ids)),
+            SourceType.CHATWOOT_CONVERSATION: set(
+                sources.conversations_at_domains(project, sources.company_domains(project, ids))
+            ),
+        }
+    if event.stream == "notes":
+        parents = sources.note_parents(project, ids)
+        return {SourceType.ATTIO_DEAL: set(parents["deals"]), SourceType.ATTIO_COMPANY: set(parents["companies"])}
+    if event.stream == "people":
+        return {SourceType.ATTIO_COMPANY: set(sources.company_of_people(project, ids))}
+    return {}
+
+
+ROUTES = {
+    ("chatwoot", "messages"): _conversation_targets,
+    ("chatwoot", "conversations"): _conversation_targets,
+    ("chatwoot", "contacts"): _conversation_targets,
+    ("linear", "issues"): _issue_targets,
+    ("linear", "comments"): _issue_targets,
+    ("linear", "projects"): _issue_targets,
+    ("attio", "deals"): _attio_targets,
+    ("attio", "companies"): _attio_targets,
+    ("attio", "notes"): _attio_targets,
+    ("attio", "people"): _attio_targets,
+}
+
+
+def chunks_on_page(event: PageCommitted) -> StoreResult | None:
+    """Hook: re-chunk the sources a committed page changed (or removed)."""
+    route = ROUTES.get((event.source, event.stream))
+    if route is None or not (event.changed_ids or event.deleted_ids):
+        return None
+    project = Project.objects.filter(pk=event.project_id).first()
+    if project is None:
+        return None
+    targets = route(project, event)
+    return chunks_refresh_many(project=project, targets=targets)
+
+
+def chunks_refresh_many(*, project, targets: dict) -> StoreResult:
+    """Refresh several source types in one transaction; announce a change after commit."""
+    result = StoreResult()
+    with transaction.atomic():
+        for source_type, ids in targets.items():
+            if ids:
+                result.add(chunks_refresh(project=project, source_type=source_type, source_ids=ids))
+        if result.changed:
+            data = {"what": "rag_chunks", "written": result.written, "deleted": result.deleted}
+            publish_on_commit(project_id=project.pk, event_type="data_changed", data=data)
+    return result
+
+
+def chunks_refresh(*, project, source_type: str, source_ids) -> StoreResult:
+    """Rebuild the chunks of these records of one source type (records that are gone lose their chunks)."""
+    ids = sorted({str(i) for i in source_ids if i not in (None, "")})
+    result = StoreResult()
+    for start in range(0, len(ids), REFRESH_BATCH):
+        documents, gone = sources.BUILDERS[source_type](project, ids[start : start + REFRESH_BATCH])
+        drafts = defaultdict(list)
+        for document in documents:
+            drafts[document.source_id] = draft_chunks(
+                document, max_tokens=chunk_tokens(source_type), overlap_tokens=settings.RAG_CHUNK_OVERLAP_TOKENS
+            )
+        result.add(chunks_write(project=project, source_type=source_type, drafts_by_source=drafts, gone=gone))
+    return result
+
+
+def chunk_tokens(source_type: str) -> int:
+    """Chunk size for a source type: conversation windows are shorter than issue or deal chunks."""
+    if source_type == SourceType.CHATWOOT_CONVERSATION:
+        return settings.RAG_MESSAGE_WINDOW_TOKENS
+    return settings.RAG_CHUNK_TOKENS
+
+
+def chunks_rebuild(*, project) -> StoreResult:
+    """Re-chunk every record of the project and delete chunks whose record no longer exists."""
+    live = sources.all_source_ids(project)
+    result = chunks_refresh_many(project=project, targets=live)
+    with transaction.atomic():
+        for source_type, ids in live.items():
+            orphans = Chunk.objects.filter(project=project, source_type=source_type).exclude(source_id__in=ids)
+            result.deleted += orphans.delete()[0]
+    return result
+
+
+def chunks_requeue_failed(*, project) -> int:
+    """Give failed chunks a fresh set of attempts; return how many."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE rag_chunks SET status = %s, attempts = 0, claimed_at = NULL, updated_at = now() "
+            "WHERE project_id = %s AND status = %s",
+            [ChunkStatus.PENDING, project.pk, ChunkStatus.FAILED],
+        )
+        return cursor.rowcount

@@ -1,0 +1,183 @@
+"""A LightRAG query: retrieve (vector + keyword, fused), build evidence, answer, record the run.
+
+Everything reads the given project only. If the embedding provider fails, the query goes on keyword-only
+and says so (`degraded: true`); if the chat model fails, the answer is extractive (also `degraded`). A
+provider problem never turns into an error response.
+"""
+
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass
+
+from rag.models import SOURCE_GROUPS, Chunk, QueryRun
+from rag.providers import ProviderError, chat_provider, embedding_provider
+from rag.services import answers, retrieval
+from rag.services.evidence import Ranked, evidence_build, quality_score, source_diversity
+
+log = logging.getLogger("rag.query")
+MIN_CANDIDATES = 100  # per retriever: a deeper pool lets RRF find chunks both retrievers rank
+MAX_CANDIDATES = 250
+CHUNK_FIELDS = ("id", "source_type", "source_id", "ordinal", "title", "text", "url", "author", "occurred_at", "meta")
+DEFAULT = object()
+EVIDENCE_KEPT = ("id", "source_type", "source_id", "score", "chunk_ids")  # what a query run row keeps
+
+
+@dataclass(frozen=True)
+class QueryParams:
+    """A validated query (see `rag.api.validation`)."""
+
+    query: str
+    top_k: int = 10
+    source_limit: int = 8
+    source_filter: tuple[str, ...] = ()
+    date_from: dt.datetime | None = None
+    date_to: dt.datetime | None = None
+
+    def filters(self) -> retrieval.Filters:
+        groups = set(self.source_filter)
+        types = None
+        if groups and "chunks" not in groups:  # `chunks` = any kind of chunk
+            types = tuple(sorted(t for g in groups for t in SOURCE_GROUPS[g]))
+        return retrieval.Filters(source_types=types, date_from=self.date_from, date_to=self.date_to)
+
+    def as_json(self) -> dict:
+        return {
+            "topK": self.top_k,
+            "sourceLimit": self.source_limit,
+            "sourceFilter": list(self.source_filter),
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+        }
+
+
+@dataclass
+class Retrieved:
+    fused: list
+    vector_hits: int
+    keyword_hits: int
+    degraded: bool
+    error: str
+    timings: dict
+
+
+def retrieve(*, project, params: QueryParams, provider, modes=("vector", "keyword")) -> Retrieved:
+    """Run the retrievers named in `modes` and fuse them; a failing embedding provider drops the vector side."""
+    limit = min(MAX_CANDIDATES, max(MIN_CANDIDATES, params.top_k * 5))
+    filters, ranked, timings, degraded, error = params.filters(), {}, {}, False, ""
+    if "vector" in modes:
+        started = time.perf_counter()
+        try:
+            vector = provider.embed([params.query])[0]
+            ranked["vector"] = retrieval.vector_search(project=project, vector=vector, limit=limit, filters=filters)
+        except ProviderError as exc:
+            degraded, error = True, f"embedding provider: {exc}"
+            log.warning("query degraded to keyword-only for project %s: %s", project.pk, exc)
+        timings["vector_ms"] = _ms(started)
+    if "keyword" in modes:
+        started = time.perf_counter()
+        ranked["keyword"] = retrieval.keyword_search(project=project, query=params.query, limit=limit, filters=filters)
+        timings["keyword_ms"] = _ms(started)
+    fused = retrieval.rrf_fuse(ranked)
+    sizes = {name: len(hits) for name, hits in ranked.items()}
+    return Retrieved(fused, sizes.get("vector", 0), sizes.get("keyword", 0), degraded, error, timings)
+
+
+def lightrag_query(
+    *, project, params: QueryParams, user=None, actor_label: str = "", provider=None, chat=DEFAULT
+) -> dict:
+    """Answer a question over the project's chunks; record a `lightrag_query_runs` row; return the response."""
+    started = time.perf_counter()
+    provider = provider or embedding_provider(for_query=True)
+    chat = chat_provider() if chat is DEFAULT else chat
+    found = retrieve(project=project, params=params, provider=provider)
+    top = found.fused[: params.top_k]
+    chunks = {c.id: c for c in Chunk.objects.filter(project=project, id__in=[f.id for f in top]).only(*CHUNK_FIELDS)}
+    ranked = [Ranked(chunks[f.id], f.score, f.ranks) for f in top if f.id in chunks]
+    evidence = evidence_build(ranked=ranked, query=params.query, source_limit=params.source_limit)
+    answer_started = time.perf_counter()
+    answer = _answer(chat, params.query, evidence, chunks)
+    timings = {**found.timings, "answer_ms": _ms(answer_started)}
+    response = {
+        "query": params.query,
+        "answer": answer.text,
+        "answer_mode": answer.mode,
+        "citations": answer.citations,
+        "evidence": [{k: v for k, v in item.items() if k != "group"} for item in evidence],
+        "chunks": [_chunk_payload(r) for r in ranked],
+        "stats": _stats(found, ranked, evidence, answer, timings),
+        "quality_score": quality_score(query=params.query, evidence=evidence, fused=top),
+        "source_diversity": source_diversity(evidence),
+        "degraded": found.degraded or answer.degraded,
+    }
+    response["duration_ms"] = _ms(started)
+    run = _record(project, params, response, user, actor_label, provider, chat, found.error)
+    response["query_run_id"] = str(run.id)
+    return response
+
+
+def _answer(chat, query: str, evidence: list[dict], chunks: dict) -> answers.Answer:
+    if chat is None:
+        return answers.answer_extractive(evidence)
+    texts = answers.evidence_texts(evidence, chunks)
+    return answers.answer_with_model(chat=chat, query=query, evidence=evidence, texts=texts)
+
+
+def _chunk_payload(entry: Ranked) -> dict:
+    chunk = entry.chunk
+    return {
+        "id": chunk.id,
+        "source_type": chunk.source_type,
+        "source_id": chunk.source_id,
+        "ordinal": chunk.ordinal,
+        "title": chunk.title,
+        "text": chunk.text,
+        "url": chunk.url,
+        "occurred_at": chunk.occurred_at.isoformat().replace("+00:00", "Z") if chunk.occurred_at else None,
+        "score": round(entry.score, 6),
+        "vector_rank": entry.ranks.get("vector"),
+        "keyword_rank": entry.ranks.get("keyword"),
+    }
+
+
+def _stats(found: Retrieved, ranked: list[Ranked], evidence: list[dict], answer, timings: dict) -> dict:
+    groups = [item["group"] for item in evidence]
+    return {
+        "chunks": len(ranked),
+        "messages": groups.count("messages"),
+        "issues": groups.count("issues"),
+        "deals": groups.count("deals"),
+        "evidence": len(evidence),
+        "vector_candidates": found.vector_hits,
+        "keyword_candidates": found.keyword_hits,
+        "timings_ms": timings,
+        **answer.flags,
+    }
+
+
+def _record(project, params, response, user, actor_label, provider, chat, error) -> QueryRun:
+    flags_error = response["stats"].get("llm_error", "")
+    return QueryRun.objects.create(
+        project=project,
+        account_scope_id=project.account_scope_id,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        actor_label=actor_label[:200],
+        query=params.query,
+        params=params.as_json(),
+        degraded=response["degraded"],
+        answer=response["answer"],
+        answer_mode=response["answer_mode"],
+        citations=response["citations"],
+        evidence=[{k: item[k] for k in EVIDENCE_KEPT} for item in response["evidence"]],
+        stats=response["stats"],
+        quality_score=response["quality_score"],
+        source_diversity=response["source_diversity"],
+        embedding_model=provider.label,
+        llm_model=f"{chat.name}:{chat.model}" if chat is not None else "extractive",
+        error="; ".join(e for e in (error, flags_error) if e)[:4000],
+        duration_ms=response["duration_ms"],
+    )
+
+
+def _ms(started: float) -> int:
+    return int((time.perf_counter() - started) * 1000)

@@ -1,0 +1,93 @@
+"""The two retrievers and their fusion, each reading one project's chunks only.
+
+- Vector: cosine distance over the HNSW index, filtered by project (and source type / dates) with pgvector's
+  iterative scan, so a selective filter still yields k rows; relaxed order is re-sorted here.
+- Keyword: PostgreSQL full-text search (the `russian` configuration stems Russian and English words) ranked
+  by per-project IDF and cover density, with trigram matching of misspelt words against titles
+  (`rag.services.keyword`).
+- Fusion: reciprocal-rank fusion, score = Σ 1 / (k + rank).
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from rag.services import keyword
+from rag.services.embeddings import vector_literal
+
+RRF_K = 60
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which chunks a query may see besides its project: source types and a time window."""
+
+    source_types: tuple[str, ...] | None = None
+    date_from: dt.datetime | None = None
+    date_to: dt.datetime | None = None
+
+    def sql(self) -> tuple[str, dict]:
+        """` AND …` clauses on alias `c` with named parameters."""
+        clauses, params = [], {}
+        if self.source_types:
+            clauses.append("c.source_type = ANY(%(f_types)s)")
+            params["f_types"] = list(self.source_types)
+        if self.date_from:
+            clauses.append("c.occurred_at >= %(f_from)s")
+            params["f_from"] = self.date_from
+        if self.date_to:
+            clauses.append("c.occurred_at < %(f_to)s")
+            params["f_to"] = self.date_to
+        return "".join(f" AND {clause}" for clause in clauses), params
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: int
+    score: float
+
+
+@dataclass
+class Fused:
+    id: int
+    score: float
+    ranks: dict = field(default_factory=dict)  # retriever name → 1-based rank
+
+
+def vector_search(*, project, vector: list[float], limit: int, filters: Filters = Filters()) -> list[Hit]:
+    """The `limit` nearest ready chunks of the project by cosine distance (score = cosine similarity)."""
+    where, params = filters.sql()
+    sql = (
+        "SELECT c.id, c.embedding <=> %(vector)s::vector AS distance FROM rag_chunks c "
+        f"WHERE c.project_id = %(project)s AND c.embedding IS NOT NULL{where} "
+        "ORDER BY c.embedding <=> %(vector)s::vector LIMIT %(limit)s"
+    )
+    params.update(vector=vector_literal(vector), project=project.pk, limit=limit)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # These settings last until the end of this transaction only.
+        cursor.execute("SELECT set_config('jit', 'off', true)")
+        cursor.execute("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)")
+        cursor.execute("SELECT set_config('hnsw.ef_search', %s, true)", [str(settings.RAG_HNSW_EF_SEARCH)])
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    rows.sort(key=lambda row: (row[1], row[0]))  # relaxed order may be slightly unsorted
+    return [Hit(chunk_id, 1.0 - distance) for chunk_id, distance in rows]
+
+
+def keyword_search(*, project, query: str, limit: int, filters: Filters = Filters()) -> list[Hit]:
+    """Chunks of the project matching the question's words, best first (see `rag.services.keyword`)."""
+    return keyword.keyword_search(project=project, query=query, limit=limit, filters=filters)
+
+
+def rrf_fuse(ranked: dict[str, list[Hit]], *, k: int = RRF_K, weights: dict | None = None) -> list[Fused]:
+    """Reciprocal-rank fusion of several ranked lists (equal weights unless given; ties: lower chunk id first)."""
+    weights = weights or {}
+    fused: dict[int, Fused] = {}
+    for name, hits in ranked.items():
+        for rank, hit in enumerate(hits, start=1):
+            entry = fused.setdefault(hit.id, Fused(hit.id, 0.0))
+            entry.score += weights.get(name, 1.0) / (k + rank)
+            entry.ranks[name] = rank
+    return sorted(fused.values(), key=lambda f: (-f.score, f.id))
