@@ -1,6 +1,6 @@
 """Retrieval quality of LightRAG on the sandbox studio dataset, with the offline embedder.
 
-    .venv/bin/python scripts/eval_rag.py [--markdown] [--verbose]
+    .venv/bin/python scripts/eval_rag.py [--markdown] [--verbose] [--seed S --messages N]
 
 Loads the labelled questions (rag/evaluation/questions.json: seed `demo`, 2000 messages), starts the sandbox
 servers in-process, syncs Chatwoot, Linear and Attio into a fresh project of its own database
@@ -100,9 +100,14 @@ def main() -> None:
     parser.add_argument("--markdown", action="store_true", help="print markdown tables (for docs/)")
     parser.add_argument("--verbose", action="store_true", help="per-question scores")
     parser.add_argument("--json", help="write the full report to this file")
+    parser.add_argument("--seed", help="another sandbox seed: questions rebuilt from the same templates for it")
+    parser.add_argument("--messages", type=int, default=question_set.MESSAGES, help="with --seed: dataset scale")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
-    data = json.loads(question_set.PATH.read_text())
+    data = question_set.load()
+    if args.seed:
+        questions = question_set.build(seed=args.seed, messages=args.messages)
+        data = {"seed": args.seed, "messages": args.messages, "questions": questions}
     servers = SandboxServers(host="127.0.0.1").start()
     try:
         started = time.perf_counter()

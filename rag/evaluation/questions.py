@@ -371,13 +371,13 @@ def typo_questions(docs: list[Doc]) -> list[dict]:
     return entries
 
 
-def build() -> list[dict]:
-    """The whole labelled set, numbered."""
+def build(seed: str = SEED, messages: int = MESSAGES) -> list[dict]:
+    """The whole labelled set, numbered (the committed file is the default seed and scale)."""
     from connectors.sandbox.dataset import Dataset
 
-    ds = Dataset(SEED, MESSAGES)
+    ds = Dataset(seed, messages)
     docs = dataset_docs(ds)
-    rng = random.Random(f"lightrag-eval|{SEED}|{MESSAGES}")
+    rng = random.Random(f"lightrag-eval|{seed}|{messages}")
     entries = topic_questions(ds, docs, rng)
     entries += invoice_questions(docs, rng) + identifier_questions(ds, rng) + stage_questions(docs)
     entries += typo_questions(docs)

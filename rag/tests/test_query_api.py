@@ -212,3 +212,14 @@ def test_asking_needs_a_login_and_an_active_project(api, owner):
     response = api.post(QUERY, {"query": "x"})
     assert response.status_code == 409
     assert response.json()["error"] == "active_project_required"
+
+
+def test_a_misspelt_client_name_still_finds_the_clients_records(ready_project):
+    from rag.services.retrieval import keyword_search
+
+    company = raw_rows(project=ready_project, source="attio", stream="companies").exclude(name="").first()
+    first = company.name.split()[0]
+    misspelt = first[:-1] + first[-1] * 2  # "Northwind" → "Northwindd": no chunk contains it
+    hits = keyword_search(project=ready_project, query=f"notes about {misspelt}", limit=10)
+    titles = list(Chunk.objects.filter(id__in=[h.id for h in hits]).values_list("title", flat=True))
+    assert any(company.name in title for title in titles)
