@@ -79,7 +79,7 @@ class JobRun(models.Model):
         indexes = [
             models.Index(fields=["project", "job", "-created_at"], name="jobrun_project_job_idx"),
             models.Index(fields=["job", "-created_at"], name="jobrun_job_idx"),
-            # Retention deletes the oldest runs first and measures their age (workforce/ops/retention.py).
+            # Retention deletes the oldest runs first and measures their age (audit/retention.py).
             models.Index(fields=["created_at"], name="jobrun_created_idx"),
         ]
 
@@ -90,7 +90,7 @@ class JobRun(models.Model):
 class ScheduledJobState(models.Model):
     """Supervision of one periodic job (the django-celery-beat `PeriodicTask` of the same name).
 
-    Written by the Celery signal handlers in `workforce/ops/supervision.py`: consecutive failures, the
+    Written by the Celery signal handlers in `audit/supervision.py`: consecutive failures, the
     backoff the next run waits for (mirrored into `PeriodicTask.start_time`, which beat honours) and the
     suspension after `JOB_SUSPEND_AFTER_FAILURES` failures in a row (the task is disabled until resumed).
     """
@@ -125,7 +125,7 @@ class ScheduledJobState(models.Model):
 
 class MetricCounter(models.Model):
     """A Prometheus counter shared by every process (web, worker, commands): `/metrics` reads it at scrape
-    time, so each web process reports the same total (see `workforce/ops/counters.py`)."""
+    time, so each web process reports the same total (see `audit/counters.py`)."""
 
     name = models.CharField(max_length=200, primary_key=True)
     value = models.BigIntegerField(default=0)

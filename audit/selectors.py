@@ -17,3 +17,24 @@ def job_runs_for(*, project, job: str | None = None) -> QuerySet[JobRun]:
     if job:
         queryset = queryset.filter(job=job)
     return queryset
+
+
+def latest_job_runs(*, project) -> list[JobRun]:
+    """The newest run of each job of the project (one query)."""
+    return list(JobRun.objects.filter(project=project).order_by("job", "-created_at").distinct("job"))
+
+
+def storage_use() -> dict:
+    """Database size against `STORAGE_BUDGET_GB`."""
+    from django.conf import settings
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database())")
+        database_bytes = cursor.fetchone()[0]
+    budget_bytes = int(settings.STORAGE_BUDGET_GB * 1024**3)
+    return {
+        "database_bytes": database_bytes,
+        "budget_bytes": budget_bytes,
+        "usage_percent": round(100 * database_bytes / budget_bytes, 2) if budget_bytes else None,
+    }

@@ -1,9 +1,15 @@
 """Audit and job-run services; every background job records its runs through these."""
 
+from contextlib import contextmanager
+
 from django.db import transaction
 from django.utils import timezone
 
 from audit.models import AuditEvent, JobRun, JobStatus
+
+
+class QueueUnavailable(Exception):
+    """The broker refused a task; its queued JobRun was closed as failed."""
 
 
 def _actor_label(actor) -> str:
@@ -98,3 +104,14 @@ def job_run_record(*, job: str, project=None, status: str, counts=None, error: s
     """Record a run that already happened (start and finish in one go)."""
     run = job_run_start(job=job, project=project, trigger=trigger)
     return job_run_finish(run=run, status=status, counts=counts, error=error)
+
+
+@contextmanager
+def job_run_closed_on_error(run: JobRun):
+    """Inside: the job's work. An exception closes the run as failed (with its error) and propagates, so no
+    run is left `running` by a crash the worker survived."""
+    try:
+        yield run
+    except BaseException as exc:
+        job_run_finish(run=run, status=JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
+        raise

@@ -110,3 +110,26 @@ def reconciliation_latest_all() -> list:
         .distinct("project_id", "source")
         .only("project_id", "source", "completeness_pct")
     )
+
+
+def entity_counts(*, project) -> dict:
+    """Live (not deleted) raw rows per `source.stream` (one query)."""
+    from django.db import connection
+
+    from connectors.models import RAW_MODELS
+
+    parts, params = [], []
+    for (source, stream), model in RAW_MODELS.items():
+        parts.append(f"SELECT %s, count(*) FROM {model._meta.db_table} WHERE project_id = %s AND deleted_at IS NULL")
+        params += [f"{source}.{stream}", project.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return dict(cursor.fetchall())
+
+
+def sync_cursors(*, project) -> dict:
+    """Each connector's stream cursors and last success."""
+    return {
+        state.source: {"cursors": state.cursors, "last_success_at": state.last_success_at, "status": state.status}
+        for state in ConnectorSyncState.objects.filter(project=project).order_by("source")
+    }

@@ -1,16 +1,15 @@
 """Celery tasks: thin wrappers that load rows by id and call one service."""
 
-import datetime as dt
 import logging
 
 from celery import shared_task
-from django.utils import timezone
 
 from audit.models import JobRun, JobStatus
-from audit.services import job_run_finish, job_run_start
-from connectors.models import ConnectorConfig, ConnectorSyncState, SyncStatus
+from audit.services import job_run_begin, job_run_closed_on_error, job_run_finish, job_run_start
+from connectors.models import ConnectorConfig
 from connectors.services import state as state_service
 from connectors.services.retry import errors_retry_due
+from connectors.services.schedule import configs_due
 from connectors.services.state import AlreadyRunning
 from connectors.services.sync import ConnectorNotConfigured, connector_sync
 from workforce.models import Project
@@ -34,32 +33,15 @@ def connector_sync_task(project_id, source, streams=None, full=False, trigger="s
     return {"run_id": str(run.id), "status": run.status}
 
 
-def configs_due(now: dt.datetime | None = None) -> list[ConnectorConfig]:
-    """Enabled configs whose interval has passed and that are neither running nor paused."""
-    now = now or timezone.now()
-    states = {
-        (s.project_id, s.source): s
-        for s in ConnectorSyncState.objects.all().only("project_id", "source", "status", "last_attempt_at")
-    }
-    due = []
-    for config in ConnectorConfig.objects.filter(enabled=True).select_related("project"):
-        state = states.get((config.project_id, config.source))
-        if state is not None and state.status in (SyncStatus.RUNNING, SyncStatus.PAUSED):
-            continue
-        last = state.last_attempt_at if state else None
-        if last is None or now - last >= dt.timedelta(minutes=config.sync_interval_minutes):
-            due.append(config)
-    return due
-
-
 @shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
 def connectors_sync_cycle():
     """Every 15 min: recover stale leases, then queue one sync task per due (project, connector)."""
     run = job_run_start(job="connectors_sync_cycle")
-    recovered = state_service.leases_recover_all()
-    due = configs_due()
-    for config in due:
-        connector_sync_task.delay(str(config.project_id), config.source, trigger="schedule")
+    with job_run_closed_on_error(run):
+        recovered = state_service.leases_recover_all()
+        due = configs_due()
+        for config in due:
+            connector_sync_task.delay(str(config.project_id), config.source, trigger="schedule")
     job_run_finish(run=run, status=JobStatus.SUCCEEDED, counts={"queued": len(due), "stale_recovered": recovered})
     return {"queued": len(due), "stale_recovered": recovered}
 
@@ -68,7 +50,8 @@ def connectors_sync_cycle():
 def connector_errors_retry():
     """Every 5 min: retry connector errors whose backoff has passed."""
     run = job_run_start(job="connector_errors_retry")
-    result = errors_retry_due()
+    with job_run_closed_on_error(run):
+        result = errors_retry_due()
     job_run_finish(run=run, status=JobStatus.SUCCEEDED, counts={k: v for k, v in result.items() if k != "retried"})
     return result
 
@@ -81,8 +64,44 @@ def connectors_reconciliation_daily():
     run = job_run_start(job="connectors_reconciliation_daily")
     project_ids = ConnectorConfig.objects.filter(enabled=True).values_list("project_id", flat=True).distinct()
     results = {}
-    for project in Project.objects.filter(pk__in=list(project_ids)):
-        result = reconciliation_run(project=project)
-        results[str(project.pk)] = result["summary"].completeness_pct
+    with job_run_closed_on_error(run):
+        for project in Project.objects.filter(pk__in=list(project_ids)):
+            result = reconciliation_run(project=project)
+            results[str(project.pk)] = result["summary"].completeness_pct
     job_run_finish(run=run, status=JobStatus.SUCCEEDED, counts={"projects": len(results), "completeness": results})
     return results
+
+
+def _begin(job_run_id, task_id: str) -> JobRun | None:
+    run = JobRun.objects.filter(pk=job_run_id).first()
+    return job_run_begin(run=run, task_id=task_id or "") if run is not None else None
+
+
+@shared_task(bind=True, acks_late=True, soft_time_limit=1800, time_limit=1900)
+def connector_errors_retry_project(self, project_id, job_run_id):
+    """Scheduler tick: retry one project's due connector errors, recorded on the queued JobRun."""
+    run = _begin(job_run_id, self.request.id)
+    project = Project.objects.filter(pk=project_id).first()
+    if run is None or project is None:
+        return {"skipped": "run or project no longer exists"}
+    with job_run_closed_on_error(run):
+        result = errors_retry_due(project=project)
+    counts = {k: v for k, v in result.items() if k != "retried"}
+    job_run_finish(run=run, status=JobStatus.SUCCEEDED if not result["failed"] else JobStatus.PARTIAL, counts=counts)
+    return counts
+
+
+@shared_task(bind=True, acks_late=True, soft_time_limit=3600, time_limit=3700)
+def connectors_reconciliation_project(self, project_id, job_run_id):
+    """Scheduler tick: reconcile one project, recorded on the queued JobRun."""
+    from connectors.services.reconciliation import reconciliation_run
+
+    run = _begin(job_run_id, self.request.id)
+    project = Project.objects.filter(pk=project_id).first()
+    if run is None or project is None:
+        return {"skipped": "run or project no longer exists"}
+    with job_run_closed_on_error(run):
+        result = reconciliation_run(project=project)
+    completeness = result["summary"].completeness_pct
+    job_run_finish(run=run, status=JobStatus.SUCCEEDED, counts={"completeness_pct": completeness})
+    return {"completeness_pct": completeness}

@@ -45,3 +45,24 @@ def overview(*, project) -> dict:
         "orphans": CrmOpportunity.objects.filter(project=project, account__isnull=True).count(),
         "contacts": contacts,
     }
+
+
+def entity_counts(*, project) -> dict:
+    """Mirror rows per table (one query)."""
+    from django.db import connection
+
+    from crm.models import CrmOpportunityStageEvent
+
+    models = {
+        "accounts": CrmAccount,
+        "contacts": CrmContact,
+        "opportunities": CrmOpportunity,
+        "stage_events": CrmOpportunityStageEvent,
+    }
+    sql = " UNION ALL ".join(
+        f"SELECT %s, count(*) FROM {model._meta.db_table} WHERE project_id = %s" for model in models.values()
+    )
+    params = [value for name in models for value in (name, project.pk)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())

@@ -4,8 +4,6 @@ import logging
 
 from django.db import transaction
 
-from workforce import metrics
-
 log = logging.getLogger("workforce.events")
 
 
@@ -18,13 +16,15 @@ def publish(*, project_id, event_type: str, data: dict) -> bool:
     """Send one event now; a failure is logged and counted, never raised."""
     from django_eventstream import send_event
 
+    from audit.counters import counter_add
+
     try:
         send_event(project_channel(project_id), event_type, data, json_encode=True)
     except Exception:  # the event bus must never break the work it reports on
-        metrics.PUBSUB_PUBLISH_FAILURES.inc()
+        counter_add("app_pubsub_publish_failures")
         log.warning("could not publish %s for project %s", event_type, project_id, exc_info=True)
         return False
-    metrics.PUBSUB_PUBLISHED.inc()
+    counter_add("app_pubsub_publish")
     return True
 
 

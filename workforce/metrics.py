@@ -1,11 +1,10 @@
 """The `app_*` Prometheus registry. Gauges about background work are computed from the database at
 scrape time (see `register_collectors`) so every web process reports the same truth."""
 
-from prometheus_client import REGISTRY, Counter, Gauge
+from prometheus_client import REGISTRY, Gauge
 
-PUBSUB_PUBLISHED = Counter("app_pubsub_publish_total", "Live events published to the event bus.")
-PUBSUB_PUBLISH_FAILURES = Counter("app_pubsub_publish_failures_total", "Live events that could not be published.")
-SCOPE_VIOLATIONS = Counter("app_scope_violation_total", "Writes refused by the project scope guard.")
+# Per-process by nature (each web process holds its own streams); counters shared by all processes live in
+# `audit/counters.py`.
 SSE_CONNECTIONS = Gauge("app_sse_connections_total", "Open SSE streams in this process.")
 SSE_PROJECTS = Gauge("app_sse_projects_subscribed", "Projects with at least one open SSE stream in this process.")
 

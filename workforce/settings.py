@@ -356,6 +356,20 @@ WHITENOISE_USE_FINDERS = True
 # ---------------------------------------------------------------- operations
 
 STORAGE_BUDGET_GB = env_float("STORAGE_BUDGET_GB", 20.0)
+
+# Scheduled jobs (audit/supervision.py): backoff after a failed run, suspension after N failures in a row.
+JOB_SUSPEND_AFTER_FAILURES = env_int("JOB_SUSPEND_AFTER_FAILURES", 10, minimum=1)
+JOB_BACKOFF_BASE_SECONDS = env_int("JOB_BACKOFF_BASE_SECONDS", 60, minimum=1)
+JOB_BACKOFF_MAX_SECONDS = env_int("JOB_BACKOFF_MAX_SECONDS", 3600, minimum=1)
+
+# Retention (audit/retention.py, ARCHITECTURE §12): days kept per table; deletes per table per run.
+RETENTION_QUERY_RUNS_DAYS = env_int("RETENTION_QUERY_RUNS_DAYS", 180, minimum=1)
+RETENTION_AUDIT_EVENTS_DAYS = env_int("RETENTION_AUDIT_EVENTS_DAYS", 365, minimum=1)
+RETENTION_CONNECTOR_ERRORS_DAYS = env_int("RETENTION_CONNECTOR_ERRORS_DAYS", 90, minimum=1)
+RETENTION_JOB_RUNS_DAYS = env_int("RETENTION_JOB_RUNS_DAYS", 90, minimum=1)
+RETENTION_SYNC_RUNS_DAYS = env_int("RETENTION_SYNC_RUNS_DAYS", 90, minimum=1)
+RETENTION_RECONCILIATION_METRICS_DAYS = env_int("RETENTION_RECONCILIATION_METRICS_DAYS", 365, minimum=1)
+RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 1000, minimum=1)
 PROMETHEUS_EXPORT_MIGRATIONS = False
 
 # ---------------------------------------------------------------- logging

@@ -19,6 +19,7 @@ from connectors import hooks
 from connectors.models import PORTFOLIO, ConnectorConfig, ReconciliationMetric
 from connectors.selectors import raw_rows
 from connectors.sources import connector_for
+from workforce.events import publish_on_commit
 from workforce.http import HttpError
 
 
@@ -164,6 +165,8 @@ def reconciliation_run(*, project, actor=None, sleep=time.sleep) -> dict:
             project=project,
             payload={"run_id": str(run_id), "portfolio_pct": portfolio.completeness_pct},
         )
+        data = {"what": "reconciliation", "run_id": str(run_id), "completeness_pct": portfolio.completeness_pct}
+        publish_on_commit(project_id=project.pk, event_type="data_changed", data=data)
     return {"run_id": str(run_id), "metrics": [*metrics, portfolio], "summary": portfolio}
 
 

@@ -14,8 +14,8 @@ from connectors.models import (
 )
 from connectors.services.errors import backoff_seconds
 from connectors.services.retry import errors_retry_due
+from connectors.services.schedule import configs_due
 from connectors.services.sync import connector_sync
-from connectors.tasks import configs_due
 
 pytestmark = pytest.mark.django_db
 

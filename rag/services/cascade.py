@@ -13,7 +13,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from audit.models import JobRun, JobStatus
-from audit.services import job_run_finish, job_run_queue, job_run_record
+from audit.services import QueueUnavailable, job_run_finish, job_run_queue, job_run_record
 from connectors.hooks import RunFinished
 from rag.models import Chunk, ChunkStatus
 from rag.services.embeddings import JOB, chunks_recover_stale
@@ -21,10 +21,6 @@ from rag.services.hnsw import hnsw_index_ensure
 from workforce.models import Project
 
 log = logging.getLogger("rag.cascade")
-
-
-class QueueUnavailable(Exception):
-    """The broker refused the task; the queued JobRun was closed as failed."""
 
 
 def embeddings_active_run(*, project) -> JobRun | None:
@@ -104,3 +100,12 @@ def _queue_quietly(project) -> None:
         embeddings_queue(project=project, trigger="schedule")
     except QueueUnavailable:
         log.warning("broker unavailable: embeddings run for project %s not queued", project.pk)
+
+
+def embeddings_tick(*, project, trigger: str = "tick", limit: int = 10) -> list[JobRun]:
+    """Scheduler tick: queue an embeddings run now when the project has pending chunks and none is active."""
+    if limit < 1 or not Chunk.objects.filter(project=project, status=ChunkStatus.PENDING).exists():
+        return []
+    if embeddings_active_run(project=project) is not None:
+        return []
+    return [embeddings_queue(project=project, trigger=trigger, now=True)]

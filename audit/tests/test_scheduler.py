@@ -1,0 +1,175 @@
+"""Scheduled jobs: listing, supervision (backoff, suspension after 10 failures, resume), tick and status."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
+
+from audit.models import AuditEvent, JobRun, ScheduledJobState
+from audit.supervision import backoff_seconds, job_failed
+from connectors import tasks as connector_tasks
+from connectors.services.sync import connector_sync
+from workforce.models import Membership, Role
+from workforce.schedules import SCHEDULES, schedules_ensure
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def schedules(db):
+    schedules_ensure()
+
+
+def _job(api, name):
+    response = api.get("/api/jobs/scheduler")
+    assert response.status_code == 200
+    return next(job for job in response.json()["jobs"] if job["name"] == name)
+
+
+def _failing_cycle(monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("database of a source exploded")
+
+    monkeypatch.setattr(connector_tasks.state_service, "leases_recover_all", broken)
+
+
+def test_scheduler_lists_every_schedule_with_cadence_and_next_run(owner_api, schedules):
+    jobs = owner_api.get("/api/jobs/scheduler").json()["jobs"]
+    assert [job["name"] for job in jobs] == [s.name for s in SCHEDULES]
+    cadence = {job["name"]: job["cadence_seconds"] for job in jobs}
+    assert cadence == {
+        "connectors_sync_cycle": 900,
+        "connector_errors_retry": 300,
+        "embeddings_run": 1200,
+        "connectors_reconciliation_daily": 86400,
+        "retention_cleanup": 43200,
+    }
+    assert all(job["enabled"] and not job["suspended"] and job["next_run_at"] for job in jobs)
+
+
+def test_a_failing_scheduled_job_backs_off_then_is_suspended_and_can_be_resumed(owner_api, schedules, monkeypatch):
+    _failing_cycle(monkeypatch)
+    for attempt in range(1, 11):
+        result = connector_tasks.connectors_sync_cycle.apply()
+        assert result.failed()
+        state = ScheduledJobState.objects.get(name="connectors_sync_cycle")
+        assert state.consecutive_failures == attempt
+        assert state.backoff_until > timezone.now() + dt.timedelta(seconds=backoff_seconds(attempt) - 5)
+    # Each failed run is closed as failed with its error, none left "running".
+    runs = JobRun.objects.filter(job="connectors_sync_cycle")
+    assert runs.count() == 10
+    assert set(runs.values_list("status", flat=True)) == {"failed"}
+    assert "exploded" in runs.first().error
+
+    task = PeriodicTask.objects.get(name="connectors_sync_cycle")
+    assert task.enabled is False
+    assert task.start_time is not None
+    job = _job(owner_api, "connectors_sync_cycle")
+    assert job["suspended"]
+    assert not job["enabled"]
+    assert job["next_run_at"] is None
+    assert "exploded" in job["last_error"]
+    assert job["consecutive_failures"] == 10
+    assert AuditEvent.objects.filter(action="job.suspended", entity_id="connectors_sync_cycle").count() == 1
+
+    response = owner_api.post("/api/jobs/scheduler/connectors_sync_cycle/resume")
+    assert response.status_code == 200, response.json()
+    assert response.json()["enabled"]
+    assert not response.json()["suspended"]
+    task.refresh_from_db()
+    assert task.enabled
+    assert task.start_time is None
+
+    monkeypatch.undo()
+    assert connector_tasks.connectors_sync_cycle.apply().successful()
+    state = ScheduledJobState.objects.get(name="connectors_sync_cycle")
+    assert (state.consecutive_failures, state.last_status, state.backoff_until) == (0, "succeeded", None)
+
+
+def test_backoff_grows_and_is_capped(settings):
+    settings.JOB_BACKOFF_BASE_SECONDS, settings.JOB_BACKOFF_MAX_SECONDS = 60, 3600
+    assert [backoff_seconds(n) for n in (1, 2, 3, 7, 8, 30)] == [60, 120, 240, 3600, 3600, 3600]
+
+
+def test_only_owners_resume_and_unknown_jobs_are_404(api, make_user, project, schedules):
+    pm = make_user("pia-pm")
+    Membership.objects.create(user=pm, project=project, role=Role.PM)
+    api.login(pm.username)
+    api.select(project)
+    job_failed("retention_cleanup", "boom")
+    response = api.post("/api/jobs/scheduler/retention_cleanup/resume")
+    assert response.status_code == 403
+    assert ScheduledJobState.objects.get(name="retention_cleanup").consecutive_failures == 1
+    assert api.post("/api/jobs/scheduler/nope/resume").status_code == 403
+
+
+def test_unknown_job_is_404_for_an_owner(owner_api, schedules):
+    response = owner_api.post("/api/jobs/scheduler/nope/resume")
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tick_starts_what_is_due_for_the_active_project_only(
+    owner_api, project, other_project, make_tenant, bind, schedules
+):
+    tenant = make_tenant()
+    bind(project, tenant)
+    bind(other_project, make_tenant(seed="other"))
+    response = owner_api.post("/api/jobs/scheduler/tick", {"limit": 2})
+    assert response.status_code == 200, response.json()
+    started = response.json()["started"]
+    assert len(started) == 2
+    assert {item["job"] for item in started} <= {"attio_sync", "chatwoot_sync", "linear_sync"}
+    runs = JobRun.objects.filter(pk__in=[item["run_id"] for item in started])
+    assert {run.project_id for run in runs} == {project.pk}
+    assert not JobRun.objects.filter(project=other_project).exists()
+
+    # A second tick starts the connector left out, plus the reconciliation that is due.
+    started = owner_api.post("/api/jobs/scheduler/tick", {}).json()["started"]
+    assert "connectors_reconciliation" in {item["job"] for item in started}
+    assert AuditEvent.objects.filter(project=project, action="jobs.tick").count() == 2
+
+
+@pytest.mark.parametrize("body", [{"limit": 0}, {"limit": "lots"}, {"limit": 51}, {"limits": 3}])
+def test_tick_rejects_bad_input_naming_the_field(owner_api, schedules, body):
+    response = owner_api.post("/api/jobs/scheduler/tick", body)
+    assert response.status_code == 400
+    assert set(response.json()["detail"]) == set(body)
+
+
+def test_viewers_cannot_tick(api, make_user, project, schedules):
+    viewer = make_user("vic-viewer")
+    Membership.objects.create(user=viewer, project=project, role=Role.VIEWER)
+    api.login(viewer.username)
+    api.select(project)
+    assert api.post("/api/jobs/scheduler/tick", {}).status_code == 403
+    assert api.get("/api/jobs/scheduler").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_status_aggregates_the_projects_runs_counts_storage_and_cursors(
+    owner_api, project, other_project, make_tenant, bind, sleep, schedules
+):
+    bind(project, make_tenant(messages=60))
+    connector_sync(project=project, source="chatwoot", sleep=sleep)
+    bind(other_project, make_tenant(seed="other", messages=90))
+    connector_sync(project=other_project, source="chatwoot", sleep=sleep)
+
+    body = owner_api.get("/api/jobs/status").json()
+    # The sync left pending chunks, so it queued an embeddings run at once (the cascade).
+    jobs = {run["job"]: run for run in body["jobs"]}
+    assert set(jobs) == {"chatwoot_sync", "embeddings_run"}
+    assert jobs["chatwoot_sync"]["status"] == "succeeded"
+    assert jobs["embeddings_run"]["trigger"] == "cascade"
+    assert body["entities"]["raw"]["chatwoot.messages"] == 60
+    assert body["entities"]["raw"]["linear.issues"] == 0
+    assert set(body["entities"]["crm"]) == {"accounts", "contacts", "opportunities", "stage_events"}
+    assert set(body["rag_counts"]) == {"pending", "processing", "ready", "failed"}
+    storage = body["storage"]
+    assert storage["database_bytes"] > 0
+    assert storage["budget_bytes"] == 20 * 1024**3
+    assert 0 < storage["usage_percent"] < 100
+    assert body["cursors"]["chatwoot"]["cursors"]["conversations"]["last_activity_at"] > 0
+    assert set(body["cursors"]) == {"chatwoot"}

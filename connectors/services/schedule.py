@@ -1,0 +1,106 @@
+"""What the connectors' scheduled jobs find due, and starting it for one project now (scheduler tick)."""
+
+import datetime as dt
+
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from audit.models import JobRun, JobStatus
+from audit.services import QueueUnavailable, job_run_finish, job_run_queue
+from connectors.models import ConnectorConfig, ConnectorSyncState, ReconciliationMetric, SyncStatus
+from connectors.services.errors import errors_due
+
+RECONCILIATION_EVERY = dt.timedelta(hours=24)
+
+
+def configs_due(*, project=None, now: dt.datetime | None = None) -> list[ConnectorConfig]:
+    """Enabled configs whose interval has passed and that are neither running (with a live lease) nor paused."""
+    now = now or timezone.now()
+    configs = ConnectorConfig.objects.filter(enabled=True).select_related("project")
+    states = ConnectorSyncState.objects.all()
+    if project is not None:
+        configs, states = configs.filter(project=project), states.filter(project=project)
+    by_key = {(s.project_id, s.source): s for s in states}
+    due = []
+    for config in configs:
+        state = by_key.get((config.project_id, config.source))
+        if state is not None and state.status == SyncStatus.PAUSED:
+            continue
+        if state is not None and state.status == SyncStatus.RUNNING and not state.lease_is_stale(now):
+            continue
+        last = state.last_attempt_at if state else None
+        if last is None or now - last >= dt.timedelta(minutes=config.sync_interval_minutes):
+            due.append(config)
+    return due
+
+
+def queue_job(*, job: str, project, trigger: str, task, args: tuple = (), kwargs: dict | None = None) -> JobRun:
+    """Record a queued JobRun and send its task (the run id goes last in `args`); a broker failure closes the
+    run as failed and raises QueueUnavailable."""
+    run = job_run_queue(job=job, project=project, trigger=trigger)
+    try:
+        task.apply_async(args=(*args, str(run.id)), kwargs=kwargs or {}, retry=False)
+    except OperationalError as exc:
+        job_run_finish(run=run, status=JobStatus.FAILED, error="broker unavailable")
+        raise QueueUnavailable(str(exc)) from exc
+    return run
+
+
+def syncs_tick(*, project, trigger: str = "tick", limit: int = 10) -> list[JobRun]:
+    """Queue a sync for each due connector of the project."""
+    from connectors.tasks import connector_sync_task
+
+    runs = []
+    for config in configs_due(project=project)[:limit]:
+        runs.append(
+            queue_job(
+                job=f"{config.source}_sync",
+                project=project,
+                trigger=trigger,
+                task=connector_sync_task,
+                args=(str(project.pk), config.source, None, False, trigger),
+            )
+        )
+    return runs
+
+
+def errors_retry_tick(*, project, trigger: str = "tick", limit: int = 10) -> list[JobRun]:
+    """Queue a retry of the project's connector errors whose backoff has passed (one run for all of them)."""
+    from connectors.tasks import connector_errors_retry_project
+
+    if limit < 1 or not errors_due(project=project, limit=1):
+        return []
+    return [
+        queue_job(
+            job="connector_errors_retry",
+            project=project,
+            trigger=trigger,
+            task=connector_errors_retry_project,
+            args=(str(project.pk),),
+        )
+    ]
+
+
+def reconciliation_due(*, project, now: dt.datetime | None = None) -> bool:
+    """The project has enabled connectors and no reconciliation in the last 24 h."""
+    if not ConnectorConfig.objects.filter(project=project, enabled=True).exists():
+        return False
+    since = (now or timezone.now()) - RECONCILIATION_EVERY
+    return not ReconciliationMetric.objects.filter(project=project, created_at__gte=since).exists()
+
+
+def reconciliation_tick(*, project, trigger: str = "tick", limit: int = 10) -> list[JobRun]:
+    """Queue the project's reconciliation when its last one is older than a day."""
+    from connectors.tasks import connectors_reconciliation_project
+
+    if limit < 1 or not reconciliation_due(project=project):
+        return []
+    return [
+        queue_job(
+            job="connectors_reconciliation",
+            project=project,
+            trigger=trigger,
+            task=connectors_reconciliation_project,
+            args=(str(project.pk),),
+        )
+    ]
