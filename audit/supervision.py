@@ -116,7 +116,7 @@ def job_resume(name: str, *, actor=None, project=None) -> ScheduledJobState:
     with transaction.atomic():
         state = _state(name)
         was_suspended = state.suspended
-        state.consecutive_failures, state.backoff_until = 0, None
+        state.consecutive_failures, state.backoff_until, state.last_status = 0, None, "resumed"
         state.suspended_at, state.suspended_reason = None, ""
         state.resumed_at = timezone.now()
         state.resumed_by = getattr(actor, "username", None) or str(actor or "")

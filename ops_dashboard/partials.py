@@ -28,6 +28,8 @@ class Partial:
     events: tuple[str, ...]
     # Query parameters the context reads (filters): the page's values are carried into the partial's URL.
     params: tuple[str, ...] = ()
+    # Also refetched this often (visible tabs only) for what changes without a project event, e.g. "next run in".
+    refresh_seconds: int | None = None
 
     @property
     def url(self) -> str:

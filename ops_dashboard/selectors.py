@@ -20,6 +20,7 @@ from workforce import selectors as tenancy
 from workforce.models import Project
 
 RECENT_RUNS_LIMIT = 10
+JOB_RUNS_LIMIT = 50
 SYNC_RUNS_LIMIT = 15
 THROUGHPUT_RUNS_LIMIT = 60
 ERRORS_LIMIT = 50
@@ -73,10 +74,30 @@ def live_project_for(*, user, session) -> Project:
     raise no_active_project()
 
 
+JOB_RUN_FIELDS = ("id", "job", "status", "trigger", "created_at", "started_at", "duration_ms", "error")
+
+
 def recent_job_runs(*, project: Project, limit: int = RECENT_RUNS_LIMIT) -> QuerySet[JobRun]:
     """The project's newest job runs, newest first (one query)."""
-    fields = ("id", "job", "status", "trigger", "created_at", "started_at", "duration_ms", "error")
-    return job_runs_for(project=project).only(*fields)[:limit]
+    return job_runs_for(project=project).only(*JOB_RUN_FIELDS)[:limit]
+
+
+def job_runs_page(*, project: Project, job: str = "", limit: int = JOB_RUNS_LIMIT) -> dict:
+    """The project's newest runs (of one job, or all) with their counts (one query)."""
+    runs = job_runs_for(project=project, job=job or None).only(*JOB_RUN_FIELDS, "finished_at", "counts")[:limit]
+    return {"rows": list(runs), "limit": limit}
+
+
+def job_names(*, project: Project) -> list[str]:
+    """The jobs that ran for the project (the runs filter)."""
+    return list(JobRun.objects.filter(project=project).order_by("job").values_list("job", flat=True).distinct())
+
+
+def schedule_rows() -> list[dict]:
+    """Every scheduled job with cadence, supervision state, last and next run (shared by all projects)."""
+    from audit.supervision import scheduler_jobs
+
+    return scheduler_jobs()
 
 
 # ---------------------------------------------------------------- connectors: state and freshness

@@ -91,6 +91,21 @@ def connectors_page(request):
 @require_GET
 @login_required
 @ensure_csrf_cookie
+def jobs_page(request):
+    project = tenancy.session_active_project(request)
+    return _project_page(
+        request,
+        "jobs",
+        "ops_dashboard/jobs.html",
+        job_names=selectors.job_names(project=project) if project else [],
+        job_filter=request.GET.get("job", ""),
+        suspend_after=settings.JOB_SUSPEND_AFTER_FAILURES,
+    )
+
+
+@require_GET
+@login_required
+@ensure_csrf_cookie
 def search_page(request):
     """LightRAG search: the page asks `POST /api/lightrag/query` itself; no live partials."""
     context = _page_context(request, "search")

@@ -24,9 +24,10 @@ def live_partial(context, name: str, events: str | None = None):
     request = context["request"]
     html = partials.partial_render(partial, request=request, project=context["active_project"])
     return format_html(
-        '<div class="partial" data-partial-url="{}" data-partial-events="{}" data-testid="partial-{}">{}</div>',
+        '<div class="partial" data-partial-url="{}" data-partial-events="{}"{} data-testid="partial-{}">{}</div>',
         partial.url_for(request.GET),
         events if events is not None else " ".join(partial.events),
+        format_html(' data-partial-refresh="{}"', partial.refresh_seconds) if partial.refresh_seconds else "",
         name.replace("/", "-"),
         mark_safe(html),  # noqa: S308 - rendered by our own autoescaping template
     )
@@ -56,6 +57,12 @@ def ago(value, now=None) -> str:
         return "just now"
     text = _span(abs(seconds))
     return f"{text} ago" if seconds > 0 else f"in {text}"
+
+
+@register.filter
+def every(seconds) -> str:
+    """A cadence in seconds as "every 15 min"."""
+    return f"every {_span(int(seconds))}" if seconds else ""
 
 
 def _span(seconds: int) -> str:

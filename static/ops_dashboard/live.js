@@ -1,6 +1,7 @@
 // Live partials. Contract (see ops_dashboard/partials.py):
 //   <body data-live-stream="/api/events/stream" data-poll-seconds="20" data-project-id="…">
-//   <div data-partial-url="/partials/overview/runs" data-partial-events="job_completed data_changed">
+//   <div data-partial-url="/partials/overview/runs" data-partial-events="job_completed data_changed"
+//        [data-partial-refresh="60"]>
 // One EventSource per page; an event refetches the partials that list its name, and every partial is
 // refetched when the stream (re)connects. While the stream is down the page polls the same partials
 // every data-poll-seconds (paused in hidden tabs) and retries the stream on each poll.
@@ -152,6 +153,12 @@
   setInterval(renderAgo, 1000);
   renderAgo();
   openStream();
+  // Partials that also change without a project event (data-partial-refresh="seconds"), visible tabs only.
+  partials.filter((element) => element.dataset.partialRefresh).forEach(function (element) {
+    setInterval(function () {
+      if (!document.hidden) refresh(element);
+    }, Math.max(5, Number(element.dataset.partialRefresh)) * 1000);
+  });
 
   window.WorkforceLive = { refresh: refresh, refreshAll: refreshAll, refreshFor: refreshFor, state: () => state };
 })();

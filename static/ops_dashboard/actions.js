@@ -1,0 +1,84 @@
+// Buttons that call the JSON API: <button data-action="name" data-url="/api/…" data-note-key="k" [data-body='{…}']>.
+// A page registers how to describe each action's answer (WorkforceActions.on). Results show inline in
+// [data-note="k"]; live refreshes re-render those elements, so notes are kept here by key and put back
+// after each refresh. Every mutation goes through WorkforceApi (session cookie + X-CSRF-Token).
+// Also: filter forms that narrow one live partial (see below).
+(function () {
+  "use strict";
+  const notes = new Map(); // data-note key → {text, kind}
+  const handlers = {}; // action → {describe(body, button) → text, after(button, body)}
+
+  function applyNote(root, key) {
+    const note = notes.get(key);
+    root.querySelectorAll('[data-note="' + CSS.escape(key) + '"]').forEach(function (element) {
+      element.textContent = note.text;
+      element.dataset.kind = note.kind;
+    });
+  }
+
+  function showNote(key, text, kind) {
+    notes.set(key, { text: text, kind: kind || "info" });
+    applyNote(document, key);
+  }
+
+  function at() {
+    return " (" + new Date().toLocaleTimeString() + ")";
+  }
+
+  async function run(button) {
+    const handler = handlers[button.dataset.action];
+    const key = button.dataset.noteKey;
+    const payload = button.dataset.body ? JSON.parse(button.dataset.body) : {};
+    button.disabled = true;
+    showNote(key, "working…", "info");
+    try {
+      const body = await WorkforceApi.api("POST", button.dataset.url, payload);
+      showNote(key, handler.describe(body, button), body && body.outcome === "failed" ? "error" : "ok");
+      if (handler.after) handler.after(button, body);
+    } catch (err) {
+      showNote(key, err.message, "error");
+    } finally {
+      button.disabled = false;
+      if (window.WorkforceLive) WorkforceLive.refreshAll(); // show the effect even if no event arrives
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest("button[data-action][data-url]");
+    if (button && !button.disabled && handlers[button.dataset.action]) run(button);
+  });
+
+  document.addEventListener("partial:updated", function (event) {
+    notes.forEach((_, key) => applyNote(event.target, key));
+  });
+
+  // Filters (<form data-filters-for="page/partial">): change the partial's URL (and the page's, so a reload keeps them), then refetch it.
+  document.querySelectorAll("form[data-filters-for]").forEach(function (form) {
+    const target = document.querySelector('[data-testid="partial-' + form.dataset.filtersFor.replace("/", "-") + '"]');
+    if (!target) return;
+    const base = target.dataset.partialUrl.split("?")[0];
+    form.addEventListener("change", function () {
+      const page = new URLSearchParams(location.search);
+      const own = new URLSearchParams();
+      new FormData(form).forEach(function (value, name) {
+        page.delete(name);
+        if (value) {
+          page.set(name, value);
+          own.set(name, value);
+        }
+      });
+      target.dataset.partialUrl = base + (own.toString() ? "?" + own : "");
+      history.replaceState(null, "", location.pathname + (page.toString() ? "?" + page : "") + location.hash);
+      WorkforceLive.refresh(target);
+    });
+    form.addEventListener("submit", (event) => event.preventDefault());
+  });
+
+  window.WorkforceActions = {
+    on: function (action, describe, after) {
+      handlers[action] = { describe: describe, after: after };
+    },
+    showNote: showNote,
+    at: at,
+  };
+})();
