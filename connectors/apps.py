@@ -9,7 +9,9 @@ class ConnectorsConfig(AppConfig):
 
     def ready(self) -> None:
         from connectors.metrics import connector_families
+        from connectors.retention import retention_targets_register
         from workforce.collectors import FAMILY_SOURCES
 
+        retention_targets_register()
         if connector_families not in FAMILY_SOURCES:
             FAMILY_SOURCES.append(connector_families)

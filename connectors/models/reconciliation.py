@@ -31,7 +31,11 @@ class ReconciliationMetric(ScopedModel):
     class Meta:
         db_table = "connector_reconciliation_metrics"
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["project", "source", "-created_at"], name="recon_project_source_idx")]
+        indexes = [
+            models.Index(fields=["project", "source", "-created_at"], name="recon_project_source_idx"),
+            # Retention deletes the oldest metrics first (connectors/retention.py).
+            models.Index(fields=["created_at"], name="recon_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.source} {self.completeness_pct:.1f}%"

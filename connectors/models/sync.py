@@ -105,7 +105,11 @@ class SyncRun(ScopedModel):
 
     class Meta:
         ordering = ["-started_at"]
-        indexes = [models.Index(fields=["project", "source", "-started_at"], name="syncrun_project_source_idx")]
+        indexes = [
+            models.Index(fields=["project", "source", "-started_at"], name="syncrun_project_source_idx"),
+            # Retention deletes the oldest runs first and measures their age (connectors/retention.py).
+            models.Index(fields=["started_at"], name="syncrun_started_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.source} run {self.status}"
@@ -152,6 +156,8 @@ class ConnectorError(ScopedModel):
         indexes = [
             models.Index(fields=["project", "status", "source"], name="connerror_project_status_idx"),
             models.Index(fields=["status", "next_retry_at"], name="connerror_due_idx"),
+            # Retention deletes resolved errors oldest first (connectors/retention.py); open ones stay out.
+            models.Index(fields=["resolved_at"], name="connerror_resolved_idx", condition=models.Q(status="resolved")),
         ]
 
     def __str__(self) -> str:

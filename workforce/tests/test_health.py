@@ -69,3 +69,19 @@ def test_redis_resolution_starts_a_private_server_when_none_answers(monkeypatch,
     finally:
         embedded.redis_stop_private(directory=tmp_path)
     assert not embedded.redis_ping(resolution.url)
+
+
+@pytest.mark.django_db
+def test_unapplied_migrations_fail_health_even_after_an_ok_answer(api, monkeypatch):
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from workforce import health
+
+    monkeypatch.setattr(health, "_migrations_ok_until", 0.0)
+    assert api.get("/health").json()["checks"]["migrations"]["status"] == "ok"
+    MigrationRecorder.Migration.objects.filter(app="audit").order_by("-id").first().delete()
+    # The ok answer is cached for a while; a problem found after it expires is reported at once.
+    monkeypatch.setattr(health, "_migrations_ok_until", 0.0)
+    response = api.get("/health")
+    assert response.status_code == 503
+    assert response.json()["checks"]["migrations"]["detail"] == "1 unapplied migration(s)"
