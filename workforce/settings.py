@@ -390,5 +390,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # One INFO line per HTTP request of the openai client and per SSE connection is noise at scale.
+        "httpx": {"level": "WARNING"},
+        "django_eventstream": {"level": "WARNING"},
     },
 }
