@@ -55,7 +55,9 @@ def script_errors(page) -> list[str]:
     return errors
 
 
-@pytest.mark.parametrize(("path", "heading"), [("/", "Busy"), ("/connectors", "Connectors"), ("/search", "Search")])
+@pytest.mark.parametrize(
+    ("path", "heading"), [("/", "Busy"), ("/connectors", "Connectors"), ("/jobs", "Jobs"), ("/search", "Search")]
+)
 def test_page_renders_without_script_errors(page, login_cookie, busy_project, path, heading):
     user, project = busy_project
     errors = script_errors(page)
