@@ -38,3 +38,19 @@ def storage_use() -> dict:
         "budget_bytes": budget_bytes,
         "usage_percent": round(100 * database_bytes / budget_bytes, 2) if budget_bytes else None,
     }
+
+
+def job_run_summary(run: JobRun) -> dict:
+    """What the API shows of a run."""
+    return {
+        "id": str(run.id),
+        "job": run.job,
+        "status": run.status,
+        "trigger": run.trigger,
+        "created_at": run.created_at,
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+        "duration_ms": run.duration_ms,
+        "counts": run.counts,
+        "error": run.error,
+    }

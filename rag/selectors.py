@@ -3,7 +3,7 @@
 from django.db.models import Count
 from django.db.models.functions import Coalesce
 
-from audit.selectors import job_runs_for
+from audit.selectors import job_run_summary, job_runs_for
 from rag.models import GROUP_OF, Chunk, ChunkStatus, QueryRun
 from rag.providers import embedding_provider, llm_provider_name
 from rag.services.embeddings import JOB
@@ -33,19 +33,7 @@ def source_counts(*, project) -> dict:
 
 def last_embedding_run(*, project) -> dict | None:
     run = job_runs_for(project=project, job=JOB).first()
-    if run is None:
-        return None
-    return {
-        "id": str(run.id),
-        "status": run.status,
-        "trigger": run.trigger,
-        "created_at": run.created_at,
-        "started_at": run.started_at,
-        "finished_at": run.finished_at,
-        "duration_ms": run.duration_ms,
-        "counts": run.counts,
-        "error": run.error,
-    }
+    return job_run_summary(run) if run is not None else None
 
 
 def lightrag_status(*, project) -> dict:

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit import supervision
-from audit.selectors import latest_job_runs, storage_use
+from audit.selectors import job_run_summary, latest_job_runs, storage_use
 from audit.services import QueueUnavailable, audit_record
 from connectors import selectors as connector_selectors
 from crm import selectors as crm_selectors
@@ -22,21 +22,6 @@ MAX_TICK_LIMIT = 50
 
 def _actor(request):
     return f"api key {request.auth.prefix}" if isinstance(request.auth, ApiKey) else request.user
-
-
-def _run_body(run) -> dict:
-    return {
-        "job": run.job,
-        "run_id": str(run.id),
-        "status": run.status,
-        "trigger": run.trigger,
-        "created_at": run.created_at,
-        "started_at": run.started_at,
-        "finished_at": run.finished_at,
-        "duration_ms": run.duration_ms,
-        "counts": run.counts,
-        "error": run.error,
-    }
 
 
 class SchedulerView(APIView):
@@ -96,7 +81,7 @@ class JobsStatusView(APIView):
         project = request.project
         return Response(
             {
-                "jobs": [_run_body(run) for run in latest_job_runs(project=project)],
+                "jobs": [{**job_run_summary(run), "run_id": str(run.id)} for run in latest_job_runs(project=project)],
                 "scheduler": supervision.scheduler_jobs(),
                 "rag_counts": rag_selectors.chunk_counts(project=project),
                 "entities": {
