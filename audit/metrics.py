@@ -11,7 +11,7 @@ from workforce.schedules import SCHEDULES
 def job_families():
     """Per scheduled job: last success/failure, failures in a row, suspended; failed runs of the last 24 h
     per job (scheduled or per project); database size against its budget."""
-    labels = ["job"]
+    labels = ["job_name"]  # not `job`: Prometheus gives every target that label
     last_success = GaugeMetricFamily("app_job_last_success_timestamp_seconds", "Last successful run.", labels=labels)
     last_failure = GaugeMetricFamily("app_job_last_failure_timestamp_seconds", "Last failed run.", labels=labels)
     failures = GaugeMetricFamily("app_job_consecutive_failures", "Failed runs in a row.", labels=labels)
@@ -30,7 +30,9 @@ def job_families():
 
 
 def _failed_runs_and_storage():
-    failed = GaugeMetricFamily("app_job_runs_failed_24h", "Job runs that failed in the last 24 hours.", labels=["job"])
+    failed = GaugeMetricFamily(
+        "app_job_runs_failed_24h", "Job runs that failed in the last 24 hours.", labels=["job_name"]
+    )
     size = GaugeMetricFamily("app_database_size_bytes", "Size of the database.")
     budget = GaugeMetricFamily("app_storage_budget_bytes", "STORAGE_BUDGET_GB in bytes.")
     with connection.cursor() as cursor:

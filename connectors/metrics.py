@@ -4,7 +4,7 @@ from django.db.models import Count
 from django.utils import timezone
 from prometheus_client.core import GaugeMetricFamily
 
-from connectors.models import ConnectorError, ConnectorSyncState, ErrorStatus, SyncStatus
+from connectors.models import ConnectorConfig, ConnectorError, ConnectorSyncState, ErrorStatus, SyncStatus
 from connectors.selectors import reconciliation_latest_all
 
 LABELS = ["project", "connector"]
@@ -35,14 +35,22 @@ def connector_families():
 def _error_families():
     open_errors = GaugeMetricFamily("app_connector_open_errors", "Unresolved connector errors.", labels=LABELS)
     dead = GaugeMetricFamily("app_connector_dead_letters", "Connector errors in the dead-letter queue.", labels=LABELS)
+    # Every configured connector gets a sample, 0 included: "no errors" must not read as "no data".
+    counts = {
+        key: {"open": 0, "dead": 0}
+        for key in ConnectorConfig.objects.values_list("project_id", "source").order_by("project_id", "source")
+    }
     rows = (
         ConnectorError.objects.exclude(status=ErrorStatus.RESOLVED)
         .values("project_id", "source", "status")
         .annotate(n=Count("id"))
     )
     for row in rows:
-        family = dead if row["status"] == ErrorStatus.DEAD_LETTER else open_errors
-        family.add_metric([str(row["project_id"]), row["source"]], row["n"])
+        kind = "dead" if row["status"] == ErrorStatus.DEAD_LETTER else "open"
+        counts.setdefault((row["project_id"], row["source"]), {"open": 0, "dead": 0})[kind] += row["n"]
+    for (project_id, source), tally in counts.items():
+        open_errors.add_metric([str(project_id), source], tally["open"])
+        dead.add_metric([str(project_id), source], tally["dead"])
     yield open_errors
     yield dead
 

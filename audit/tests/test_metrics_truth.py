@@ -72,10 +72,10 @@ def test_job_gauges_follow_supervision_state():
     for _ in range(3):
         job_failed("connector_errors_retry", "RuntimeError: boom")
     text = scrape()
-    assert sample(text, "app_job_consecutive_failures", 'job="connector_errors_retry"') == 3
-    assert sample(text, "app_job_consecutive_failures", 'job="embeddings_run"') == 0
-    assert sample(text, "app_job_last_success_timestamp_seconds", 'job="embeddings_run"') > 1.7e9
-    assert sample(text, "app_job_last_failure_timestamp_seconds", 'job="connector_errors_retry"') > 1.7e9
-    assert sample(text, "app_job_suspended", 'job="connector_errors_retry"') == 0
+    assert sample(text, "app_job_consecutive_failures", 'job_name="connector_errors_retry"') == 3
+    assert sample(text, "app_job_consecutive_failures", 'job_name="embeddings_run"') == 0
+    assert sample(text, "app_job_last_success_timestamp_seconds", 'job_name="embeddings_run"') > 1.7e9
+    assert sample(text, "app_job_last_failure_timestamp_seconds", 'job_name="connector_errors_retry"') > 1.7e9
+    assert sample(text, "app_job_suspended", 'job_name="connector_errors_retry"') == 0
     assert sample(text, "app_database_size_bytes") > 0
     assert sample(text, "app_storage_budget_bytes") == 20 * 1024**3

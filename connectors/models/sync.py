@@ -75,8 +75,10 @@ class ConnectorSyncState(ScopedModel):
 
     def lease_is_stale(self, now: dt.datetime | None = None) -> bool:
         """A running lease whose heartbeat is older than the stale window."""
-        if self.status != SyncStatus.RUNNING or self.lease_heartbeat_at is None:
+        if self.status != SyncStatus.RUNNING:
             return False
+        if self.lease_heartbeat_at is None:
+            return True  # running without ever heartbeating: nobody holds it
         window = dt.timedelta(seconds=settings.CONNECTOR_LEASE_STALE_SECONDS)
         return (now or timezone.now()) - self.lease_heartbeat_at > window
 

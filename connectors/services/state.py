@@ -36,12 +36,17 @@ def _stale_before() -> dt.datetime:
     return timezone.now() - dt.timedelta(seconds=settings.CONNECTOR_LEASE_STALE_SECONDS)
 
 
+def _stale_lease() -> Q:
+    """A `running` state whose holder stopped heartbeating, or never did (a row edited by hand, say)."""
+    return Q(status=SyncStatus.RUNNING) & (
+        Q(lease_heartbeat_at__lt=_stale_before()) | Q(lease_heartbeat_at__isnull=True)
+    )
+
+
 @transaction.atomic
 def lease_recover_stale(*, state: ConnectorSyncState) -> bool:
     """Turn a dead run's lease into a `failed` state with reason `stale_lease`; return whether it did."""
-    recovered = ConnectorSyncState.objects.filter(
-        pk=state.pk, status=SyncStatus.RUNNING, lease_heartbeat_at__lt=_stale_before()
-    ).update(
+    recovered = ConnectorSyncState.objects.filter(_stale_lease(), pk=state.pk).update(
         status=SyncStatus.FAILED,
         last_error="stale_lease: the run stopped heartbeating (worker crashed or was killed)",
         consecutive_failures=state.consecutive_failures + 1,
@@ -59,7 +64,7 @@ def lease_recover_stale(*, state: ConnectorSyncState) -> bool:
 def leases_recover_all() -> int:
     """Recover every stale lease (all projects); used by the sync cycle."""
     count = 0
-    for state in ConnectorSyncState.objects.filter(status=SyncStatus.RUNNING, lease_heartbeat_at__lt=_stale_before()):
+    for state in ConnectorSyncState.objects.filter(_stale_lease()):
         count += lease_recover_stale(state=state)
     return count
 
@@ -70,7 +75,7 @@ def lease_claim(*, project, source: str, owner: str, run: SyncRun) -> ConnectorS
     state = state_for(project=project, source=source)
     lease_recover_stale(state=state)
     now = timezone.now()
-    free = ~Q(status=SyncStatus.RUNNING) | Q(lease_heartbeat_at__lt=_stale_before())
+    free = ~Q(status=SyncStatus.RUNNING) | _stale_lease()
     claimed = ConnectorSyncState.objects.filter(free, pk=state.pk).update(
         status=SyncStatus.RUNNING,
         lease_owner=owner,
