@@ -59,6 +59,7 @@ def test_caddy_does_not_buffer_the_event_stream():
     caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
     assert "/api/events/stream" in caddyfile
     assert "flush_interval -1" in caddyfile
+    assert "respond /metrics 404" in caddyfile  # unauthenticated: internal network only
 
 
 def test_production_settings_pass_the_deploy_check():
