@@ -172,8 +172,11 @@ def _on_failure(sender=None, exception=None, **kwargs):
 def _next_run_at(periodic, state: ScheduledJobState | None, now: dt.datetime):
     if periodic is None or not periodic.enabled:
         return None
+    if periodic.last_run_at is None:
+        # Beat counts a never-run interval from its own start, which only beat knows.
+        return periodic.start_time
     every = dt.timedelta(seconds=periodic.interval.every * _PERIOD_SECONDS[periodic.interval.period])
-    candidates = [periodic.last_run_at + every if periodic.last_run_at else now]
+    candidates = [periodic.last_run_at + every]
     if periodic.start_time:
         candidates.append(periodic.start_time)
     if state and state.backoff_until:

@@ -45,7 +45,13 @@ def test_scheduler_lists_every_schedule_with_cadence_and_next_run(owner_api, sch
         "connectors_reconciliation_daily": 86400,
         "retention_cleanup": 43200,
     }
-    assert all(job["enabled"] and not job["suspended"] and job["next_run_at"] for job in jobs)
+    assert all(job["enabled"] and not job["suspended"] for job in jobs)
+    # Never run: beat counts the first interval from its own start, so no time is promised.
+    assert {job["next_run_at"] for job in jobs} == {None}
+    ran = timezone.now() - dt.timedelta(minutes=1)
+    PeriodicTask.objects.filter(name="connectors_sync_cycle").update(last_run_at=ran)
+    next_run = owner_api.get("/api/jobs/scheduler").json()["jobs"][0]["next_run_at"]
+    assert next_run.startswith((ran + dt.timedelta(minutes=15)).strftime("%Y-%m-%dT%H:%M"))
 
 
 def test_a_failing_scheduled_job_backs_off_then_is_suspended_and_can_be_resumed(owner_api, schedules, monkeypatch):
