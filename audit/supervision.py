@@ -184,6 +184,15 @@ def _next_run_at(periodic, state: ScheduledJobState | None, now: dt.datetime):
     return max(candidates)
 
 
+def iso_duration(seconds: int) -> str:
+    """900 → "PT15M", 86400 → "P1D" (ISO 8601)."""
+    days, rest = divmod(int(seconds), 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    clock = "".join(f"{value}{unit}" for value, unit in ((hours, "H"), (minutes, "M"), (secs, "S")) if value)
+    return f"P{f'{days}D' if days else ''}{f'T{clock}' if clock else ''}" if seconds else "PT0S"
+
+
 _PERIOD_SECONDS = {"days": 86400, "hours": 3600, "minutes": 60, "seconds": 1, "microseconds": 1e-6}
 
 
@@ -207,6 +216,7 @@ def scheduler_jobs(now: dt.datetime | None = None) -> list[dict]:
                 "name": schedule.name,
                 "task": schedule.task,
                 "description": schedule.description,
+                "cadence": iso_duration(cadence),
                 "cadence_seconds": cadence,
                 "installed": task is not None,
                 "enabled": bool(task and task.enabled),

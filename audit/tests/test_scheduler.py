@@ -45,6 +45,7 @@ def test_scheduler_lists_every_schedule_with_cadence_and_next_run(owner_api, sch
         "connectors_reconciliation_daily": 86400,
         "retention_cleanup": 43200,
     }
+    assert [job["cadence"] for job in jobs] == ["PT15M", "PT5M", "PT20M", "P1D", "PT12H"]
     assert all(job["enabled"] and not job["suspended"] for job in jobs)
     # Never run: beat counts the first interval from its own start, so no time is promised.
     assert {job["next_run_at"] for job in jobs} == {None}
