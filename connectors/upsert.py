@@ -1,18 +1,37 @@
-"""Bulk upsert of raw rows: COPY into a staging table, then one INSERT … ON CONFLICT … WHERE changed.
+"""Bulk upsert of raw rows: COPY straight into the table when every row is new, else stage and merge.
 
-Unchanged rows (same payload hash) are not rewritten, so a no-change re-sync writes nothing.
+Per call (one page or batch, inside the caller's transaction):
+
+1. Optimistic path: one binary `COPY` of the batch into the raw table itself, inside a savepoint; no staging
+   table, no `ON CONFLICT`, no `RETURNING` (every copied row is an insert). Canonical JSON and payload hash
+   are computed inside the COPY loop, so Python serialises while the server parses and inserts. This is an
+   initial load, and the usual page of brand-new rows.
+2. If any row exists already, the unique key `(project_id, external_id)` stops that COPY: the savepoint
+   rolls it back (nothing of it stays) and the batch goes through the staging table and
+   one `INSERT … ON CONFLICT … DO UPDATE … WHERE hash changed RETURNING`. Unchanged rows are not rewritten,
+   so a no-change re-sync writes nothing. While a project's batches keep finding stored rows (a re-sync),
+   later batches skip the COPY attempt and merge directly.
+
+Whether rows exist is decided by the unique index itself, not by a look-up query whose plan depends on
+table statistics (which lag behind a project's initial load), so both paths stay exact and planner-proof.
 """
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import orjson
-from django.db import connection
-from psycopg.types.json import Jsonb
+import psycopg
+from django.db import connection, transaction
+from psycopg.adapt import Dumper
+from psycopg.pq import Format
 
 from connectors.models import RawRecord
 
 COMMON_COLUMNS = ("external_id", "raw", "payload_hash", "source_created_at", "source_updated_at")
+# Set by the upsert itself on rows it COPYs straight into the raw table (the merge sets them in SQL).
+INSERT_COLUMNS = ("project_id", "account_scope_id", "first_synced_at", "last_changed_at")
+INSERT_TYPES = ["uuid", "uuid", "timestamptz", "timestamptz"]
 
 
 @dataclass
@@ -32,9 +51,12 @@ class UpsertResult:
         return self.inserted_ids + self.updated_ids
 
 
+_JSON_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+
+
 def canonical_json(raw) -> bytes:
     """Payload JSON with sorted keys: the same data always gives the same bytes."""
-    return orjson.dumps(raw, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str)
+    return orjson.dumps(raw, option=_JSON_OPTIONS, default=str)
 
 
 def payload_hash(raw: dict) -> str:
@@ -42,12 +64,9 @@ def payload_hash(raw: dict) -> str:
     return hashlib.md5(canonical_json(raw), usedforsecurity=False).hexdigest()
 
 
-def _dedupe(rows: list[dict]) -> list[dict]:
+def _dedupe(rows: list[dict]) -> dict[str, dict]:
     """One row per external id (the last one wins, as the source's latest state)."""
-    by_id = {}
-    for row in rows:
-        by_id[str(row["external_id"])] = row
-    return list(by_id.values())
+    return {str(row["external_id"]): row for row in rows}
 
 
 def raw_upsert(*, model: type[RawRecord], project, rows: list[dict]) -> UpsertResult:
@@ -55,36 +74,46 @@ def raw_upsert(*, model: type[RawRecord], project, rows: list[dict]) -> UpsertRe
 
     Must run inside the caller's transaction (the page's), so the rows and the cursor commit together.
     """
-    return upsert_prepared(model=model, project=project, prepared=prepare_rows(model=model, rows=rows))
-
-
-def prepare_rows(*, model: type[RawRecord], rows: list[dict]) -> list[list]:
-    """De-duplicate rows and turn them into COPY values (canonical JSON, payload hash, typed columns)."""
-    columns, _, defaults = _layout(model)
-    return [_values(row, columns[3:], defaults) for row in _dedupe(rows)]
-
-
-def upsert_prepared(*, model: type[RawRecord], project, prepared: list[list]) -> UpsertResult:
-    """The database part: binary COPY into a staging table, then one merge that skips unchanged rows."""
-    result = UpsertResult(fetched=len(prepared))
-    if not prepared:
+    by_id = _dedupe(rows)
+    result = UpsertResult(fetched=len(by_id))
+    if not by_id:
         return result
-    columns, pg_types, _ = _layout(model)
-    table = model._meta.db_table
-    stage = f"_stage_{table}"
-    column_list = ", ".join(columns)
+    layout = _layout(model)
     with connection.cursor() as cursor:
-        cursor.execute(f'CREATE TEMP TABLE IF NOT EXISTS "{stage}" AS SELECT {column_list} FROM "{table}" WITH NO DATA')
-        # Binary COPY: no text escaping or parsing of timestamps on either side.
-        with cursor.cursor.copy(f'COPY "{stage}" ({column_list}) FROM STDIN (FORMAT BINARY)') as copy:
-            copy.set_types(pg_types)
-            for values in prepared:
-                copy.write_row(values)
-        cursor.execute(_merge_sql(table, stage, columns), [project.id, project.account_scope_id])
-        for inserted, external_id in cursor.fetchall():
-            (result.inserted_ids if inserted else result.updated_ids).append(external_id)
-        cursor.execute(f'TRUNCATE "{stage}"')
+        # Only COPY after `set_types()` looks dumpers up by oid: this serves the jsonb columns and nothing else.
+        cursor.cursor.adapters.register_dumper(None, _CanonicalJsonbDumper)
+        hint = (layout.table, project.pk)
+        if not _had_rows.get(hint) and _copy_new(cursor, layout, project, by_id):
+            result.inserted_ids = list(by_id)
+            return result
+        # Some rows exist already: merge the batch.
+        _merge(cursor, layout, project, (_values(i, row, layout) for i, row in by_id.items()), result)
+    if len(_had_rows) >= _HINTS_KEPT:
+        _had_rows.clear()
+    _had_rows[hint] = len(result.inserted_ids) < result.fetched
     return result
+
+
+# (table, project id) -> whether the last merge found rows the project already had: then the next batch goes
+# straight to the merge instead of trying (and failing) the COPY first; once a merge inserts every row of its
+# batch, the next batch tries the COPY again. A hint only (per process): both paths are exact either way.
+_had_rows: dict[tuple[str, object], bool] = {}
+_HINTS_KEPT = 10_000
+
+
+class _Layout:
+    """Table, columns and their PostgreSQL types of one raw model, computed once."""
+
+    def __init__(self, model: type[RawRecord]) -> None:
+        self.table = model._meta.db_table
+        self.stage = f"_stage_{self.table}"
+        self.columns = COMMON_COLUMNS + tuple(model.typed_columns)
+        fields = [model._meta.get_field(column) for column in self.columns]
+        self.pg_types = [_PG_TYPES[field.get_internal_type()] for field in fields]
+        # (column, default) of the columns read from the row dict as they are.
+        self.plain = tuple(
+            (column, None if field.null else "") for column, field in zip(self.columns[3:], fields[3:], strict=True)
+        )
 
 
 _PG_TYPES = {
@@ -95,30 +124,72 @@ _PG_TYPES = {
 _layouts: dict = {}
 
 
-def _layout(model) -> tuple[tuple[str, ...], list[str], tuple]:
-    """(columns, PostgreSQL types, defaults of the typed columns) of a raw model, computed once."""
+def _layout(model: type[RawRecord]) -> _Layout:
     if model not in _layouts:
-        columns = COMMON_COLUMNS + tuple(model.typed_columns)
-        fields = [model._meta.get_field(column) for column in columns]
-        pg_types = [_PG_TYPES[field.get_internal_type()] for field in fields]
-        defaults = tuple(None if field.null else "" for field in fields[3:])
-        _layouts[model] = (columns, pg_types, defaults)
+        _layouts[model] = _Layout(model)
     return _layouts[model]
 
 
-def _identity(value):
-    return value
+class _CanonicalJsonbDumper(Dumper):
+    """Binary jsonb from the bytes `_values` already built (version byte + canonical JSON): no re-encoding."""
+
+    format = Format.BINARY
+    oid = 3802  # jsonb
+
+    def dump(self, obj: bytes) -> bytes:
+        return obj
 
 
-def _values(row: dict, typed: tuple[str, ...], defaults: tuple) -> list:
-    raw = canonical_json(row["raw"])  # one serialisation serves the column and the hash
-    values = [
-        str(row["external_id"]),
-        Jsonb(raw, dumps=_identity),
-        hashlib.md5(raw, usedforsecurity=False).hexdigest(),
-    ]
-    values.extend(row.get(column, default) for column, default in zip(typed, defaults, strict=True))
+_JSONB_VERSION = b"\x01"
+
+
+def _values(external_id: str, row: dict, layout: _Layout) -> list:
+    """COPY values of one row; the one serialisation serves the jsonb column and the hash."""
+    raw = canonical_json(row["raw"])
+    values = [external_id, _JSONB_VERSION + raw, hashlib.md5(raw, usedforsecurity=False).hexdigest()]
+    values.extend([row.get(column, default) for column, default in layout.plain])
     return values
+
+
+def _copy_new(cursor, layout: _Layout, project, by_id: dict[str, dict]) -> bool:
+    """COPY the rows straight into the raw table, as if none existed; False (nothing written) on a conflict.
+
+    Each row's values are dropped once written (not kept for a possible merge): the surviving lists would only
+    feed the garbage collector, and the merge after a conflict is rare (see `_had_rows`).
+    """
+    cursor.execute("SELECT now()")  # the transaction's timestamp, as `now()` in the merge
+    (now,) = cursor.fetchone()
+    extra = (project.pk, project.account_scope_id, now, now)
+    sql = f'COPY "{layout.table}" ({", ".join(layout.columns + INSERT_COLUMNS)}) FROM STDIN (FORMAT BINARY)'
+    try:
+        # A savepoint: a unique conflict rolls back this COPY only.
+        with transaction.atomic(), cursor.cursor.copy(sql) as copy:
+            copy.set_types(layout.pg_types + INSERT_TYPES)
+            for external_id, row in by_id.items():
+                values = _values(external_id, row, layout)
+                values.extend(extra)
+                copy.write_row(values)
+    except psycopg.IntegrityError:
+        # Usually a stored row (unique key). Any other integrity error (the scope guard) happens again in the
+        # merge, which raises it through Django's cursor like before (wrapped, and counted by `audit`).
+        return False
+    return True
+
+
+def _merge(cursor, layout: _Layout, project, prepared: Iterable[list], result: UpsertResult) -> None:
+    """Stage `prepared` rows and merge them; only rows whose hash changed (or that were deleted) are written."""
+    column_list = ", ".join(layout.columns)
+    cursor.execute(
+        f'CREATE TEMP TABLE IF NOT EXISTS "{layout.stage}" AS SELECT {column_list} FROM "{layout.table}" WITH NO DATA'
+    )
+    with cursor.cursor.copy(f'COPY "{layout.stage}" ({column_list}) FROM STDIN (FORMAT BINARY)') as copy:
+        copy.set_types(layout.pg_types)
+        for values in prepared:
+            copy.write_row(values)
+    cursor.execute(_merge_sql(layout.table, layout.stage, layout.columns), [project.pk, project.account_scope_id])
+    for inserted, external_id in cursor.fetchall():
+        (result.inserted_ids if inserted else result.updated_ids).append(external_id)
+    cursor.execute(f'TRUNCATE "{layout.stage}"')
 
 
 def _merge_sql(table: str, stage: str, columns: tuple[str, ...]) -> str:

@@ -15,6 +15,13 @@ class RawRecord(ScopedModel):
     """Common columns of every raw row."""
 
     id = models.BigAutoField(primary_key=True)
+    # No single-column FK constraints here: the scope guard `(project_id, account_scope_id) → project(id,
+    # account_scope_id)` (ON DELETE CASCADE) already proves both, and the two extra checks per row cost
+    # about a third of a bulk load's server time (docs/operations/performance-budgets.md).
+    project = models.ForeignKey("workforce.Project", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    account_scope = models.ForeignKey(
+        "workforce.AccountScope", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     external_id = models.CharField(max_length=64)
     raw = models.JSONField()
     payload_hash = models.CharField(max_length=32)
@@ -123,9 +130,10 @@ class RawChatwootMessage(RawRecord):
         db_table = "raw_chatwoot_messages"
         indexes = [
             models.Index(fields=["project", "conversation_external_id"], name="raw_cw_msg_conv_idx"),
-            models.Index(fields=["project", "-source_created_at"], name="raw_cw_msg_created_idx"),
-            # No trigram index here: keyword search reads message text from rag_chunks (indexed there), and
-            # this table takes the bulk of every sync's writes (the index halved upsert throughput).
+            # This table takes the bulk of every sync's writes, so it keeps only the indexes a query uses:
+            # no trigram index (keyword search reads message text from rag_chunks, indexed there; it halved
+            # upsert throughput) and no (project, -source_created_at) one (no query orders a project's messages
+            # by date: conversation documents read them by conversation_external_id, then sort).
         ]
 
 

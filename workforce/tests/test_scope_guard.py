@@ -1,5 +1,7 @@
 """The database refuses a row whose account scope differs from its project's."""
 
+import uuid
+
 import pytest
 from django.db import IntegrityError, connection, transaction
 
@@ -49,3 +51,23 @@ def test_moving_a_project_to_another_scope_carries_its_rows(project, other_scope
 def test_scope_is_filled_from_the_project(project, owner):
     key = ApiKey.objects.create(project=project, name="k", prefix="ffff0000", key_hash="h", created_by=owner)
     assert key.account_scope_id == project.account_scope_id
+
+
+@pytest.mark.django_db
+def test_raw_tables_rely_on_the_scope_guard_alone_for_project_and_scope(make_project, other_scope):
+    """Raw tables carry no single-column FKs (bulk-load speed); the guard still refuses unknown projects,
+    mismatched scopes, and removes a deleted project's rows."""
+    project = make_project("Raw only")  # no memberships: raw SQL may delete it
+    insert = (
+        "INSERT INTO raw_linear_teams (project_id, account_scope_id, external_id, raw, payload_hash, "
+        "first_synced_at, last_changed_at, key, name) VALUES (%s, %s, %s, '{}', '', now(), now(), '', '')"
+    )
+    for project_id, scope_id in ((uuid.uuid4(), project.account_scope_id), (project.id, other_scope.id)):
+        with pytest.raises(IntegrityError) as caught, transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(insert, [project_id, scope_id, "t1"])
+        assert is_scope_violation(caught.value)
+    with connection.cursor() as cursor:
+        cursor.execute(insert, [project.id, project.account_scope_id, "t1"])
+        cursor.execute("DELETE FROM workforce_project WHERE id = %s", [project.id])
+        cursor.execute("SELECT count(*) FROM raw_linear_teams WHERE project_id = %s", [project.id])
+        assert cursor.fetchone()[0] == 0
