@@ -4,9 +4,13 @@ Full-size figures (the ones in docs/operations/performance-budgets.md) come from
 with its default (full) scale.
 """
 
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+
+from bench_summary import summary_table
 
 ROOT = Path(__file__).resolve().parent
 SMALL = [
@@ -18,12 +22,19 @@ SMALL = [
 
 
 def main() -> int:
-    failed = 0
-    for name, argv in SMALL:
-        if not (ROOT / argv[0]).exists():
-            continue
-        print(f"\n=== {name}: {' '.join(argv)}", flush=True)
-        failed += subprocess.run([sys.executable, str(ROOT / argv[0]), *argv[1:]], check=False).returncode != 0
+    failed = []
+    with tempfile.TemporaryDirectory() as directory:
+        summary = str(Path(directory) / "summary.jsonl")
+        env = {**os.environ, "BENCH_SUMMARY_FILE": summary}
+        for name, argv in SMALL:
+            print(f"\n=== {name}: {' '.join(argv)}", flush=True)
+            command = [sys.executable, str(ROOT / argv[0]), *argv[1:]]
+            if subprocess.run(command, check=False, env=env).returncode != 0:
+                failed.append(name)
+        print("\n=== summary (small scale; full-scale figures: docs/operations/performance-budgets.md)")
+        print(summary_table(summary))
+    if failed:
+        print(f"failed: {', '.join(failed)}")
     return 1 if failed else 0
 
 

@@ -31,6 +31,7 @@ django.setup()
 import datetime as dt
 import uuid
 
+from bench_summary import summary_add  # scripts/ is on sys.path when a script runs
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -272,6 +273,8 @@ def main() -> None:
         verdict = "ok" if figures["p95"] <= GOAL_P95_MS else "SLOW"
         print(f"{path:42} {figures['p50']:>8.1f} {figures['p95']:>8.1f} {figures['max']:>8.1f} "
               f"{figures['queries']:>8}  {verdict}")  # fmt: skip
+        value = f"p50 {figures['p50']:.1f} / p95 {figures['p95']:.1f} ms"
+        summary_add("dashboard", f"{path} ({messages:,} messages)", value, f"p95 ≤ {GOAL_P95_MS:.0f} ms")
 
 
 if __name__ == "__main__":

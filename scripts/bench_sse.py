@@ -33,6 +33,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workforce.settings")
 os.environ.setdefault("WORKFORCE_DB_NAME", "workforce_bench_sse")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
+from bench_summary import summary_add  # scripts/ is on sys.path when a script runs
+
 from workforce import embedded
 
 SCALES = {"full": {"streams": 1000, "events": 20}, "small": {"streams": 100, "events": 10}}
@@ -283,6 +285,12 @@ def report(args, result: dict) -> None:
     print(f"{'commit-to-client latency max':38} {latencies[-1] if latencies else float('nan'):.1f} ms")
     print(f"{'uvicorn RSS with streams open':38} {result['rss_mb']:.0f} MB")
     print(f"{'DB connections while streams open':38} {result['db_connections']}")
+    summary_add(
+        "sse",
+        f"{opened} streams, commit-to-client",
+        f"p50 {percentile(latencies, 0.5):.0f} / p99 {p99:.0f} ms, {len(latencies)}/{expected} delivered",
+        f"p99 ≤ {GOAL_P99_MS:.0f} ms",
+    )
 
 
 def main() -> None:

@@ -28,6 +28,7 @@ import django
 
 django.setup()
 
+from bench_summary import summary_add  # scripts/ is on sys.path when a script runs
 from django.core.management import call_command
 from django.db import connection, transaction
 
@@ -167,10 +168,14 @@ def main() -> None:
             print(f"{'DB stage, ' + label:58} {figures['rows_per_s']:>10.0f} {len(rows):>8} "
                   f"{figures['written']:>8} {figures['seconds']:>8.2f}  (Python CPU {figures['python_s']:.2f} s)",
                   flush=True)  # fmt: skip
+            goal = "≥ 50,000 rows/s" if label == "initial" else ""
+            summary_add("sync", f"DB stage {label}", f"{figures['rows_per_s']:,.0f} rows/s", goal)
     if args.only != "db":
         for label, figures in end_to_end(args.messages).items():
             print(f"{'end-to-end Chatwoot sync, ' + label:58} {figures['rows_per_s']:>10.0f} {figures['fetched']:>8} "
                   f"{figures['written']:>8} {figures['seconds']:>8.2f}  ({figures['status']})")  # fmt: skip
+            goal = "≥ 3,000 rows/s" if label == "initial" else ""
+            summary_add("sync", f"end-to-end {label}", f"{figures['rows_per_s']:,.0f} rows/s", goal)
 
 
 if __name__ == "__main__":

@@ -57,7 +57,9 @@ def test_the_cycle_queues_one_run_per_project_with_pending_chunks_and_recovers_s
     studio_project, other_project, settings
 ):
     JobRun.objects.filter(job="embeddings_run").delete()
-    long_ago = timezone.now() - dt.timedelta(seconds=settings.EMBEDDING_STALE_SECONDS + 1)
+    long_ago = timezone.now() - dt.timedelta(
+        seconds=settings.EMBEDDING_STALE_SECONDS + 3600
+    )  # SQL now() is the test transaction start
     chunk = Chunk.objects.filter(project=studio_project).first()
     Chunk.objects.filter(pk=chunk.pk).update(status=ChunkStatus.PROCESSING, claimed_at=long_ago, attempts=1)
     hnsw_index_drop()
