@@ -72,36 +72,39 @@ def connectors_reconciliation_daily():
     return results
 
 
-def _begin(job_run_id, task_id: str) -> JobRun | None:
+def _run_for_project(task, project_id, job_run_id, work) -> dict:
+    """Run `work(project) -> (status, counts)` on the run queued for it; the run is closed whatever happens."""
     run = JobRun.objects.filter(pk=job_run_id).first()
-    return job_run_begin(run=run, task_id=task_id or "") if run is not None else None
+    project = Project.objects.filter(pk=project_id).first()
+    if run is None or project is None:
+        return {"skipped": "run or project no longer exists"}
+    job_run_begin(run=run, task_id=task.request.id or "")
+    with job_run_closed_on_error(run):
+        status, counts = work(project)
+    job_run_finish(run=run, status=status, counts=counts)
+    return counts
+
+
+def _errors_retry(project) -> tuple[str, dict]:
+    result = errors_retry_due(project=project)
+    counts = {k: v for k, v in result.items() if k != "retried"}
+    return (JobStatus.PARTIAL if result["failed"] else JobStatus.SUCCEEDED), counts
+
+
+def _reconcile(project) -> tuple[str, dict]:
+    from connectors.services.reconciliation import reconciliation_run
+
+    result = reconciliation_run(project=project)
+    return JobStatus.SUCCEEDED, {"completeness_pct": result["summary"].completeness_pct}
 
 
 @shared_task(bind=True, acks_late=True, soft_time_limit=1800, time_limit=1900)
 def connector_errors_retry_project(self, project_id, job_run_id):
     """Scheduler tick: retry one project's due connector errors, recorded on the queued JobRun."""
-    run = _begin(job_run_id, self.request.id)
-    project = Project.objects.filter(pk=project_id).first()
-    if run is None or project is None:
-        return {"skipped": "run or project no longer exists"}
-    with job_run_closed_on_error(run):
-        result = errors_retry_due(project=project)
-    counts = {k: v for k, v in result.items() if k != "retried"}
-    job_run_finish(run=run, status=JobStatus.SUCCEEDED if not result["failed"] else JobStatus.PARTIAL, counts=counts)
-    return counts
+    return _run_for_project(self, project_id, job_run_id, _errors_retry)
 
 
 @shared_task(bind=True, acks_late=True, soft_time_limit=3600, time_limit=3700)
 def connectors_reconciliation_project(self, project_id, job_run_id):
     """Scheduler tick: reconcile one project, recorded on the queued JobRun."""
-    from connectors.services.reconciliation import reconciliation_run
-
-    run = _begin(job_run_id, self.request.id)
-    project = Project.objects.filter(pk=project_id).first()
-    if run is None or project is None:
-        return {"skipped": "run or project no longer exists"}
-    with job_run_closed_on_error(run):
-        result = reconciliation_run(project=project)
-    completeness = result["summary"].completeness_pct
-    job_run_finish(run=run, status=JobStatus.SUCCEEDED, counts={"completeness_pct": completeness})
-    return {"completeness_pct": completeness}
+    return _run_for_project(self, project_id, job_run_id, _reconcile)

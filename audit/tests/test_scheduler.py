@@ -180,3 +180,23 @@ def test_status_aggregates_the_projects_runs_counts_storage_and_cursors(
     assert 0 < storage["usage_percent"] < 100
     assert body["cursors"]["chatwoot"]["cursors"]["conversations"]["last_activity_at"] > 0
     assert set(body["cursors"]) == {"chatwoot"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_per_project_tick_tasks_record_their_outcome_on_the_queued_run(project, make_tenant, bind):
+    from audit.services import job_run_queue
+    from connectors.tasks import connector_errors_retry_project, connectors_reconciliation_project
+
+    bind(project, make_tenant(), sources=["attio"])
+    reconcile = job_run_queue(job="connectors_reconciliation", project=project, trigger="tick")
+    retry = job_run_queue(job="connector_errors_retry", project=project, trigger="tick")
+    assert connectors_reconciliation_project.apply(args=(str(project.pk), str(reconcile.id))).successful()
+    assert connector_errors_retry_project.apply(args=(str(project.pk), str(retry.id))).successful()
+    reconcile.refresh_from_db()
+    retry.refresh_from_db()
+    assert reconcile.status == "succeeded"
+    assert reconcile.counts["completeness_pct"] >= 0
+    assert reconcile.started_at is not None
+    assert (retry.status, retry.counts["due"]) == ("succeeded", 0)
+    gone = connectors_reconciliation_project.apply(args=("00000000-0000-4000-8000-000000000000", str(reconcile.id)))
+    assert gone.result == {"skipped": "run or project no longer exists"}
