@@ -63,30 +63,42 @@ def content_hash(text: str) -> str:
 def draft_chunks(document: Document, *, max_tokens: int, overlap_tokens: int) -> list[ChunkDraft]:
     """Cut a document into chunks of at most ~`max_tokens` (header included), overlapping by whole units."""
     header = " ".join(document.header.split())
-    budget = max(MIN_BODY_TOKENS, max_tokens - token_count(header))
-    units = _fit_units(document.units, budget=budget, overlap_tokens=overlap_tokens)
+    header_tokens = token_count(header)
+    budget = max(MIN_BODY_TOKENS, max_tokens - header_tokens)
+    units, costs = _fit_units(document.units, budget=budget, overlap_tokens=overlap_tokens)
     if not units:
         return []
-    windows = pack([token_count(u.text) for u in units], max_tokens=budget, overlap_tokens=overlap_tokens)
-    return [_draft(document, header, ordinal, [units[i] for i in window]) for ordinal, window in enumerate(windows)]
+    windows = pack(costs, max_tokens=budget, overlap_tokens=overlap_tokens)
+    return [
+        _draft(document, header, ordinal, [units[i] for i in window], header_tokens + sum(costs[i] for i in window))
+        for ordinal, window in enumerate(windows)
+    ]
 
 
-def _fit_units(units: list[Unit], *, budget: int, overlap_tokens: int) -> list[Unit]:
-    """Drop empty units; split any unit longer than the budget into pieces that keep its ref, author and time."""
-    fitted = []
+def _fit_units(units: list[Unit], *, budget: int, overlap_tokens: int) -> tuple[list[Unit], list[int]]:
+    """Drop empty units; split any unit longer than the budget into pieces that keep its ref, author and time.
+
+    Returns the units and their token counts (counted once: re-chunking a busy project counts a lot of text).
+    """
+    fitted, costs = [], []
     for unit in units:
         text = " ".join(unit.text.split())  # one unit = one line of the chunk text (evidence maps lines back)
         if not text:
             continue
-        if token_count(text) <= budget:
+        cost = token_count(text)
+        if cost <= budget:
             fitted.append(Unit(text, unit.ref, unit.author, unit.at))
+            costs.append(cost)
             continue
         for piece in split_text(text, max_tokens=budget, overlap_tokens=min(overlap_tokens, budget // 4)):
             fitted.append(Unit(piece, unit.ref, unit.author, unit.at))
-    return fitted
+            costs.append(token_count(piece))
+    return fitted, costs
 
 
-def _draft(document: Document, header: str, ordinal: int, units: list[Unit]) -> ChunkDraft:
+def _draft(document: Document, header: str, ordinal: int, units: list[Unit], tokens: int) -> ChunkDraft:
+    """One chunk; `tokens` is the sum of its lines' counts, which is the count of their newline-joined text
+    (a line break separates pieces the way any whitespace does)."""
     text = "\n".join([header, *(u.text for u in units)])
     times = [u.at for u in units if u.at is not None]
     authors = list(dict.fromkeys(u.author for u in units if u.author))
@@ -103,6 +115,6 @@ def _draft(document: Document, header: str, ordinal: int, units: list[Unit]) -> 
         author=(", ".join(authors) or document.author)[:300],
         occurred_at=min(times) if times else document.occurred_at,
         content_hash=content_hash(text),
-        token_count=token_count(text),
+        token_count=tokens,
         meta=meta,
     )

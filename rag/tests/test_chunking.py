@@ -64,3 +64,14 @@ def test_multiline_units_become_one_line_each_so_evidence_can_point_at_them():
     [chunk] = draft_chunks(document, max_tokens=100, overlap_tokens=10)
     assert chunk.text == "Linear issue\nline one line two"
     assert chunk.meta["lines"] == [["c:1", None]]
+
+
+def test_each_chunk_records_the_token_count_of_its_own_text():
+    long_unit = Unit(" ".join(f"Согласовали макет {i}, invoice #{4800 + i}." for i in range(120)), ref="m:long")
+    units = [Unit(f"Ruby: message {i} about invoices & mockups!", ref=f"m:{i}") for i in range(40)] + [long_unit]
+    document = Document(
+        "chatwoot_conversation", "12", "Conversation #12", "Chatwoot conversation #12 — Ruby", "", units
+    )
+    drafts = draft_chunks(document, max_tokens=120, overlap_tokens=20)
+    assert len(drafts) > 3
+    assert [draft.token_count for draft in drafts] == [token_count(draft.text) for draft in drafts]
