@@ -48,10 +48,47 @@ def conversation_documents(project, ids) -> tuple[list[Document], list[str]]:
     return documents, [i for i in _ids(ids) if i not in found]
 
 
-def _conversation_document(conversation, messages, contact: dict, link: str) -> Document:
+def _conversation_title(external_id: str, contact: dict) -> tuple[str, str]:
+    """(who, title) of a conversation: the contact's name, and "Conversation #id · name (company)"."""
     who = contact.get("name") or "unknown contact"
     company = contact.get("company", "")
     about = f"{who} ({company})" if company else who
+    return who, f"Conversation #{external_id} · {about}"
+
+
+def conversations_with_new_headers(project, ids) -> list[str]:
+    """Of these conversations, the ones whose chunks would change for reasons outside their messages: a
+    different contact, contact name or company in the header, no chunks yet, or the conversation gone.
+
+    A conversation or contact row changes on every new message (activity times); re-chunking all of its
+    conversations for that would rebuild unchanged text, so only these are refreshed (messages pages refresh
+    the rest)."""
+    from rag.models import Chunk
+
+    wanted = _ids(ids)
+    conversations = list(
+        raw_rows(project=project, source="chatwoot", stream="conversations", external_ids=wanted).only(
+            "external_id", "contact_external_id"
+        )
+    )
+    contacts = _contacts(project, [c.contact_external_id for c in conversations])
+    stored = {
+        source_id: (title, (meta or {}).get("contact_id"))
+        for source_id, title, meta in Chunk.objects.filter(
+            project=project, source_type=SourceType.CHATWOOT_CONVERSATION, source_id__in=wanted, ordinal=0
+        ).values_list("source_id", "title", "meta")
+    }
+    changed = set(wanted) - {c.external_id for c in conversations}  # gone: their chunks go too
+    for conversation in conversations:
+        _, title = _conversation_title(conversation.external_id, contacts.get(conversation.contact_external_id, {}))
+        if stored.get(conversation.external_id) != (title[:300], conversation.contact_external_id):
+            changed.add(conversation.external_id)
+    return sorted(changed)
+
+
+def _conversation_document(conversation, messages, contact: dict, link: str) -> Document:
+    who, title = _conversation_title(conversation.external_id, contact)
+    about = title.partition(" · ")[2]
     units = []
     for message in messages:
         author = _author(message, who)
@@ -60,7 +97,7 @@ def _conversation_document(conversation, messages, contact: dict, link: str) -> 
     return Document(
         source_type=SourceType.CHATWOOT_CONVERSATION,
         source_id=conversation.external_id,
-        title=f"Conversation #{conversation.external_id} · {about}",
+        title=title,
         header=f"Chatwoot conversation #{conversation.external_id} with {about}",
         url=f"{link}/conversations/{conversation.external_id}" if link else "",
         units=units,

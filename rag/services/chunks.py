@@ -34,7 +34,9 @@ def _conversation_targets(project, event: PageCommitted) -> dict:
         rows = raw_rows(project=project, source="chatwoot", stream="messages", external_ids=event.changed_ids)
         ids = set(rows.values_list("conversation_external_id", flat=True)) | set(event.deleted_ids)
     elif event.stream == "contacts":
-        ids = set(sources.conversations_of_contacts(project, ids))
+        ids = set(sources.conversations_with_new_headers(project, sources.conversations_of_contacts(project, ids)))
+    else:  # conversations: their messages arrive on messages pages; here only header changes matter
+        ids = set(sources.conversations_with_new_headers(project, ids))
     return {SourceType.CHATWOOT_CONVERSATION: ids}
 
 
@@ -59,7 +61,9 @@ def _attio_targets(project, event: PageCommitted) -> dict:
             SourceType.ATTIO_COMPANY: ids,
             SourceType.ATTIO_DEAL: set(sources.deals_of_companies(project, ids)),
             SourceType.CHATWOOT_CONVERSATION: set(
-                sources.conversations_at_domains(project, sources.company_domains(project, ids))
+                sources.conversations_with_new_headers(
+                    project, sources.conversations_at_domains(project, sources.company_domains(project, ids))
+                )
             ),
         }
     if event.stream == "notes":

@@ -163,3 +163,21 @@ def test_two_projects_bound_to_identical_data_each_get_their_own_chunks(
             "WHERE c.account_scope_id <> p.account_scope_id"
         )
         assert cursor.fetchone()[0] == 0
+
+
+def test_a_renamed_contact_rechunks_only_its_conversations_and_activity_alone_rewrites_nothing(
+    studio_project, sandbox, sync_all
+):
+    embeddings_run(project=studio_project)
+    conversation = Chunk.objects.filter(project=studio_project, source_type=SourceType.CHATWOOT_CONVERSATION).first()
+    contact_id = conversation.meta["contact_id"]
+    sandbox.mutate(tenant=studio_project.tenant.name, action="edit_contacts", ids=[int(contact_id)])
+    sync_all(studio_project, sources=["chatwoot"], full=True)
+    pending = Chunk.objects.filter(project=studio_project, status=ChunkStatus.PENDING)
+    assert pending.exists()
+    assert {chunk.meta["contact_id"] for chunk in pending} == {contact_id}
+    assert all(" Jr." in chunk.title for chunk in pending)
+    # A second full sync sees changed activity on rows but nothing a chunk shows: nothing is rewritten.
+    embeddings_run(project=studio_project)
+    sync_all(studio_project, sources=["chatwoot"], full=True)
+    assert not Chunk.objects.filter(project=studio_project, status=ChunkStatus.PENDING).exists()
