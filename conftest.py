@@ -123,6 +123,16 @@ def make_api_key(owner):
     return make
 
 
+@pytest.fixture
+def eager_tasks():
+    """Queued Celery tasks run inline, as a worker would, so a request's effects can be checked."""
+    from workforce.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """PBKDF2's deliberate slowness is for attackers, not for a test suite that logs in hundreds of times."""

@@ -1,11 +1,15 @@
 """Audit and job-run services; every background job records its runs through these."""
 
+import logging
 from contextlib import contextmanager
 
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from audit.models import AuditEvent, JobRun, JobStatus
+
+log = logging.getLogger("audit.services")
 
 
 class QueueUnavailable(Exception):
@@ -73,6 +77,34 @@ def job_run_queue(*, job: str, project=None, trigger: str = "manual") -> JobRun:
         trigger=trigger,
         status=JobStatus.QUEUED,
     )
+
+
+def job_run_dispatch(*, run: JobRun, task, args: tuple = (), kwargs: dict | None = None) -> JobRun:
+    """Send the Celery task that executes a queued `run`, once a worker can see the run's row.
+
+    In autocommit the task goes at once, and a broker refusal closes the run as failed and raises
+    QueueUnavailable (an API answers 503). Inside a transaction it goes after commit — a worker must not look
+    for a row that is not committed (or never will be); a refusal then closes the run and is logged.
+    """
+
+    def send() -> None:
+        try:
+            task.apply_async(args=args, kwargs=kwargs or {}, retry=False)
+        except OperationalError as exc:
+            job_run_finish(run=run, status=JobStatus.FAILED, error="broker unavailable")
+            raise QueueUnavailable(str(exc)) from exc
+
+    def send_after_commit() -> None:
+        try:
+            send()
+        except QueueUnavailable:
+            log.warning("broker unavailable: %s run %s not queued", run.job, run.id)
+
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(send_after_commit)
+    else:
+        send()
+    return run
 
 
 def job_run_begin(*, run: JobRun, task_id: str = "") -> JobRun:

@@ -200,3 +200,28 @@ def test_per_project_tick_tasks_record_their_outcome_on_the_queued_run(project, 
     assert (retry.status, retry.counts["due"]) == ("succeeded", 0)
     gone = connectors_reconciliation_project.apply(args=("00000000-0000-4000-8000-000000000000", str(reconcile.id)))
     assert gone.result == {"skipped": "run or project no longer exists"}
+
+
+def test_a_run_queued_inside_a_transaction_reaches_the_broker_only_after_commit(
+    project, settings, django_capture_on_commit_callbacks
+):
+    import redis as redis_client
+
+    from connectors.services.schedule import queue_job
+    from connectors.tasks import connector_errors_retry_project
+
+    broker = redis_client.Redis.from_url(settings.CELERY_BROKER_URL)
+    before = broker.llen("celery")
+    with django_capture_on_commit_callbacks() as callbacks:  # the test transaction: nothing commits yet
+        run = queue_job(
+            job="connector_errors_retry",
+            project=project,
+            trigger="tick",
+            task=connector_errors_retry_project,
+            args=(str(project.pk),),
+        )
+    assert broker.llen("celery") == before  # a worker would look for an uncommitted run
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert broker.llen("celery") == before + 1
+    assert JobRun.objects.get(pk=run.pk).status == "queued"

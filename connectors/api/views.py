@@ -2,13 +2,12 @@
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from kombu.exceptions import OperationalError
 from rest_framework import status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.services import audit_record, job_run_finish, job_run_queue
+from audit.services import QueueUnavailable, audit_record
 from connectors import selectors
 from connectors.api.serializers import (
     ConnectorErrorSerializer,
@@ -19,6 +18,7 @@ from connectors.api.serializers import (
 )
 from connectors.models import ConnectorConfig, ErrorStatus, Source, SyncStatus
 from connectors.services import retry as retry_service
+from connectors.services.schedule import queue_job
 from connectors.services.state import state_for
 from connectors.sources import REGISTRY
 from workforce.api.errors import ApiError, conflict, invalid_input, not_found
@@ -131,12 +131,15 @@ class SyncView(APIView):
         state = state_for(project=request.project, source=config.source)
         if state.status == SyncStatus.RUNNING and not state.lease_is_stale():
             return {"run_id": None, "connector": config.source, "status": "already_running"}
-        job_run = job_run_queue(job=f"{config.source}_sync", project=request.project, trigger="manual")
-        args = (str(request.project.id), config.source, streams, full, "manual", str(job_run.id))
         try:
-            connector_sync_task.apply_async(args=args, retry=False)
-        except OperationalError as exc:
-            job_run_finish(run=job_run, status="failed", error="broker unavailable")
+            job_run = queue_job(
+                job=f"{config.source}_sync",
+                project=request.project,
+                trigger="manual",
+                task=connector_sync_task,
+                args=(str(request.project.id), config.source, streams, full, "manual"),
+            )
+        except QueueUnavailable as exc:
             raise ApiError("unavailable", "The job queue is unavailable; try again shortly.", 503) from exc
         _audit(
             request,

@@ -3,10 +3,9 @@
 import datetime as dt
 
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
-from audit.models import JobRun, JobStatus
-from audit.services import QueueUnavailable, job_run_finish, job_run_queue
+from audit.models import JobRun
+from audit.services import job_run_dispatch, job_run_queue
 from connectors.models import ConnectorConfig, ConnectorSyncState, ReconciliationMetric, SyncStatus
 from connectors.services.errors import errors_due
 
@@ -35,15 +34,9 @@ def configs_due(*, project=None, now: dt.datetime | None = None) -> list[Connect
 
 
 def queue_job(*, job: str, project, trigger: str, task, args: tuple = (), kwargs: dict | None = None) -> JobRun:
-    """Record a queued JobRun and send its task (the run id goes last in `args`); a broker failure closes the
-    run as failed and raises QueueUnavailable."""
+    """Record a queued JobRun and send its task (the run id goes last in `args`; see `job_run_dispatch`)."""
     run = job_run_queue(job=job, project=project, trigger=trigger)
-    try:
-        task.apply_async(args=(*args, str(run.id)), kwargs=kwargs or {}, retry=False)
-    except OperationalError as exc:
-        job_run_finish(run=run, status=JobStatus.FAILED, error="broker unavailable")
-        raise QueueUnavailable(str(exc)) from exc
-    return run
+    return job_run_dispatch(run=run, task=task, args=(*args, str(run.id)), kwargs=kwargs)
 
 
 def syncs_tick(*, project, trigger: str = "tick", limit: int = 10) -> list[JobRun]:

@@ -5,17 +5,8 @@ import pytest
 from audit.models import AuditEvent, JobRun
 from connectors.models import ConnectorError
 from connectors.services.sync import connector_sync
-from workforce.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def eager_tasks():
-    """Queued tasks run inline, as a worker would, so the request's effects can be checked."""
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
 
 
 @pytest.fixture
@@ -40,6 +31,8 @@ def test_state_lists_every_connector_without_secrets(owner_api, synced, make_ten
     assert "cw-" not in text
 
 
+# Autocommit, as in production: the API sends the task at once (in a transaction it waits for commit).
+@pytest.mark.django_db(transaction=True)
 def test_sync_endpoint_queues_runs_and_the_worker_syncs(owner_api, project, make_tenant, bind, eager_tasks):
     bind(project, make_tenant(), sources=["linear"])
     response = owner_api.post("/api/connectors/linear/sync", {"streams": ["teams", "issues"]})

@@ -96,7 +96,7 @@ class QueueEmbeddingsView(APIView):
     def post(self, request):
         options = self._options(request)
         try:
-            run = embeddings_queue(project=request.project, trigger="manual", now=True, **options)
+            run = embeddings_queue(project=request.project, trigger="manual", **options)
         except QueueUnavailable:
             raise ApiError("unavailable", "The job queue is unavailable; try again shortly.", 503) from None
         audit_record(

@@ -8,12 +8,10 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from audit.models import JobRun, JobStatus
-from audit.services import QueueUnavailable, job_run_finish, job_run_queue, job_run_record
+from audit.services import QueueUnavailable, job_run_dispatch, job_run_queue, job_run_record
 from connectors.hooks import RunFinished
 from rag.models import Chunk, ChunkStatus
 from rag.services.embeddings import JOB, chunks_recover_stale
@@ -35,38 +33,14 @@ def embeddings_active_run(*, project) -> JobRun | None:
     )
 
 
-def embeddings_queue(
-    *, project, trigger: str, rebuild: bool = False, requeue_failed: bool = False, now: bool = False
-) -> JobRun:
-    """Record a queued run and send `embeddings_run_project` after commit (a broker failure is logged).
-
-    `now=True` (the API, which runs in autocommit) sends at once and raises QueueUnavailable on a broker
-    failure, so the caller can answer 503.
-    """
-    run = job_run_queue(job=JOB, project=project, trigger=trigger)
-    options = {"trigger": trigger, "rebuild": rebuild, "requeue_failed": requeue_failed}
-    if now:
-        _send(run, project, options)
-    else:
-        transaction.on_commit(lambda: _send_quietly(run, project, options))
-    return run
-
-
-def _send(run: JobRun, project, options: dict) -> None:
+def embeddings_queue(*, project, trigger: str, rebuild: bool = False, requeue_failed: bool = False) -> JobRun:
+    """Record a queued run and send `embeddings_run_project` (at once in autocommit, raising QueueUnavailable
+    when the broker refuses; after commit inside a transaction — see `job_run_dispatch`)."""
     from rag.tasks import embeddings_run_project
 
-    try:
-        embeddings_run_project.apply_async(args=(str(project.pk), str(run.id)), kwargs=options, retry=False)
-    except OperationalError as exc:
-        job_run_finish(run=run, status=JobStatus.FAILED, error="broker unavailable")
-        raise QueueUnavailable(str(exc)) from exc
-
-
-def _send_quietly(run: JobRun, project, options: dict) -> None:
-    try:
-        _send(run, project, options)
-    except QueueUnavailable:
-        log.warning("could not queue embeddings run for project %s: broker unavailable", project.pk)
+    run = job_run_queue(job=JOB, project=project, trigger=trigger)
+    options = {"trigger": trigger, "rebuild": rebuild, "requeue_failed": requeue_failed}
+    return job_run_dispatch(run=run, task=embeddings_run_project, args=(str(project.pk), str(run.id)), kwargs=options)
 
 
 def embeddings_on_run_finished(event: RunFinished) -> JobRun | None:
@@ -77,7 +51,11 @@ def embeddings_on_run_finished(event: RunFinished) -> JobRun | None:
     active = embeddings_active_run(project=project)
     if active is not None:
         return active
-    return embeddings_queue(project=project, trigger="cascade")
+    try:
+        return embeddings_queue(project=project, trigger="cascade")
+    except QueueUnavailable:
+        log.warning("broker unavailable: embeddings run for project %s not queued", project.pk)
+        return None
 
 
 def embeddings_cycle() -> dict:
@@ -108,4 +86,4 @@ def embeddings_tick(*, project, trigger: str = "tick", limit: int = 10) -> list[
         return []
     if embeddings_active_run(project=project) is not None:
         return []
-    return [embeddings_queue(project=project, trigger=trigger, now=True)]
+    return [embeddings_queue(project=project, trigger=trigger)]

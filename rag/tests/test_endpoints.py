@@ -6,18 +6,9 @@ from audit.models import AuditEvent, JobRun
 from rag.models import Chunk, ChunkStatus, Feedback, QueryRun
 from rag.services.embeddings import embeddings_run
 from rag.services.query import QueryParams, lightrag_query
-from workforce.celery import app
 from workforce.models import Membership, Role
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def eager():
-    """Celery runs queued tasks inline, so a 202 can be followed to the finished run."""
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
 
 
 @pytest.fixture
@@ -46,7 +37,9 @@ def test_status_counts_chunks_by_status_and_source_and_names_the_provider(owner_
     assert after["last_run"]["counts"]["embedded"] == total
 
 
-def test_refresh_queues_an_embeddings_run_that_does_the_work(owner_api, studio_project, eager):
+# Autocommit, as in production: the API sends the task at once (in a transaction it waits for commit).
+@pytest.mark.django_db(transaction=True)
+def test_refresh_queues_an_embeddings_run_that_does_the_work(owner_api, studio_project, eager_tasks):
     response = owner_api.post("/api/lightrag/refresh", {"requeue_failed": True})
     assert response.status_code == 202
     assert response.json()["status"] == "queued"
@@ -60,7 +53,9 @@ def test_refresh_queues_an_embeddings_run_that_does_the_work(owner_api, studio_p
     assert AuditEvent.objects.filter(project=studio_project, action="lightrag.refresh").exists()
 
 
-def test_the_jobs_endpoint_queues_the_same_run(owner_api, studio_project, eager):
+# Autocommit, as in production: the API sends the task at once (in a transaction it waits for commit).
+@pytest.mark.django_db(transaction=True)
+def test_the_jobs_endpoint_queues_the_same_run(owner_api, studio_project, eager_tasks):
     response = owner_api.post("/api/jobs/embeddings/run")
     assert response.status_code == 202
     assert JobRun.objects.get(pk=response.json()["run_id"]).status == "succeeded"

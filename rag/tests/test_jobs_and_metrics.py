@@ -20,19 +20,12 @@ from workforce.celery import app
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def eager():
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
-
-
 def finished(project) -> RunFinished:
     return RunFinished(project_id=project.pk, source="chatwoot", run_id="r1", status="ok", counts={})
 
 
 def test_a_sync_that_left_pending_chunks_queues_an_embeddings_run_at_once(
-    project, make_tenant, bind, sync_all, offline, eager
+    project, make_tenant, bind, sync_all, offline, eager_tasks
 ):
     bind(project, make_tenant(seed="delta", messages=200), sources=["linear"])
     sync_all(project, sources=["linear"])  # the run-finished hook fires after commit, like in production
