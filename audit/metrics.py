@@ -1,10 +1,10 @@
 """Job gauges computed from the database at scrape time (every web process reports the same)."""
 
-from django.conf import settings
 from django.db import connection
 from prometheus_client.core import GaugeMetricFamily
 
 from audit.models import ScheduledJobState
+from audit.selectors import storage_use
 from workforce.schedules import SCHEDULES
 
 
@@ -42,7 +42,7 @@ def _failed_runs_and_storage():
         )
         for job, count in cursor.fetchall():
             failed.add_metric([job], count)
-        cursor.execute("SELECT pg_database_size(current_database())")
-        size.add_metric([], cursor.fetchone()[0])
-    budget.add_metric([], settings.STORAGE_BUDGET_GB * 1024**3)
+    storage = storage_use()
+    size.add_metric([], storage["database_bytes"])
+    budget.add_metric([], storage["budget_bytes"])
     yield from (failed, size, budget)
