@@ -7,7 +7,7 @@ process's `/metrics`. These rows are read at scrape time instead, so every web p
 import logging
 
 import psycopg
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, IntegrityError, connection
 from prometheus_client.core import CounterMetricFamily
 
 log = logging.getLogger("audit.counters")
@@ -62,13 +62,11 @@ def counter_families():
 
 
 def _count_scope_violations(execute, sql, params, many, context):
-    from django.db import IntegrityError
-
-    from workforce.scoping import is_scope_violation
-
     try:
         return execute(sql, params, many, context)
     except IntegrityError as exc:
+        from workforce.scoping import is_scope_violation
+
         if is_scope_violation(exc):
             counter_add("app_scope_violation")
         raise

@@ -145,14 +145,11 @@ def retention_cleanup_job(*, batch_size: int | None = None, trigger: str = "sche
 
     Any error closes the run as failed and propagates (so job supervision sees the failure).
     """
-    from audit.services import job_run_finish, job_run_start
+    from audit.services import job_run_closed_on_error, job_run_finish, job_run_start
 
     run = job_run_start(job=JOB, trigger=trigger, task_id=task_id or "")
-    try:
+    with job_run_closed_on_error(run):
         result = retention_cleanup(batch_size=batch_size)
-    except BaseException as exc:
-        job_run_finish(run=run, status=JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
-        raise
     errors = {table: entry["error"] for table, entry in result["tables"].items() if "error" in entry}
     if errors:
         message = "; ".join(f"{table}: {error}" for table, error in errors.items())

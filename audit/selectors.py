@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from audit.models import AuditEvent, JobRun
+from audit.models import AuditEvent, JobRun, JobStatus
 
 
 def audit_events_for(*, project, action: str | None = None) -> QuerySet[AuditEvent]:
@@ -17,6 +17,15 @@ def job_runs_for(*, project, job: str | None = None) -> QuerySet[JobRun]:
     if job:
         queryset = queryset.filter(job=job)
     return queryset
+
+
+def job_run_active(*, project, job: str, since) -> JobRun | None:
+    """The project's queued or running run of `job` created after `since` (older ones are presumed dead)."""
+    return (
+        job_runs_for(project=project, job=job)
+        .filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING], created_at__gte=since)
+        .first()
+    )
 
 
 def latest_job_runs(*, project) -> list[JobRun]:

@@ -107,6 +107,14 @@ def job_run_dispatch(*, run: JobRun, task, args: tuple = (), kwargs: dict | None
     return run
 
 
+def job_run_queue_and_dispatch(
+    *, job: str, project, trigger: str, task, args: tuple = (), kwargs: dict | None = None
+) -> JobRun:
+    """Record a queued run and send the task that executes it (the run id goes last in `args`)."""
+    run = job_run_queue(job=job, project=project, trigger=trigger)
+    return job_run_dispatch(run=run, task=task, args=(*args, str(run.id)), kwargs=kwargs)
+
+
 def job_run_begin(*, run: JobRun, task_id: str = "") -> JobRun:
     """A queued run starts now."""
     run.status, run.started_at = JobStatus.RUNNING, timezone.now()

@@ -77,6 +77,8 @@ def _run_for_project(task, project_id, job_run_id, work) -> dict:
     run = JobRun.objects.filter(pk=job_run_id).first()
     project = Project.objects.filter(pk=project_id).first()
     if run is None or project is None:
+        if run is not None:
+            job_run_finish(run=run, status=JobStatus.SKIPPED, error="project no longer exists")
         return {"skipped": "run or project no longer exists"}
     job_run_begin(run=run, task_id=task.request.id or "")
     with job_run_closed_on_error(run):

@@ -25,7 +25,11 @@ class ChunkAdmin(ReadOnlyAdmin):
     actions = ["requeue"]
     show_full_result_count = False  # counting a large table on every page view is not worth it
 
-    @admin.action(description="Re-queue for embedding (fresh attempts)", permissions=["view"])
+    def has_requeue_permission(self, request) -> bool:
+        # The admin is read-only for editing rows, but re-queueing writes: it needs the change permission.
+        return request.user.has_perm("rag.change_chunk")
+
+    @admin.action(description="Re-queue for embedding (fresh attempts)", permissions=["requeue"])
     def requeue(self, request, queryset):
         count = queryset.update(
             status=ChunkStatus.PENDING, attempts=0, claimed_at=None, embedding=None, updated_at=timezone.now()

@@ -1,9 +1,11 @@
 """Celery tasks: thin wrappers that load rows by id and call one service."""
 
+from contextlib import nullcontext
+
 from celery import shared_task
 
 from audit.models import JobRun, JobStatus
-from audit.services import job_run_finish
+from audit.services import job_run_closed_on_error, job_run_finish
 from rag.services.cascade import embeddings_cycle
 from rag.services.chunks import chunks_rebuild, chunks_requeue_failed
 from rag.services.embeddings import embeddings_run as embeddings_run_service
@@ -25,9 +27,10 @@ def embeddings_run_project(project_id, job_run_id=None, trigger="schedule", rebu
         if job_run is not None:
             job_run_finish(run=job_run, status=JobStatus.SKIPPED, error="project no longer exists")
         return {"skipped": "project no longer exists"}
-    if rebuild:
-        chunks_rebuild(project=project)
-    if requeue_failed:
-        chunks_requeue_failed(project=project)
+    with job_run_closed_on_error(job_run) if job_run is not None else nullcontext():
+        if rebuild:
+            chunks_rebuild(project=project)
+        if requeue_failed:
+            chunks_requeue_failed(project=project)
     run, result = embeddings_run_service(project=project, trigger=trigger, job_run=job_run)
     return {"run_id": str(run.id), "status": run.status, **result.counts()}

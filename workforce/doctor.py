@@ -350,11 +350,7 @@ def _connector_check(name: str, config, state, now: dt.datetime) -> Check:
 
 def _running_check(name: str, state, now: dt.datetime) -> Check:
     window = settings.CONNECTOR_LEASE_STALE_SECONDS
-    # A running state without any heartbeat is as stuck as a stale one once its attempt is that old.
-    orphaned = state.lease_heartbeat_at is None and (
-        state.last_attempt_at is None or (now - state.last_attempt_at).total_seconds() > window
-    )
-    if state.lease_is_stale(now) or orphaned:
+    if state.lease_is_stale(now):  # a running state that never heartbeat counts as stale too
         detail = (
             f"stuck in running: last heartbeat {_ago(state.lease_heartbeat_at, now)} (stale after "
             f"{_duration(window)}), lease {state.lease_owner or 'none'}"

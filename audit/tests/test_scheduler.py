@@ -136,7 +136,9 @@ def test_tick_starts_what_is_due_for_the_active_project_only(
     # A second tick starts the connector left out, plus the reconciliation that is due.
     started = owner_api.post("/api/jobs/scheduler/tick", {}).json()["started"]
     assert "connectors_reconciliation" in {item["job"] for item in started}
-    assert AuditEvent.objects.filter(project=project, action="jobs.tick").count() == 2
+    # Everything due is queued (no worker here): another tick does not queue it twice.
+    assert owner_api.post("/api/jobs/scheduler/tick", {}).json()["started"] == []
+    assert AuditEvent.objects.filter(project=project, action="jobs.tick").count() == 3
 
 
 @pytest.mark.parametrize("body", [{"limit": 0}, {"limit": "lots"}, {"limit": 51}, {"limits": 3}])
@@ -207,13 +209,13 @@ def test_a_run_queued_inside_a_transaction_reaches_the_broker_only_after_commit(
 ):
     import redis as redis_client
 
-    from connectors.services.schedule import queue_job
+    from audit.services import job_run_queue_and_dispatch
     from connectors.tasks import connector_errors_retry_project
 
     broker = redis_client.Redis.from_url(settings.CELERY_BROKER_URL)
     before = broker.llen("celery")
     with django_capture_on_commit_callbacks() as callbacks:  # the test transaction: nothing commits yet
-        run = queue_job(
+        run = job_run_queue_and_dispatch(
             job="connector_errors_retry",
             project=project,
             trigger="tick",

@@ -7,7 +7,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.services import QueueUnavailable, audit_record
+from audit.services import QueueUnavailable, audit_record, job_run_queue_and_dispatch
 from connectors import selectors
 from connectors.api.serializers import (
     ConnectorErrorSerializer,
@@ -18,7 +18,6 @@ from connectors.api.serializers import (
 )
 from connectors.models import ConnectorConfig, ErrorStatus, Source, SyncStatus
 from connectors.services import retry as retry_service
-from connectors.services.schedule import queue_job
 from connectors.services.state import state_for
 from connectors.sources import REGISTRY
 from workforce.api.errors import ApiError, conflict, invalid_input, not_found
@@ -132,7 +131,7 @@ class SyncView(APIView):
         if state.status == SyncStatus.RUNNING and not state.lease_is_stale():
             return {"run_id": None, "connector": config.source, "status": "already_running"}
         try:
-            job_run = queue_job(
+            job_run = job_run_queue_and_dispatch(
                 job=f"{config.source}_sync",
                 project=request.project,
                 trigger="manual",

@@ -5,11 +5,14 @@ import datetime as dt
 from django.utils import timezone
 
 from audit.models import JobRun
-from audit.services import job_run_dispatch, job_run_queue
+from audit.selectors import job_run_active
+from audit.services import job_run_queue_and_dispatch
 from connectors.models import ConnectorConfig, ConnectorSyncState, ReconciliationMetric, SyncStatus
 from connectors.services.errors import errors_due
 
 RECONCILIATION_EVERY = dt.timedelta(hours=24)
+# Past the longest task time limit (syncs and reconciliation: ~1 h), a run still "queued"/"running" is dead.
+ACTIVE_RUN_WINDOW = dt.timedelta(hours=2)
 
 
 def configs_due(*, project=None, now: dt.datetime | None = None) -> list[ConnectorConfig]:
@@ -33,10 +36,9 @@ def configs_due(*, project=None, now: dt.datetime | None = None) -> list[Connect
     return due
 
 
-def queue_job(*, job: str, project, trigger: str, task, args: tuple = (), kwargs: dict | None = None) -> JobRun:
-    """Record a queued JobRun and send its task (the run id goes last in `args`; see `job_run_dispatch`)."""
-    run = job_run_queue(job=job, project=project, trigger=trigger)
-    return job_run_dispatch(run=run, task=task, args=(*args, str(run.id)), kwargs=kwargs)
+def _not_active(project, job: str) -> bool:
+    """No queued or running run of `job` for the project: a second tick must not queue the work again."""
+    return job_run_active(project=project, job=job, since=timezone.now() - ACTIVE_RUN_WINDOW) is None
 
 
 def syncs_tick(*, project, trigger: str = "tick", limit: int = 10) -> list[JobRun]:
@@ -44,9 +46,10 @@ def syncs_tick(*, project, trigger: str = "tick", limit: int = 10) -> list[JobRu
     from connectors.tasks import connector_sync_task
 
     runs = []
-    for config in configs_due(project=project)[:limit]:
+    due = [config for config in configs_due(project=project) if _not_active(project, f"{config.source}_sync")]
+    for config in due[:limit]:
         runs.append(
-            queue_job(
+            job_run_queue_and_dispatch(
                 job=f"{config.source}_sync",
                 project=project,
                 trigger=trigger,
@@ -61,10 +64,10 @@ def errors_retry_tick(*, project, trigger: str = "tick", limit: int = 10) -> lis
     """Queue a retry of the project's connector errors whose backoff has passed (one run for all of them)."""
     from connectors.tasks import connector_errors_retry_project
 
-    if limit < 1 or not errors_due(project=project, limit=1):
+    if limit < 1 or not errors_due(project=project, limit=1) or not _not_active(project, "connector_errors_retry"):
         return []
     return [
-        queue_job(
+        job_run_queue_and_dispatch(
             job="connector_errors_retry",
             project=project,
             trigger=trigger,
@@ -86,10 +89,10 @@ def reconciliation_tick(*, project, trigger: str = "tick", limit: int = 10) -> l
     """Queue the project's reconciliation when its last one is older than a day."""
     from connectors.tasks import connectors_reconciliation_project
 
-    if limit < 1 or not reconciliation_due(project=project):
+    if limit < 1 or not reconciliation_due(project=project) or not _not_active(project, "connectors_reconciliation"):
         return []
     return [
-        queue_job(
+        job_run_queue_and_dispatch(
             job="connectors_reconciliation",
             project=project,
             trigger=trigger,

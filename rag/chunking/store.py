@@ -49,12 +49,10 @@ BATCH = 1000
 @dataclass
 class StoreResult:
     written: int = 0  # inserted or changed rows
-    reembed: int = 0  # of which new or with a changed hash (pending again)
     deleted: int = 0
 
     def add(self, other: "StoreResult") -> None:
         self.written += other.written
-        self.reembed += other.reembed
         self.deleted += other.deleted
 
     @property
@@ -66,7 +64,6 @@ def chunks_write(*, project, source_type: str, drafts_by_source: dict[str, list[
     """Store the drafts of these sources (their full set of chunks) and delete the chunks of `gone` sources."""
     result = StoreResult()
     drafts = [draft for source_drafts in drafts_by_source.values() for draft in source_drafts]
-    result.reembed = _count_reembed(project, source_type, drafts)
     with connection.cursor() as cursor:
         for start in range(0, len(drafts), BATCH):
             cursor.execute(UPSERT_SQL, _upsert_params(project, drafts[start : start + BATCH]))
@@ -94,17 +91,3 @@ def _upsert_params(project, drafts: list[ChunkDraft]) -> list:
         [d.meta_json() for d in drafts],
     ]
     return [project.pk, project.account_scope_id, *columns]
-
-
-def _count_reembed(project, source_type: str, drafts: list[ChunkDraft]) -> int:
-    """How many drafts are new or carry a new hash (reported by runs and used to decide on a cascade)."""
-    if not drafts:
-        return 0
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT source_id, ordinal, content_hash FROM rag_chunks "
-            "WHERE project_id = %s AND source_type = %s AND source_id = ANY(%s)",
-            [project.pk, source_type, list({d.source_id for d in drafts})],
-        )
-        existing = {(source_id, ordinal): digest for source_id, ordinal, digest in cursor.fetchall()}
-    return sum(1 for d in drafts if existing.get((d.source_id, d.ordinal)) != d.content_hash)

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from audit.models import JobRun, JobStatus
-from audit.services import QueueUnavailable, job_run_dispatch, job_run_queue, job_run_record
+from audit.selectors import job_run_active
+from audit.services import QueueUnavailable, job_run_queue_and_dispatch, job_run_record
 from connectors.hooks import RunFinished
 from rag.models import Chunk, ChunkStatus
 from rag.services.embeddings import JOB, chunks_recover_stale
@@ -24,13 +25,7 @@ log = logging.getLogger("rag.cascade")
 def embeddings_active_run(*, project) -> JobRun | None:
     """A queued or running embeddings run of the project that is not stale."""
     since = timezone.now() - dt.timedelta(seconds=settings.EMBEDDING_STALE_SECONDS)
-    return (
-        JobRun.objects.filter(
-            project=project, job=JOB, status__in=[JobStatus.QUEUED, JobStatus.RUNNING], created_at__gte=since
-        )
-        .order_by("-created_at")
-        .first()
-    )
+    return job_run_active(project=project, job=JOB, since=since)
 
 
 def embeddings_queue(*, project, trigger: str, rebuild: bool = False, requeue_failed: bool = False) -> JobRun:
@@ -38,9 +33,10 @@ def embeddings_queue(*, project, trigger: str, rebuild: bool = False, requeue_fa
     when the broker refuses; after commit inside a transaction — see `job_run_dispatch`)."""
     from rag.tasks import embeddings_run_project
 
-    run = job_run_queue(job=JOB, project=project, trigger=trigger)
     options = {"trigger": trigger, "rebuild": rebuild, "requeue_failed": requeue_failed}
-    return job_run_dispatch(run=run, task=embeddings_run_project, args=(str(project.pk), str(run.id)), kwargs=options)
+    return job_run_queue_and_dispatch(
+        job=JOB, project=project, trigger=trigger, task=embeddings_run_project, args=(str(project.pk),), kwargs=options
+    )
 
 
 def embeddings_on_run_finished(event: RunFinished) -> JobRun | None:
@@ -51,11 +47,7 @@ def embeddings_on_run_finished(event: RunFinished) -> JobRun | None:
     active = embeddings_active_run(project=project)
     if active is not None:
         return active
-    try:
-        return embeddings_queue(project=project, trigger="cascade")
-    except QueueUnavailable:
-        log.warning("broker unavailable: embeddings run for project %s not queued", project.pk)
-        return None
+    return _queue_quietly(project, trigger="cascade")
 
 
 def embeddings_cycle() -> dict:
@@ -65,19 +57,20 @@ def embeddings_cycle() -> dict:
     project_ids = Chunk.objects.filter(status=ChunkStatus.PENDING).values_list("project_id", flat=True).distinct()
     queued = 0
     for project in Project.objects.filter(pk__in=list(project_ids)):
-        if embeddings_active_run(project=project) is None:
-            _queue_quietly(project)
+        if embeddings_active_run(project=project) is None and _queue_quietly(project):
             queued += 1
     counts = {"queued": queued, "stale_recovered": recovered, "hnsw_index": index}
     job_run_record(job="embeddings_cycle", status=JobStatus.SUCCEEDED, counts=counts)
     return counts
 
 
-def _queue_quietly(project) -> None:
+def _queue_quietly(project, trigger: str = "schedule") -> JobRun | None:
+    """Queue a run; a broker refusal is logged (the run is closed as failed) and gives None."""
     try:
-        embeddings_queue(project=project, trigger="schedule")
+        return embeddings_queue(project=project, trigger=trigger)
     except QueueUnavailable:
         log.warning("broker unavailable: embeddings run for project %s not queued", project.pk)
+        return None
 
 
 def embeddings_tick(*, project, trigger: str = "tick", limit: int = 10) -> list[JobRun]:

@@ -92,12 +92,12 @@ def question_terms(*, project, query: str) -> tuple[list[Term], int]:
         rows = cursor.fetchall()
     chunk_count = next((row[2] for row in rows if row[2] is not None), 0)
     terms = []
-    for lexeme, df, chunk_count, min_df in rows:
-        if chunk_count is None:  # no stats yet (a new project): every lexeme weighs the same
+    for lexeme, df, count, min_df in rows:
+        if count is None:  # no stats yet (a new project): every lexeme weighs the same
             terms.append(Term(_literal(lexeme), 1.0, None, True))
             continue
-        idf = search_stats.idf(df=df, chunk_count=chunk_count, min_df=min_df)
-        terms.append(Term(_literal(lexeme), idf, df, df is None or df <= RARE_SHARE * chunk_count))
+        idf = search_stats.idf(df=df, chunk_count=count, min_df=min_df)
+        terms.append(Term(_literal(lexeme), idf, df, df is None or df <= RARE_SHARE * count))
     return sorted(terms, key=lambda t: (-t.idf, t.query))[:MAX_TERMS], chunk_count
 
 

@@ -223,3 +223,9 @@ def test_a_misspelt_client_name_still_finds_the_clients_records(ready_project):
     hits = keyword_search(project=ready_project, query=f"notes about {misspelt}", limit=10)
     titles = list(Chunk.objects.filter(id__in=[h.id for h in hits]).values_list("title", flat=True))
     assert any(company.name in title for title in titles)
+
+
+def test_a_project_without_chunks_or_search_statistics_is_answered_not_500(owner_api):
+    response = owner_api.post("/api/lightrag/query", {"query": "invoice for the logo redesign"})
+    assert response.status_code == 200, response.content
+    assert response.json()["evidence"] == []
