@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.run-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test install install-dev lint format bench clean-data
+.PHONY: run test install install-dev lint format bench lock smoke clean-data
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,15 @@ lint: $(DEV_STAMP)
 
 bench: $(DEV_STAMP)
 	$(PY) scripts/bench_all.py
+
+# Recompile the hashed locks after editing requirements.in / requirements-dev.in (options: pyproject.toml).
+lock: $(DEV_STAMP)
+	$(VENV)/bin/pip-compile -q -o requirements.txt requirements.in
+	$(VENV)/bin/pip-compile -q -o requirements-dev.txt requirements-dev.in
+
+# The newcomer's path in a clean clone of HEAD: `make run` from requirements.txt alone, demo data, Ctrl-C.
+smoke:
+	$(PYTHON) scripts/smoke_newcomer.py
 
 clean-data:
 	rm -rf .data

@@ -9,7 +9,7 @@ from django.test import Client
 from workforce.models import AccountScope, Membership, Project, Role
 from workforce.services import api_key_create
 
-pytest_plugins = ["connectors.testing"]
+pytest_plugins = ["connectors.testing", "workforce.testing.tools"]
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test fixture password
 

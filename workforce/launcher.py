@@ -1,7 +1,8 @@
 """`make run`: embedded services, migrations, owner + demo project, then web, worker and beat.
 
 Ctrl-C (or SIGTERM) stops every process this started, including the embedded PostgreSQL and the
-private Redis when this launcher was the one that started them.
+private Redis when this launcher was the one that started them. A step or a process that fails during
+start-up is named with its exit code and the last lines of its output, and the launcher exits non-zero.
 """
 
 import contextlib
@@ -9,8 +10,10 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from collections import deque
 from pathlib import Path
 
 from workforce import embedded
@@ -18,13 +21,70 @@ from workforce.env import env_int, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+TAIL_LINES = 30
+WEB_READY_TIMEOUT_SECONDS = 90
+
+
+class ProcessFailed(Exception):
+    """A step or a process failed; carries what the user needs to see."""
+
+    def __init__(self, name: str, what: str, tail: list[str]) -> None:
+        super().__init__(name)
+        self.name, self.what, self.tail = name, what, tail
+
+    def report(self) -> str:
+        lines = "\n".join(f"    {line}" for line in self.tail) or "    (no output)"
+        return f"{self.name} {self.what}. Last lines of its output:\n{lines}"
+
+
+class Interrupted(Exception):
+    """Ctrl-C arrived before the stack was up."""
+
+
+class Child:
+    """A started process whose output is echoed with its name and whose last lines are kept."""
+
+    def __init__(self, name: str, argv: list[str], env: dict) -> None:
+        self.name = name
+        self.started = time.monotonic()
+        self.tail: deque[str] = deque(maxlen=TAIL_LINES)
+        # A new session per child, so stopping it stops its own children too (uvicorn/celery pools).
+        self.process = subprocess.Popen(  # noqa: S603 - our own argv, no shell
+            argv,
+            env=env,
+            cwd=BASE_DIR,
+            start_new_session=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+            bufsize=1,
+        )
+        self.reader = threading.Thread(target=self._echo, name=f"echo-{name}", daemon=True)
+        self.reader.start()
+
+    def _echo(self) -> None:
+        for line in self.process.stdout:
+            line = line.rstrip("\n")
+            self.tail.append(line)
+            print(f"{self.name:>8} | {line}", flush=True)
+
+    def exit_code(self) -> int | None:
+        return self.process.poll()
+
+    def failure(self, reason: str = "") -> ProcessFailed:
+        self.reader.join(timeout=2)  # the last lines arrive after the exit
+        age = time.monotonic() - self.started
+        what = reason or f"exited with code {self.process.returncode} {age:.1f} s after it started"
+        return ProcessFailed(self.name, what, list(self.tail))
 
 
 class Launcher:
     """Starts the stack in order and tears it down in reverse."""
 
     def __init__(self) -> None:
-        self.children: list[tuple[str, subprocess.Popen]] = []
+        self.children: list[Child] = []
         self.started_postgres = False
         self.started_redis = False
         self.stopping = False
@@ -50,70 +110,71 @@ class Launcher:
 
     def prepare(self, env: dict) -> None:
         manage = [PYTHON, str(BASE_DIR / "manage.py")]
-        subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], env=env, check=True, cwd=BASE_DIR)  # noqa: S603
-        subprocess.run([*manage, "bootstrap"], env=env, check=True, cwd=BASE_DIR)  # noqa: S603
+        self.run_step("migrate", [*manage, "migrate", "--no-input", "-v", "0"], env)
+        self.run_step("bootstrap", [*manage, "bootstrap"], env)
         for hook in RUN_HOOKS:
             hook(self, env)
 
-    def spawn(self, name: str, argv: list[str], env: dict) -> subprocess.Popen:
-        # A new session per child, so stopping it stops its own children too (uvicorn/celery pools).
-        process = subprocess.Popen(argv, env=env, cwd=BASE_DIR, start_new_session=True)  # noqa: S603
-        self.children.append((name, process))
-        return process
+    def run_step(self, name: str, argv: list[str], env: dict) -> None:
+        """Run one start-up command to its end; a non-zero exit stops the start."""
+        step = self.spawn(name, argv, env)  # listed while it runs, so Ctrl-C stops it too
+        step.process.wait()
+        self.children.remove(step)
+        if self.stopping:
+            raise Interrupted
+        if step.exit_code() != 0:
+            raise step.failure()
+        step.reader.join(timeout=2)
+
+    def spawn(self, name: str, argv: list[str], env: dict) -> Child:
+        child = Child(name, argv, env)
+        self.children.append(child)
+        return child
 
     def start_processes(self, env: dict, port: int, host: str) -> None:
         celery = [PYTHON, "-m", "celery", "-A", "workforce"]
         beat_pid = embedded.DATA_DIR / "celerybeat.pid"
         beat_pid.unlink(missing_ok=True)
-        self.spawn(
-            "web",
-            [
-                PYTHON,
-                "-m",
-                "uvicorn",
-                "workforce.asgi:application",
-                "--host",
-                host,
-                "--port",
-                str(port),
-                "--lifespan",
-                "off",
-                "--log-level",
-                "warning",
-                "--timeout-graceful-shutdown",
-                "3",
-            ],
-            env,
-        )
+        uvicorn = [PYTHON, "-m", "uvicorn", "workforce.asgi:application", "--host", host, "--port", str(port)]
+        options = ["--lifespan", "off", "--log-level", "warning", "--timeout-graceful-shutdown", "3"]
+        self.spawn("web", [*uvicorn, *options], env)
         self.spawn("worker", [*celery, "worker", "-l", "warning", "--concurrency", "2"], env)
         self.spawn("beat", [*celery, "beat", "-l", "warning", "--pidfile", str(beat_pid)], env)
 
     # ------------------------------------------------------------ lifecycle
 
-    def wait_for_web(self, url: str, timeout: float = 60) -> bool:
+    def check_children(self) -> None:
+        """Raise for the first started process that has exited."""
+        for child in self.children:
+            if child.exit_code() is not None:
+                raise child.failure()
+
+    def wait_for_web(self, url: str, timeout: float = WEB_READY_TIMEOUT_SECONDS) -> None:
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own local URL
-                    return response.status == 200
-            except OSError:
-                time.sleep(0.3)
-        return False
+        while time.monotonic() < deadline and not self.stopping:
+            self.check_children()
+            if _answers(url):
+                return
+            time.sleep(0.3)
+        if self.stopping:
+            raise Interrupted
+        web = next(child for child in self.children if child.name == "web")
+        raise web.failure(reason=f"did not answer {url} within {timeout:.0f} s")
 
     def stop(self, *_args) -> None:
         if self.stopping:
             return
         self.stopping = True
         say("stopping…")
-        for _name, process in reversed(self.children):
-            _signal_group(process, signal.SIGTERM)
+        for child in reversed(self.children):
+            _signal_group(child.process, signal.SIGTERM)
         deadline = time.monotonic() + 10
-        for _name, process in reversed(self.children):
+        for child in reversed(self.children):
             try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+                child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                _signal_group(process, signal.SIGKILL)
-                process.wait()
+                _signal_group(child.process, signal.SIGKILL)
+                child.process.wait()
         for hook in STOP_HOOKS:
             hook(self)
         if self.started_redis:
@@ -133,21 +194,27 @@ class Launcher:
             self.prepare(env)
             self.start_processes(env, port, host)
             url = f"http://{host}:{port}/"
-            if self.wait_for_web(f"{url}login"):
-                user = env.get("WORKFORCE_ADMIN_USERNAME", "admin")
-                password = env.get("WORKFORCE_ADMIN_PASSWORD", "workforce-admin")
-                say(f"ready: {url}  (log in as {user} / {password})  Ctrl-C stops everything")
-            else:
-                say("web server did not answer in time; see the output above")
+            self.wait_for_web(f"{url}login")
+            user = env.get("WORKFORCE_ADMIN_USERNAME", "admin")
+            password = env.get("WORKFORCE_ADMIN_PASSWORD", "workforce-admin")
+            say(f"ready: {url}  (log in as {user} / {password})  Ctrl-C stops everything")
             return self.supervise()
+        except ProcessFailed as failure:
+            say(f"FAILED: {failure.report()}")
+            return 1
+        except Interrupted:
+            return 130
+        except Exception as exc:  # a service that cannot start: one clear line, not a silent prompt
+            say(f"FAILED: {type(exc).__name__}: {exc}")
+            return 1
         finally:
             self.stop()
 
     def supervise(self) -> int:
         while not self.stopping:
-            for name, process in self.children:
-                if process.poll() is not None:
-                    say(f"{name} exited with code {process.returncode}; stopping the rest")
+            for child in self.children:
+                if child.exit_code() is not None:
+                    say(f"FAILED: {child.failure().report()}\nstopping the rest")
                     return 1
             time.sleep(0.5)
         return 0
@@ -171,6 +238,14 @@ STOP_HOOKS: list = []
 def _signal_group(process: subprocess.Popen, sig: int) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, sig)
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own local URL
+            return response.status == 200
+    except OSError:
+        return False
 
 
 def say(message: str) -> None:

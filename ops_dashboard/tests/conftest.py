@@ -17,6 +17,7 @@ from django.test import Client
 
 from ops_dashboard.tests.servers import BASE_DIR, AsgiServer, CeleryWorker
 from workforce.selectors import ACTIVE_PROJECT_SESSION_KEY
+from workforce.testing.tools import require_tool
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -59,8 +60,7 @@ def celery_worker(asgi_server, tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     """Debian chromium (never a downloaded browser), one per test module."""
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian chromium at /usr/bin/chromium (apt-get install chromium)")
+    executable = require_tool(group="browser", command=str(CHROMIUM), package="chromium")
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an asyncio loop running in this thread, which makes Django refuse ORM
@@ -69,7 +69,7 @@ def browser():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
             yield chromium
             chromium.close()
     finally:

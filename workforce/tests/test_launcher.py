@@ -54,3 +54,36 @@ def test_launcher_serves_login_and_ctrl_c_stops_everything():
     time.sleep(0.5)
     alive = [p for p in spawned if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
     assert alive == [], f"orphans after Ctrl-C: {[p.cmdline() for p in alive]}"
+
+
+def test_launcher_names_a_process_that_dies_at_start_and_exits_non_zero():
+    # A broker URL no transport knows: web still serves, the worker and beat die while starting.
+    port = embedded.free_port()
+    env = dict(
+        os.environ,
+        PORT=str(port),
+        WORKFORCE_DB_NAME="workforce_launcher_test",
+        WORKFORCE_SANDBOX="0",
+        CELERY_BROKER_URL="nosuchtransport://localhost//",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "workforce.launcher"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        output, _ = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=30)
+    assert process.returncode != 0
+    failed = [line for line in output.splitlines() if line.startswith("[workforce] FAILED:")]
+    assert failed, output
+    assert any(name in failed[0] for name in ("worker exited with code", "beat exited with code")), failed[0]
+    report = output[output.index("[workforce] FAILED:") :]
+    assert "nosuchtransport" in report, report  # the process's own last lines, not just its name
+    assert "stopping…" in report

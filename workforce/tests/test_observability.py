@@ -11,9 +11,7 @@
 """
 
 import json
-import os
 import re
-import shutil
 import subprocess
 import uuid
 from pathlib import Path
@@ -31,6 +29,7 @@ from rag.services.embeddings import embeddings_run
 from rag.testing import offline  # noqa: F401 - fixture
 from workforce import doctor
 from workforce.schedules import SCHEDULES, schedules_ensure
+from workforce.testing.tools import require_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 OPERATIONS = ROOT / "docs" / "operations"
@@ -63,12 +62,7 @@ REQUIRED_ALERTS = {
 
 def promtool() -> str:
     """The promtool binary; a skip on a developer machine without it, a failure in CI."""
-    found = shutil.which("promtool")
-    if found:
-        return found
-    if os.environ.get("CI"):
-        pytest.fail("promtool is missing in CI: .ci/run installs Debian's prometheus package")
-    pytest.skip("promtool is not installed (Debian package `prometheus`; .ci/run installs it)")
+    return require_tool(group="alert-rule", command="promtool", package="prometheus")
 
 
 def run_promtool(*args: str) -> subprocess.CompletedProcess:
