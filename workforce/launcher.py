@@ -167,7 +167,13 @@ class Launcher:
         self.stopping = True
         say("stopping…")
         for child in reversed(self.children):
-            _signal_group(child.process, signal.SIGTERM)
+            if child.name == "worker":
+                # Celery's warm shutdown: its pool finishes the running task (signalling the whole group
+                # would kill the pool under it and log WorkerLostError); the deadline below still holds.
+                with contextlib.suppress(ProcessLookupError):
+                    child.process.send_signal(signal.SIGTERM)
+            else:
+                _signal_group(child.process, signal.SIGTERM)
         deadline = time.monotonic() + 10
         for child in reversed(self.children):
             try:
