@@ -9,7 +9,7 @@ from django.test import Client
 from workforce.models import AccountScope, Membership, Project, Role
 from workforce.services import api_key_create
 
-pytest_plugins = ["connectors.testing", "workforce.testing.tools"]
+pytest_plugins = ["tests.support.sandbox", "tests.support.openai_fake", "tests.support.tools", "tests.support.live"]
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test fixture password
 

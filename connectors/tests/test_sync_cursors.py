@@ -4,7 +4,7 @@ import pytest
 
 from connectors.models import ConnectorSyncState, RawChatwootConversation, RawChatwootMessage, RawLinearIssue
 from connectors.services.sync import connector_sync
-from connectors.testing import raw_snapshot, totals
+from tests.support.sandbox import raw_snapshot, totals
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.db import connection
 from connectors.models import ConnectorSyncState, RawChatwootConversation, RawChatwootMessage, SyncRun
 from connectors.services.state import AlreadyRunning, lease_claim, lease_owner_id
 from connectors.services.sync import connector_sync
-from connectors.testing import raw_snapshot
+from tests.support.sandbox import raw_snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 

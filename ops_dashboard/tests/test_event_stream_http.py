@@ -9,8 +9,7 @@ import requests
 from django.conf import global_settings
 
 from conftest import PASSWORD
-from ops_dashboard.tests.conftest import session_cookie
-from ops_dashboard.tests.servers import SseStream
+from tests.support.live import SseStream, session_cookie
 from workforce.models import Membership, Role
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -13,10 +13,10 @@ from prometheus_client import REGISTRY
 
 from ops_dashboard import streams
 from ops_dashboard.channels import API_KEY_PROJECT_ATTR, ProjectChannelManager, ProjectListenerManager
+from tests.support.harness import start_redis, stop_redis
 from workforce import embedded
 from workforce.events import project_channel
 from workforce.models import Membership
-from workforce.testing.bootstrap import start_redis, stop_redis
 
 STREAM = "/api/events/stream"
 

@@ -3,7 +3,6 @@
 import pytest
 
 from connectors.services.sync import connector_sync
-from rag.testing import fake_openai, fake_openai_server, offline  # noqa: F401 - fixtures
 
 SOURCES = ("attio", "linear", "chatwoot")
 MESSAGES = 200  # seed "delta" at 200 messages: English and Russian conversations, fast to sync
@@ -24,7 +23,7 @@ def sync_all(sleep, django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
-def studio_project(project, make_tenant, bind, sync_all, offline):  # noqa: F811 - the fixture, not the import
+def studio_project(project, make_tenant, bind, sync_all, offline):
     """`project` (the one `owner_api` has active) bound to a sandbox tenant and synced: chunks pending."""
     tenant = make_tenant(seed="delta", messages=MESSAGES)
     bind(project, tenant)

@@ -13,7 +13,7 @@ from rag.providers.offline import embed_text
 from rag.providers.openai_compat import OpenAIEmbeddings, make_client
 from rag.services.chunks import chunks_requeue_failed
 from rag.services.embeddings import embeddings_run
-from rag.testing import POISON
+from tests.support.openai_fake import POISON
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,6 @@ from connectors.services.configs import connector_config_upsert
 from connectors.services.sync import connector_sync
 from rag.models import Chunk, ChunkStatus
 from rag.services.embeddings import embeddings_run
-from rag.testing import offline  # noqa: F401 - fixture
 from workforce.management.commands.doctor import Command
 from workforce.schedules import SCHEDULES, schedules_ensure
 
@@ -49,7 +48,7 @@ def lines(output: str) -> dict[str, tuple[str, str]]:
 
 
 @pytest.fixture
-def healthy(project, make_user, make_tenant, bind, sleep, offline, django_capture_on_commit_callbacks):  # noqa: F811
+def healthy(project, make_user, make_tenant, bind, sleep, offline, django_capture_on_commit_callbacks):
     """Schedules installed and succeeding, beat dispatching, one synced connector, embeddings ready."""
     make_user("root", superuser=True)
     schedules_ensure()

@@ -4,8 +4,8 @@ import shutil
 
 import pytest
 
+from tests.support.harness import start_redis, stop_redis
 from workforce import embedded
-from workforce.testing.bootstrap import start_redis, stop_redis
 
 
 @pytest.mark.django_db

@@ -26,10 +26,9 @@ from connectors.models import ConnectorError, ErrorStatus, ReconciliationMetric
 from connectors.services.sync import connector_sync
 from rag.models import Chunk, ChunkStatus
 from rag.services.embeddings import embeddings_run
-from rag.testing import offline  # noqa: F401 - fixture
+from tests.support.tools import require_tool
 from workforce import doctor
 from workforce.schedules import SCHEDULES, schedules_ensure
-from workforce.testing.tools import require_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 OPERATIONS = ROOT / "docs" / "operations"
@@ -240,7 +239,7 @@ def test_the_dashboard_has_health_freshness_and_perf_rows():
 
 
 @pytest.fixture
-def seeded(owner_api, project, make_tenant, bind, sleep, offline, django_capture_on_commit_callbacks):  # noqa: F811
+def seeded(owner_api, project, make_tenant, bind, sleep, offline, django_capture_on_commit_callbacks):
     """Data behind every family: a synced connector with errors, dead letters and a reconciliation, chunks
     ready and pending, a LightRAG query over HTTP, scheduled jobs that succeeded and failed, a failed run."""
     schedules_ensure()

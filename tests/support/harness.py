@@ -1,4 +1,4 @@
-"""Pytest plugin loaded before Django settings (`-p workforce.testing.bootstrap` in pyproject).
+"""Pytest plugin loaded before Django settings (`-p tests.support.harness` in pyproject).
 
 It gives the test session a private `redis-server` on a free port, so tests never touch a shared
 Redis (and can stop their own), and points REDIS_URL at it before settings are read. Set

@@ -1,0 +1,1 @@
+"""Test-only helpers and pytest plugins: never imported by the product."""
