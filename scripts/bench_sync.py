@@ -169,13 +169,13 @@ def main() -> None:
                   f"{figures['written']:>8} {figures['seconds']:>8.2f}  (Python CPU {figures['python_s']:.2f} s)",
                   flush=True)  # fmt: skip
             goal = "≥ 50,000 rows/s" if label.startswith("initial") else ""
-            summary_add("sync", f"DB stage {label}", f"{figures['rows_per_s']:,.0f} rows/s", goal)
+            summary_add("sync", f"DB stage {label}", figures["rows_per_s"], "rows/s", better="higher", goal=goal)
     if args.only != "db":
         for label, figures in end_to_end(args.messages).items():
             print(f"{'end-to-end Chatwoot sync, ' + label:58} {figures['rows_per_s']:>10.0f} {figures['fetched']:>8} "
                   f"{figures['written']:>8} {figures['seconds']:>8.2f}  ({figures['status']})")  # fmt: skip
             goal = "≥ 3,000 rows/s" if label.startswith("initial") else ""
-            summary_add("sync", f"end-to-end {label}", f"{figures['rows_per_s']:,.0f} rows/s", goal)
+            summary_add("sync", f"end-to-end {label}", figures["rows_per_s"], "rows/s", better="higher", goal=goal)
 
 
 if __name__ == "__main__":
