@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from workforce.models import AccountScope, Membership, Project, Role
-from workforce.services import api_key_create
+from core.models import AccountScope, Membership, Project, Role
+from core.services import api_key_create
 
 pytest_plugins = ["tests.support.sandbox", "tests.support.openai_fake", "tests.support.tools", "tests.support.live"]
 

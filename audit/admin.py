@@ -1,7 +1,6 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 
-from audit.models import AuditEvent, JobRun, MetricCounter, ScheduledJobState
-from audit.supervision import job_resume
+from audit.models import AuditEvent
 
 
 @admin.register(AuditEvent)
@@ -10,52 +9,6 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["action", "status", "project"]
     search_fields = ["action", "actor_label", "entity_id", "request_id"]
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-
-@admin.register(JobRun)
-class JobRunAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "job", "project", "status", "trigger", "duration_ms"]
-    list_filter = ["job", "status", "trigger", "project"]
-    readonly_fields = [f.name for f in JobRun._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-
-@admin.register(ScheduledJobState)
-class ScheduledJobStateAdmin(admin.ModelAdmin):
-    """Supervision of the periodic jobs; intervals and enabling live in "Periodic tasks" (django-celery-beat)."""
-
-    list_display = [
-        "name",
-        "last_status",
-        "consecutive_failures",
-        "suspended_at",
-        "backoff_until",
-        "last_success_at",
-        "last_failure_at",
-    ]
-    list_filter = ["last_status"]
-    readonly_fields = [f.name for f in ScheduledJobState._meta.fields]
-    actions = ["resume"]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.action(description="Resume (re-enable, clear failures and backoff)")
-    def resume(self, request, queryset):
-        for state in queryset:
-            job_resume(state.name, actor=request.user)
-        self.message_user(request, f"Resumed {queryset.count()} job(s).", messages.SUCCESS)
-
-
-@admin.register(MetricCounter)
-class MetricCounterAdmin(admin.ModelAdmin):
-    list_display = ["name", "value", "updated_at"]
-    readonly_fields = ["name", "value", "updated_at"]
 
     def has_add_permission(self, request):
         return False

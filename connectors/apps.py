@@ -10,7 +10,7 @@ class ConnectorsConfig(AppConfig):
     def ready(self) -> None:
         from connectors.metrics import connector_families
         from connectors.retention import retention_targets_register
-        from workforce.collectors import FAMILY_SOURCES
+        from core.collectors import FAMILY_SOURCES
 
         retention_targets_register()
         if connector_families not in FAMILY_SOURCES:

@@ -8,7 +8,6 @@
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from audit.retention import RetentionTarget, retention_target_register
 from connectors.models import (
     ConnectorError,
     ConnectorSyncState,
@@ -17,6 +16,7 @@ from connectors.models import (
     SyncRun,
     SyncStatus,
 )
+from core.retention import RetentionTarget, retention_target_register
 
 
 def connector_errors_deletable() -> QuerySet[ConnectorError]:

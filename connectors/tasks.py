@@ -4,15 +4,15 @@ import logging
 
 from celery import shared_task
 
-from audit.models import JobRun, JobStatus
-from audit.services import job_run_begin, job_run_closed_on_error, job_run_finish, job_run_start
 from connectors.models import ConnectorConfig
 from connectors.services import state as state_service
 from connectors.services.retry import errors_retry_due
 from connectors.services.schedule import configs_due
 from connectors.services.state import AlreadyRunning
 from connectors.services.sync import ConnectorNotConfigured, connector_sync
-from workforce.models import Project
+from core.models import Project
+from jobs.models import JobRun, JobStatus
+from jobs.services import job_run_begin, job_run_closed_on_error, job_run_finish, job_run_start
 
 log = logging.getLogger("connectors.tasks")
 

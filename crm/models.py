@@ -8,7 +8,7 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
-from workforce.scoping import ScopedModel
+from core.scoping import ScopedModel
 
 
 class Stage(models.TextChoices):

@@ -295,7 +295,7 @@ def mirror_on_page(event) -> None:
     """Connector hook: refresh the mirror rows behind a committed page's changed or vanished rows."""
     if (event.source, event.stream) not in REFRESHERS or not (event.changed_ids or event.deleted_ids):
         return
-    from workforce.models import Project
+    from core.models import Project
 
     project = Project.objects.get(pk=event.project_id)
     if event.changed_ids:

@@ -12,8 +12,8 @@ from django_eventstream.channelmanager import ChannelManagerBase
 from django_eventstream.event import Event
 from django_eventstream.views import ListenerManager
 
-from workforce import selectors
-from workforce.models import Project
+from core import selectors
+from core.models import Project
 
 log = logging.getLogger("ops_dashboard.channels")
 

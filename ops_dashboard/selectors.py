@@ -12,12 +12,12 @@ from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.models import JobRun
-from audit.selectors import job_runs_for
 from connectors import selectors as connector_selectors
 from connectors.models import PORTFOLIO, ErrorStatus, Source, SyncStatus
-from workforce import selectors as tenancy
-from workforce.models import Project
+from core import selectors as tenancy
+from core.models import Project
+from jobs.models import JobRun
+from jobs.selectors import job_runs_for
 
 RECENT_RUNS_LIMIT = 10
 JOB_RUNS_LIMIT = 50
@@ -95,7 +95,7 @@ def job_names(*, project: Project) -> list[str]:
 
 def schedule_rows() -> list[dict]:
     """Every scheduled job with cadence, supervision state, last and next run (shared by all projects)."""
-    from audit.supervision import scheduler_jobs
+    from jobs.supervision import scheduler_jobs
 
     return scheduler_jobs()
 

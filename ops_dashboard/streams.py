@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from asgiref.sync import sync_to_async
 from django.db import connections
 
-from workforce import metrics
+from core import metrics
 
 HEARTBEAT = b"event: keep-alive\ndata:\n\n"
 _STREAM_OPEN = b"event: stream-open"

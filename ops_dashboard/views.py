@@ -11,13 +11,13 @@ from django_eventstream import views as eventstream_views
 from rest_framework.exceptions import AuthenticationFailed
 
 from connectors.models import ErrorStatus, Source
+from core import selectors as tenancy
+from core.api.authentication import ApiKeyAuthentication
+from core.api.errors import error_response
+from core.events import project_channel
+from core.redis import redis_ping
 from ops_dashboard import partials, selectors, streams
 from ops_dashboard.channels import API_KEY_PROJECT_ATTR
-from workforce import embedded
-from workforce import selectors as tenancy
-from workforce.api.authentication import ApiKeyAuthentication
-from workforce.api.errors import error_response
-from workforce.events import project_channel
 
 POLL_SECONDS_RANGE = (1, 60)
 
@@ -176,6 +176,6 @@ def _event_bus_problem() -> str | None:
         return "Live events need Redis (single-machine mode): the dashboard polls."
     if getattr(eventstream_views.get_listener_manager(), "bus_ready", False):
         return None  # this process is subscribed right now: no need to ask Redis
-    if not embedded.redis_ping(settings.REDIS_URL):
+    if not redis_ping(settings.REDIS_URL):
         return "Live events are unavailable (Redis does not answer): the dashboard polls."
     return None

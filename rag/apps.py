@@ -9,11 +9,11 @@ class RagConfig(AppConfig):
 
     def ready(self) -> None:
         from connectors import hooks
+        from core.collectors import FAMILY_SOURCES
         from rag.metrics import rag_families
         from rag.retention import retention_targets_register
         from rag.services.cascade import embeddings_on_run_finished
         from rag.services.chunks import chunks_on_page
-        from workforce.collectors import FAMILY_SOURCES
 
         retention_targets_register()
         hooks.on_page_committed(chunks_on_page)

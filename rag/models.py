@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from pgvector.django import HnswIndex, VectorField
 
-from workforce.scoping import ScopedModel
+from core.scoping import ScopedModel
 
 # Postgres' `russian` configuration stems Cyrillic words with the Russian stemmer and ASCII words with the
 # English one, so one tsvector serves both languages of the studio's data.

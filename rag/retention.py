@@ -1,7 +1,7 @@
 """Retention of LightRAG query runs (registered from `RagConfig.ready()`): `lightrag_query_runs` by `created_at`
 (RETENTION_QUERY_RUNS_DAYS); their feedback rows go with them (`Feedback.query_run` is `on_delete=CASCADE`)."""
 
-from audit.retention import RetentionTarget, retention_target_register
+from core.retention import RetentionTarget, retention_target_register
 from rag.models import QueryRun
 
 

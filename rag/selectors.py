@@ -3,7 +3,7 @@
 from django.db.models import Count
 from django.db.models.functions import Coalesce
 
-from audit.selectors import job_run_summary, job_runs_for
+from jobs.selectors import job_run_summary, job_runs_for
 from rag.models import GROUP_OF, Chunk, ChunkStatus, QueryRun
 from rag.providers import embedding_provider, llm_provider_name
 from rag.services.embeddings import JOB

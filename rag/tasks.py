@@ -4,12 +4,12 @@ from contextlib import nullcontext
 
 from celery import shared_task
 
-from audit.models import JobRun, JobStatus
-from audit.services import job_run_closed_on_error, job_run_finish
+from core.models import Project
+from jobs.models import JobRun, JobStatus
+from jobs.services import job_run_closed_on_error, job_run_finish
 from rag.services.cascade import embeddings_cycle
 from rag.services.chunks import chunks_rebuild, chunks_requeue_failed
 from rag.services.embeddings import embeddings_run as embeddings_run_service
-from workforce.models import Project
 
 
 @shared_task(acks_late=True, soft_time_limit=300, time_limit=360)

@@ -38,11 +38,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from audit.models import JobRun
 from connectors.models import ConnectorConfig, ConnectorError, ConnectorSyncState, ReconciliationMetric, SyncRun
+from core.models import AccountScope, Membership, Project
+from core.selectors import ACTIVE_PROJECT_SESSION_KEY
+from jobs.models import JobRun
 from ops_dashboard import partials
-from workforce.models import AccountScope, Membership, Project
-from workforce.selectors import ACTIVE_PROJECT_SESSION_KEY
 
 SCALES = {
     "full": {"messages": 1_000_000, "iterations": 100},

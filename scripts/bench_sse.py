@@ -47,8 +47,8 @@ WORKER = """
 import os, time
 from django.db import transaction
 from audit.models import AuditEvent
-from workforce.events import publish
-from workforce.models import Project
+from core.events import publish
+from core.models import Project
 project = Project.objects.get(pk=os.environ["BENCH_PROJECT"])
 for seq in range(int(os.environ["BENCH_EVENTS"])):
     with transaction.atomic():
@@ -106,8 +106,8 @@ def sessions_for_streams(count: int) -> tuple[str, list[str]]:
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
 
-    from workforce.models import AccountScope, Membership, Project
-    from workforce.selectors import ACTIVE_PROJECT_SESSION_KEY
+    from core.models import AccountScope, Membership, Project
+    from core.selectors import ACTIVE_PROJECT_SESSION_KEY
 
     call_command("migrate", verbosity=0)
     scope, _ = AccountScope.objects.get_or_create(name="Benchmarks")

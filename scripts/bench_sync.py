@@ -35,7 +35,7 @@ from django.db import connection, transaction
 from connectors.models import RAW_MODELS, RawChatwootMessage
 from connectors.sources.chatwoot import message_row
 from connectors.upsert import raw_upsert
-from workforce.models import AccountScope, Project
+from core.models import AccountScope, Project
 
 BATCH = 10_000
 

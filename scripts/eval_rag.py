@@ -34,12 +34,12 @@ from django.core.management import call_command
 from connectors.sandbox import SandboxServers
 from connectors.services.configs import connector_config_upsert
 from connectors.services.sync import connector_sync
+from core.models import AccountScope, Project
 from rag.evaluation import questions as question_set
 from rag.evaluation.runner import MODES, evaluate
 from rag.models import Chunk
 from rag.providers import embedding_provider
 from rag.services.embeddings import embeddings_run
-from workforce.models import AccountScope, Project
 
 
 def load_project(servers: SandboxServers, seed: str, messages: int) -> Project:

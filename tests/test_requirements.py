@@ -12,7 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PIN = re.compile(r"^([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?==([^\s\\;]+)", re.MULTILINE)
-PRODUCT_PACKAGES = ("workforce", "audit", "connectors", "crm", "rag", "ops_dashboard")
+PRODUCT_PACKAGES = ("workforce", "core", "jobs", "audit", "connectors", "crm", "rag", "ops_dashboard")
 
 
 def normalise(name: str) -> str:

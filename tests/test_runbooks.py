@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from workforce.services import api_key_create
+from core.services import api_key_create
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNBOOKS = ROOT / "docs" / "operations" / "runbooks.md"

@@ -2,14 +2,9 @@ from django.apps import AppConfig
 
 
 class WorkforceConfig(AppConfig):
-    """Tenancy (account scopes, projects, memberships, API keys) and platform plumbing."""
+    """The roof: the Django project package (settings, URLs, Celery app, launcher) and the commands that tie
+    every app together (`bootstrap`, `doctor`, `sandbox`). It owns no models."""
 
     name = "workforce"
-    verbose_name = "Workforce platform"
-    default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from workforce import metrics
-        from workforce.api import schema  # noqa: F401 - registers the OpenAPI auth extensions
-
-        metrics.register_collectors()
+    label = "site"
+    verbose_name = "Workforce Ops"

@@ -20,7 +20,8 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
 
-from workforce import embedded, health
+from core import health
+from core.redis import redis_ping
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 RUNBOOK = "docs/operations/runbooks.md"
@@ -137,7 +138,7 @@ def check_redis() -> list[Check]:
     if url is None:
         detail = "no Redis: single-machine mode (filesystem broker, no SSE fan-out, dashboard polls)"
         return [Check("redis", WARN, detail, REDIS)]
-    if embedded.redis_ping(url):
+    if redis_ping(url):
         return [Check("redis", OK, f"PONG from {safe_url(url)}", REDIS)]
     return [Check("redis", FAIL, f"no PONG from {safe_url(url)}", REDIS)]
 
@@ -150,9 +151,9 @@ def check_metrics() -> list[Check]:
     """`/metrics` renders with `app_up 1.0`, and every database-backed family source collects without error."""
     from prometheus_client import REGISTRY, generate_latest
 
-    from workforce.collectors import FAMILY_SOURCES
+    from core.collectors import FAMILY_SOURCES
 
-    collector_log = logging.getLogger("workforce.metrics")
+    collector_log = logging.getLogger("core.metrics")
     level = collector_log.level
     collector_log.setLevel(logging.ERROR)  # broken sources are reported below, without their tracebacks
     try:
@@ -175,7 +176,7 @@ def check_metrics() -> list[Check]:
 
 def check_live_events() -> list[Check]:
     """SSE fan-out is configured and one event publishes (on a channel no page listens to)."""
-    from workforce.events import publish
+    from core.events import publish
 
     if not getattr(settings, "EVENTSTREAM_REDIS", None):
         detail = "no EVENTSTREAM_REDIS (single-machine mode): worker events never reach pages; they poll"
@@ -201,7 +202,7 @@ def check_schedules(now: dt.datetime) -> list[Check]:
     """One check per schedule of `workforce/schedules.py`: installed, right task, not suspended, succeeding."""
     from django_celery_beat.models import PeriodicTask
 
-    from audit.supervision import scheduler_jobs
+    from jobs.supervision import scheduler_jobs
 
     jobs = scheduler_jobs(now)
     tasks = dict(PeriodicTask.objects.filter(name__in=[job["name"] for job in jobs]).values_list("name", "task"))
@@ -236,7 +237,7 @@ def check_beat(now: dt.datetime) -> list[Check]:
     from django.db.models import Max
     from django_celery_beat.models import PeriodicTask
 
-    from audit.supervision import scheduler_jobs
+    from jobs.supervision import scheduler_jobs
 
     enabled = [job for job in scheduler_jobs(now) if job["enabled"]]
     if not enabled:
@@ -255,7 +256,7 @@ def check_beat(now: dt.datetime) -> list[Check]:
 
 def check_workers(now: dt.datetime) -> list[Check]:
     """No job run waits in `queued` for long (no worker) or stays `running` past every task's time limit."""
-    from audit.models import JobRun, JobStatus
+    from jobs.models import JobRun, JobStatus
 
     queued = JobRun.objects.filter(
         status=JobStatus.QUEUED, created_at__lt=now - dt.timedelta(seconds=QUEUED_WARN_SECONDS)
@@ -274,7 +275,7 @@ def check_workers(now: dt.datetime) -> list[Check]:
 
 
 def check_storage() -> list[Check]:
-    from audit.selectors import storage_use
+    from jobs.selectors import storage_use
 
     use = storage_use()
     percent = use["usage_percent"] or 0.0
@@ -284,7 +285,7 @@ def check_storage() -> list[Check]:
 
 
 def check_retention(now: dt.datetime) -> list[Check]:
-    from audit.retention import retention_lag_days
+    from jobs.retention import retention_lag_days
 
     lags = retention_lag_days(now)
     behind = {table: lag for table, lag in lags.items() if lag > RETENTION_WARN_DAYS}
@@ -299,7 +300,7 @@ def check_retention(now: dt.datetime) -> list[Check]:
 
 def check_project_access(project) -> list[Check]:
     """The project has an owner (membership or scope owner), so someone can select it and act."""
-    from workforce.models import Membership, Role
+    from core.models import Membership, Role
 
     name = f"project {project.name}"
     owners = Membership.objects.filter(project=project, role=Role.OWNER).count()
@@ -448,7 +449,7 @@ def doctor_run(*, project=None, now: dt.datetime | None = None) -> list[Check]:
     Stops after the database check when the database does not answer, and after Redis and the broker when
     migrations are missing: every other check reads tables the migrations create.
     """
-    from workforce.models import Project
+    from core.models import Project
 
     now = now or timezone.now()
     checks = _guarded("database", HEALTH, check_database)

@@ -57,20 +57,23 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_eventstream",
     "django_prometheus",
-    "workforce",
+    # Floors from the bottom up (docs/architecture.md): foundation, jobs and audit, domains, pages, the roof.
+    "core",
     "audit",
+    "jobs",
     "connectors",
     "crm",
     "rag",
     "ops_dashboard",
+    "workforce",
 ]
 
 MIDDLEWARE = [
-    "workforce.middleware.RequestIdMiddleware",
+    "core.middleware.RequestIdMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "workforce.middleware.BodySizeLimitMiddleware",
+    "core.middleware.BodySizeLimitMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -218,7 +221,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_HEADER_NAME = "HTTP_X_CSRF_TOKEN"
-CSRF_FAILURE_VIEW = "workforce.api.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "core.api.errors.csrf_failure"
 LOGIN_URL = "/login"
 
 # Login lockout: 10 failures per IP+username in 15 minutes (django-axes, counted in the database).
@@ -228,7 +231,7 @@ AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
-AXES_LOCKOUT_CALLABLE = "workforce.api.errors.axes_lockout"
+AXES_LOCKOUT_CALLABLE = "core.api.errors.axes_lockout"
 LOGIN_RATE_PER_IP = env_str("LOGIN_RATE_PER_IP", "30/min")
 
 # HTTPS hardening applies in production only (read always so a typo fails everywhere).
@@ -252,15 +255,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "workforce.api.authentication.ApiKeyAuthentication",
-        "workforce.api.authentication.CsrfSessionAuthentication",
+        "core.api.authentication.ApiKeyAuthentication",
+        "core.api.authentication.CsrfSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["workforce.api.permissions.IsMemberOfActiveProject"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.IsMemberOfActiveProject"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PAGINATION_CLASS": "workforce.api.pagination.StandardPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "workforce.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"login_ip": LOGIN_RATE_PER_IP},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -357,12 +360,12 @@ WHITENOISE_USE_FINDERS = True
 
 STORAGE_BUDGET_GB = env_float("STORAGE_BUDGET_GB", 20.0)
 
-# Scheduled jobs (audit/supervision.py): backoff after a failed run, suspension after N failures in a row.
+# Scheduled jobs (jobs/supervision.py): backoff after a failed run, suspension after N failures in a row.
 JOB_SUSPEND_AFTER_FAILURES = env_int("JOB_SUSPEND_AFTER_FAILURES", 10, minimum=1)
 JOB_BACKOFF_BASE_SECONDS = env_int("JOB_BACKOFF_BASE_SECONDS", 60, minimum=1)
 JOB_BACKOFF_MAX_SECONDS = env_int("JOB_BACKOFF_MAX_SECONDS", 3600, minimum=1)
 
-# Retention (audit/retention.py, ARCHITECTURE §12): days kept per table; deletes per table per run.
+# Retention (jobs/retention.py, ARCHITECTURE §12): days kept per table; deletes per table per run.
 RETENTION_QUERY_RUNS_DAYS = env_int("RETENTION_QUERY_RUNS_DAYS", 180, minimum=1)
 RETENTION_AUDIT_EVENTS_DAYS = env_int("RETENTION_AUDIT_EVENTS_DAYS", 365, minimum=1)
 RETENTION_CONNECTOR_ERRORS_DAYS = env_int("RETENTION_CONNECTOR_ERRORS_DAYS", 90, minimum=1)
@@ -378,7 +381,7 @@ LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "workforce.request_context.RequestIdLogFilter"}},
+    "filters": {"request_id": {"()": "core.request_context.RequestIdLogFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },

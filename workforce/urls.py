@@ -5,11 +5,12 @@ from django.urls import include, path
 from django_prometheus.exports import ExportToDjangoView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from workforce.views import health
+from core.views import health
 
 api_patterns = [
-    path("", include("workforce.api.urls")),
+    path("", include("core.api.urls")),
     path("", include("audit.api.urls")),
+    path("", include("jobs.api.urls")),
     path("", include("connectors.api.urls")),
     path("", include("crm.api.urls")),
     path("", include("rag.api.urls")),
@@ -25,5 +26,5 @@ urlpatterns = [
     path("", include("ops_dashboard.urls")),
 ]
 
-handler404 = "workforce.api.errors.handler404"
-handler500 = "workforce.api.errors.handler500"
+handler404 = "core.api.errors.handler404"
+handler500 = "core.api.errors.handler500"

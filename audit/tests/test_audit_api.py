@@ -2,8 +2,9 @@
 
 import pytest
 
-from audit.models import JobRun
-from audit.services import audit_record, job_run_finish, job_run_start
+from audit.services import audit_record
+from jobs.models import JobRun
+from jobs.services import job_run_finish, job_run_start
 
 
 @pytest.mark.django_db

@@ -14,8 +14,8 @@ from connectors.services.reconciliation import parse_resync_ids, reconciliation_
 from connectors.services.state import AlreadyRunning
 from connectors.services.sync import connector_sync
 from connectors.sources import REGISTRY
-from workforce.api.errors import conflict, invalid_input, not_found
-from workforce.api.validation import parse_int
+from core.api.errors import conflict, invalid_input, not_found
+from core.api.validation import parse_int
 
 
 def metric_payload(metric, *, with_ids: bool = False) -> dict:

@@ -7,7 +7,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.services import QueueUnavailable, audit_record, job_run_queue_and_dispatch
+from audit.services import audit_record
 from connectors import selectors
 from connectors.api.serializers import (
     ConnectorErrorSerializer,
@@ -20,8 +20,9 @@ from connectors.models import ConnectorConfig, ErrorStatus, Source, SyncStatus
 from connectors.services import retry as retry_service
 from connectors.services.state import state_for
 from connectors.sources import REGISTRY
-from workforce.api.errors import ApiError, conflict, invalid_input, not_found
-from workforce.api.validation import parse_choice, parse_uuid
+from core.api.errors import ApiError, conflict, invalid_input, not_found
+from core.api.validation import parse_choice, parse_uuid
+from jobs.services import QueueUnavailable, job_run_queue_and_dispatch
 
 
 def _audit(request, action: str, **kwargs):

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from workforce.scoping import scope_guard_operation
+from core.scoping import scope_guard_operation
 
 
 class Migration(migrations.Migration):

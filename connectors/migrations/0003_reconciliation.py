@@ -6,7 +6,7 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
 
-from workforce.scoping import scope_guard_operation
+from core.scoping import scope_guard_operation
 
 
 class Migration(migrations.Migration):

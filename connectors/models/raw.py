@@ -8,7 +8,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils import timezone
 
-from workforce.scoping import ScopedModel
+from core.scoping import ScopedModel
 
 
 class RawRecord(ScopedModel):

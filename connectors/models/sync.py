@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from workforce.scoping import ScopedModel
+from core.scoping import ScopedModel
 
 
 class Source(models.TextChoices):

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from connectors.models import ConnectorError, ErrorStatus
-from workforce.http import AuthError, HttpError
+from core.http import AuthError, HttpError
 
 UNRESOLVED = (ErrorStatus.OPEN, ErrorStatus.DEAD_LETTER)
 

@@ -19,8 +19,8 @@ from connectors import hooks
 from connectors.models import PORTFOLIO, ConnectorConfig, ReconciliationMetric
 from connectors.selectors import raw_rows
 from connectors.sources import connector_for
-from workforce.events import publish_on_commit
-from workforce.http import HttpError
+from core.events import publish_on_commit
+from core.http import HttpError
 
 
 def completeness_pct(total: int, missing: int, duplicates: int) -> float:

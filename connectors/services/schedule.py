@@ -4,11 +4,11 @@ import datetime as dt
 
 from django.utils import timezone
 
-from audit.models import JobRun
-from audit.selectors import job_run_active
-from audit.services import job_run_queue_and_dispatch
 from connectors.models import ConnectorConfig, ConnectorSyncState, ReconciliationMetric, SyncStatus
 from connectors.services.errors import errors_due
+from jobs.models import JobRun
+from jobs.selectors import job_run_active
+from jobs.services import job_run_queue_and_dispatch
 
 RECONCILIATION_EVERY = dt.timedelta(hours=24)
 # Past the longest task time limit (syncs and reconciliation: ~1 h), a run still "queued"/"running" is dead.

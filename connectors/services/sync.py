@@ -17,15 +17,15 @@ from dataclasses import asdict, dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from audit.services import job_run_begin, job_run_finish, job_run_start
 from connectors import hooks
 from connectors.models import RAW_MODELS, ConnectorConfig, ConnectorError, SyncRun, SyncStatus
 from connectors.services import errors as error_service
 from connectors.services import state as state_service
 from connectors.sources import Connector, Page, connector_for
 from connectors.upsert import UpsertResult, raw_upsert
-from workforce.events import publish_on_commit
-from workforce.http import AuthError, HttpError
+from core.events import publish_on_commit
+from core.http import AuthError, HttpError
+from jobs.services import job_run_begin, job_run_finish, job_run_start
 
 log = logging.getLogger("connectors.sync")
 PROGRESS_EVENT_SECONDS = 1.0

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
 from connectors.sources.base import Connector, Page, StreamSpec, from_iso, text
-from workforce.http import NotFoundError
+from core.http import NotFoundError
 
 RECORDS_PAGE = 500
 NOTES_PAGE = 50

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 
-from workforce.http import HttpClient
+from core.http import HttpClient
 
 REGISTRY: dict[str, type["Connector"]] = {}
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from connectors.models import RawChatwootContact, RawChatwootConversation
 from connectors.sources.base import Connector, Page, StreamSpec, from_epoch, text
-from workforce.http import NotFoundError
+from core.http import NotFoundError
 
 CONVERSATIONS_PER_PAGE = 25
 CONTACTS_PER_PAGE = 15

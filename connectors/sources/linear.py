@@ -9,7 +9,7 @@ which the upsert de-duplicates by id. `RATELIMITED` is a rate limit whatever the
 from collections.abc import Iterator
 
 from connectors.sources.base import Connector, Page, StreamSpec, from_iso, text
-from workforce.http import AuthError, PermanentError, RateLimitedError, TransientError, parse_reset_ms
+from core.http import AuthError, PermanentError, RateLimitedError, TransientError, parse_reset_ms
 
 PAGE_SIZE = 100
 AUTH_CODES = {"AUTHENTICATION_ERROR", "FORBIDDEN", "FEATURE_NOT_ACCESSIBLE"}

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from connectors.models import ConnectorConfig
-from workforce.models import Project
+from core.models import Project
 
 
 @pytest.mark.django_db

@@ -2,9 +2,10 @@
 
 import pytest
 
-from audit.models import AuditEvent, JobRun
+from audit.models import AuditEvent
 from connectors.models import ConnectorError
 from connectors.services.sync import connector_sync
+from jobs.models import JobRun
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +135,7 @@ def test_another_projects_dead_letter_is_404_and_untouched(owner_api, other_proj
 
 
 def test_viewer_cannot_trigger_syncs(api, make_user, project, make_tenant, bind):
-    from workforce.models import Membership, Role
+    from core.models import Membership, Role
 
     viewer = make_user("vee")
     Membership.objects.create(user=viewer, project=project, role=Role.VIEWER)

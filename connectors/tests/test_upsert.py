@@ -14,8 +14,8 @@ from connectors import upsert
 from connectors.models import RawAttioDeal, RawChatwootMessage
 from connectors.sources.chatwoot import message_row
 from connectors.upsert import payload_hash, raw_upsert
-from workforce.models import Project
-from workforce.scoping import is_scope_violation
+from core.models import Project
+from core.scoping import is_scope_violation
 
 pytestmark = pytest.mark.django_db
 OLD = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)

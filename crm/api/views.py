@@ -7,12 +7,12 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.errors import invalid_input, not_found
+from core.api.idempotency import idempotent
+from core.api.validation import parse_choice, parse_uuid
 from crm import selectors
 from crm.models import CrmAccount, CrmOpportunity, Stage
 from crm.services import opportunity_stage_move
-from workforce.api.errors import invalid_input, not_found
-from workforce.api.idempotency import idempotent
-from workforce.api.validation import parse_choice, parse_uuid
 
 
 class AccountSerializer(serializers.ModelSerializer):

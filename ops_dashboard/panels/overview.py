@@ -1,8 +1,8 @@
 """Overview partials: health, freshness, errors, embeddings backlog, completeness trend, throughput, runs."""
 
+from core.health import health_report
 from ops_dashboard import selectors
 from ops_dashboard.partials import CONNECTOR_SYNC_PROGRESS, DATA_CHANGED, JOB_COMPLETED, Partial, partial_register
-from workforce.health import health_report
 
 ANY_CHANGE = (JOB_COMPLETED, CONNECTOR_SYNC_PROGRESS, DATA_CHANGED)
 # Charts redraw when a run ends, not on every page a running sync commits.

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from connectors.models import ConnectorError, RawLinearIssue, SyncRun
 from connectors.services.sync import connector_sync
+from core.models import Role
 from ops_dashboard.tests.factories import make_error
-from workforce.models import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,13 +9,13 @@ import requests
 from django.conf import global_settings
 
 from conftest import PASSWORD
+from core.models import Membership, Role
 from tests.support.live import SseStream, session_cookie
-from workforce.models import Membership, Role
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WORKER_PUBLISH = """
-from workforce.events import publish
+from core.events import publish
 assert publish(project_id={project_id!r}, event_type="job_completed", data={{"job": {job!r}}})
 """
 

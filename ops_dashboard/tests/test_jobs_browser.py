@@ -4,10 +4,10 @@ worker and the runs table follows it live; a suspended job is resumed from the p
 import pytest
 from playwright.sync_api import expect
 
-from audit.models import JobRun
-from audit.supervision import job_failed
-from workforce.models import Role
-from workforce.schedules import schedules_ensure
+from core.models import Role
+from jobs.models import JobRun
+from jobs.schedules import schedules_ensure
+from jobs.supervision import job_failed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

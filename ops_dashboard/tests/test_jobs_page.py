@@ -4,10 +4,10 @@ import re
 
 import pytest
 
-from audit.models import JobRun, JobStatus
-from audit.supervision import job_failed, job_succeeded
-from workforce.models import Membership, Role
-from workforce.schedules import SCHEDULES, schedules_ensure
+from core.models import Membership, Role
+from jobs.models import JobRun, JobStatus
+from jobs.schedules import SCHEDULES, schedules_ensure
+from jobs.supervision import job_failed, job_succeeded
 
 pytestmark = pytest.mark.django_db
 

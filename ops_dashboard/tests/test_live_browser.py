@@ -8,9 +8,9 @@ from django.conf import global_settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from audit.models import JobRun, JobStatus
 from conftest import PASSWORD
-from workforce.models import Role
+from core.models import Role
+from jobs.models import JobRun, JobStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,8 +19,8 @@ RUNS = "[data-testid=partial-overview-runs]"
 
 # What a Celery worker does at the end of a job: record the run; `job_completed` goes out after commit.
 WORKER_JOB = """
-from audit.services import job_run_record
-from workforce.models import Project
+from jobs.services import job_run_record
+from core.models import Project
 job_run_record(job={job!r}, project=Project.objects.get(pk={project_id!r}), status="succeeded")
 """
 

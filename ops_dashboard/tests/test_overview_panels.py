@@ -7,7 +7,8 @@ import re
 import pytest
 from django.utils import timezone
 
-from audit.models import JobRun
+from core import health
+from jobs.models import JobRun
 from ops_dashboard.templatetags.dashboard import ago, signed_pct
 from ops_dashboard.tests.factories import (
     make_chunks,
@@ -18,7 +19,6 @@ from ops_dashboard.tests.factories import (
     make_sync_run,
     stream_counts,
 )
-from workforce import health
 
 pytestmark = pytest.mark.django_db
 

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from core.models import Role
 from ops_dashboard.tests.factories import (
     make_chunks,
     make_config,
@@ -16,13 +17,12 @@ from ops_dashboard.tests.factories import (
     make_sync_run,
     stream_counts,
 )
-from workforce.models import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WORKER_JOB = """
-from audit.services import job_run_record
-from workforce.models import Project
+from jobs.services import job_run_record
+from core.models import Project
 job_run_record(job="retention_cleanup", project=Project.objects.get(pk={project_id!r}), status="succeeded")
 """
 

@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from audit.models import JobRun, JobStatus
+from core import health
+from core.models import Membership
+from jobs.models import JobRun, JobStatus
 from ops_dashboard.templatetags.dashboard import duration_ms
-from workforce import health
-from workforce.models import Membership
 
 NOW = dt.datetime(2026, 11, 28, 14, 36, 58, tzinfo=dt.UTC)
 

@@ -6,9 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from connectors.services.sync import connector_sync
+from core.models import Role
 from rag.models import Feedback, QueryRun
 from rag.services.embeddings import embeddings_run
-from workforce.models import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

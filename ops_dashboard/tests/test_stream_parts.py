@@ -11,12 +11,12 @@ from django.db import connection, transaction
 from django_eventstream.views import Listener
 from prometheus_client import REGISTRY
 
+from core.events import project_channel
+from core.models import Membership
 from ops_dashboard import streams
 from ops_dashboard.channels import API_KEY_PROJECT_ATTR, ProjectChannelManager, ProjectListenerManager
 from tests.support.harness import start_redis, stop_redis
 from workforce import embedded
-from workforce.events import project_channel
-from workforce.models import Membership
 
 STREAM = "/api/events/stream"
 

@@ -2,7 +2,7 @@
 
 from rest_framework import permissions
 
-from workforce import selectors
+from core import selectors
 
 
 class IsProjectMember(permissions.BasePermission):

@@ -2,9 +2,9 @@
 
 import datetime as dt
 
+from core.api.errors import invalid_input
+from core.api.validation import parse_int, parse_iso_datetime
 from rag.services.query import QueryParams
-from workforce.api.errors import invalid_input
-from workforce.api.validation import parse_int, parse_iso_datetime
 
 MAX_QUERY_CHARS = 4000
 SOURCE_FILTERS = ("messages", "issues", "deals", "chunks")
@@ -70,7 +70,7 @@ def query_params_from(data) -> QueryParams:
 
 def feedback_from(data) -> tuple[str, int, str]:
     """(query_run_id, rating, comment) from a request body."""
-    from workforce.api.validation import parse_uuid
+    from core.api.validation import parse_uuid
 
     if not isinstance(data, dict):
         raise invalid_input({"body": "Send a JSON object."})

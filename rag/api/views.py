@@ -7,6 +7,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.services import audit_record
+from core.api.errors import ApiError, invalid_input, not_found
+from core.api.idempotency import idempotent
+from core.models import ApiKey
 from rag import selectors
 from rag.api.permissions import IsProjectMember
 from rag.api.serializers import FeedbackRequestSerializer, QueryRequestSerializer, RefreshRequestSerializer
@@ -14,9 +17,6 @@ from rag.api.validation import feedback_from, query_params_from
 from rag.services.cascade import QueueUnavailable, embeddings_queue
 from rag.services.feedback import QueryRunNotFound, feedback_create
 from rag.services.query import lightrag_query
-from workforce.api.errors import ApiError, invalid_input, not_found
-from workforce.api.idempotency import idempotent
-from workforce.models import ApiKey
 
 
 def actor_label(request) -> str:

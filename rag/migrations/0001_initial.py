@@ -11,7 +11,7 @@ import pgvector.django.vector
 from django.conf import settings
 from django.db import migrations, models
 
-from workforce.scoping import scope_guard_operation
+from core.scoping import scope_guard_operation
 
 
 class Migration(migrations.Migration):

@@ -10,14 +10,14 @@ import logging
 from django.conf import settings
 from django.utils import timezone
 
-from audit.models import JobRun, JobStatus
-from audit.selectors import job_run_active
-from audit.services import QueueUnavailable, job_run_queue_and_dispatch, job_run_record
 from connectors.hooks import RunFinished
+from core.models import Project
+from jobs.models import JobRun, JobStatus
+from jobs.selectors import job_run_active
+from jobs.services import QueueUnavailable, job_run_queue_and_dispatch, job_run_record
 from rag.models import Chunk, ChunkStatus
 from rag.services.embeddings import JOB, chunks_recover_stale
 from rag.services.hnsw import hnsw_index_ensure
-from workforce.models import Project
 
 log = logging.getLogger("rag.cascade")
 

@@ -13,12 +13,12 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from connectors.hooks import PageCommitted
+from core.events import publish_on_commit
+from core.models import Project
 from rag.chunking import sources
 from rag.chunking.documents import draft_chunks
 from rag.chunking.store import StoreResult, chunks_write
 from rag.models import Chunk, ChunkStatus, SourceType
-from workforce.events import publish_on_commit
-from workforce.models import Project
 
 log = logging.getLogger("rag.chunks")
 REFRESH_BATCH = 200  # source records per builder call

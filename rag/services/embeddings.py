@@ -13,8 +13,8 @@ from dataclasses import asdict, dataclass
 from django.conf import settings
 from django.db import connection
 
-from audit.models import JobStatus
-from audit.services import job_run_begin, job_run_finish, job_run_start
+from jobs.models import JobStatus
+from jobs.services import job_run_begin, job_run_finish, job_run_start
 from rag.models import ChunkStatus
 from rag.providers import ProviderError, embedding_provider
 from rag.services import hnsw

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from audit.models import JobRun
+from jobs.models import JobRun
 from rag.models import Chunk, ChunkStatus
 from rag.providers import embedding_provider
 from rag.providers.offline import embed_text

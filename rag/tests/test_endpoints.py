@@ -2,11 +2,12 @@
 
 import pytest
 
-from audit.models import AuditEvent, JobRun
+from audit.models import AuditEvent
+from core.models import Membership, Role
+from jobs.models import JobRun
 from rag.models import Chunk, ChunkStatus, Feedback, QueryRun
 from rag.services.embeddings import embeddings_run
 from rag.services.query import QueryParams, lightrag_query
-from workforce.models import Membership, Role
 
 pytestmark = pytest.mark.django_db
 

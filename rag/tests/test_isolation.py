@@ -6,13 +6,13 @@ in the other project's tenant every message was then edited, so its chunks say "
 
 import pytest
 
+from core.models import Membership, Role
 from rag.models import Chunk, QueryRun
 from rag.providers import embedding_provider
 from rag.services.embeddings import embeddings_run
 from rag.services.evidence import Ranked, evidence_build
 from rag.services.query import QueryParams, lightrag_query
 from rag.services.retrieval import keyword_search, rrf_fuse, vector_search
-from workforce.models import Membership, Role
 
 pytestmark = pytest.mark.django_db
 MARK = "(edited)"

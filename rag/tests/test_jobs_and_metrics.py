@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from audit.models import JobRun
 from connectors.hooks import RunFinished
+from jobs.models import JobRun
 from rag.models import Chunk, ChunkStatus, QueryRun
 from rag.services.cascade import embeddings_cycle, embeddings_on_run_finished
 from rag.services.embeddings import embeddings_run

@@ -192,7 +192,7 @@ def test_a_chat_model_outage_falls_back_to_an_extractive_answer(owner_api, studi
 
 
 def test_a_viewer_and_a_read_only_key_may_ask(api, make_user, ready_project, make_api_key):
-    from workforce.models import Membership, Role
+    from core.models import Membership, Role
 
     viewer = make_user("vera-viewer")
     Membership.objects.create(user=viewer, project=ready_project, role=Role.VIEWER)

@@ -33,10 +33,10 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
+from core.selectors import ACTIVE_PROJECT_SESSION_KEY
 from tests.support.harness import start_redis, stop_redis
 from tests.support.tools import require_tool
 from workforce import embedded
-from workforce.selectors import ACTIVE_PROJECT_SESSION_KEY
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 30

@@ -6,7 +6,7 @@ import pytest
 
 from connectors.models import RAW_MODELS
 from connectors.services.configs import connector_config_upsert
-from workforce.models import AccountScope, Project
+from core.models import AccountScope, Project
 
 _tenant_numbers = itertools.count(1)
 SMALL = 600  # messages per test tenant: enough for multi-page walks, fast to generate and sync

@@ -12,15 +12,15 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from audit.models import JobRun, JobStatus
-from audit.supervision import job_failed, job_succeeded
 from connectors.models import ConnectorError, ConnectorSyncState, ErrorStatus, ReconciliationMetric, SyncStatus
 from connectors.services.configs import connector_config_upsert
 from connectors.services.sync import connector_sync
+from jobs.models import JobRun, JobStatus
+from jobs.schedules import SCHEDULES, schedules_ensure
+from jobs.supervision import job_failed, job_succeeded
 from rag.models import Chunk, ChunkStatus
 from rag.services.embeddings import embeddings_run
 from workforce.management.commands.doctor import Command
-from workforce.schedules import SCHEDULES, schedules_ensure
 
 pytestmark = pytest.mark.django_db
 LINE = re.compile(r"^(ok  |warn|fail) {2}(\S.*?) {2}(.*) {2}\(runbooks\.md#([a-z0-9-]+)\)$")

@@ -20,15 +20,15 @@ import pytest
 import yaml
 from django.test import Client
 
-from audit.models import JobRun, JobStatus
-from audit.supervision import job_failed, job_succeeded
 from connectors.models import ConnectorError, ErrorStatus, ReconciliationMetric
 from connectors.services.sync import connector_sync
+from jobs.models import JobRun, JobStatus
+from jobs.schedules import SCHEDULES, schedules_ensure
+from jobs.supervision import job_failed, job_succeeded
 from rag.models import Chunk, ChunkStatus
 from rag.services.embeddings import embeddings_run
 from tests.support.tools import require_tool
 from workforce import doctor
-from workforce.schedules import SCHEDULES, schedules_ensure
 
 ROOT = Path(__file__).resolve().parents[2]
 OPERATIONS = ROOT / "docs" / "operations"

@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from connectors.models import ConnectorConfig
 from connectors.services.reconciliation import reconciliation_run
-from workforce.models import Project
-from workforce.selectors import project_by_ref
+from core.models import Project
+from core.selectors import project_by_ref
 
 
 class Command(BaseCommand):

@@ -14,7 +14,7 @@ import threading
 from django.core.management.base import BaseCommand, CommandError
 
 from connectors.services.configs import connector_config_upsert
-from workforce.selectors import project_by_ref
+from core.selectors import project_by_ref
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from tqdm import tqdm
 from connectors.models import ConnectorConfig, Source
 from connectors.services.state import AlreadyRunning
 from connectors.services.sync import connector_sync
-from workforce.selectors import project_by_ref
+from core.selectors import project_by_ref
 
 
 class Command(BaseCommand):

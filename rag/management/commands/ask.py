@@ -4,11 +4,11 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.api.errors import ApiError
+from core.models import Project
+from core.selectors import project_by_ref
 from rag.api.validation import query_params_from
 from rag.services.query import lightrag_query
-from workforce.api.errors import ApiError
-from workforce.models import Project
-from workforce.selectors import project_by_ref
 
 
 class Command(BaseCommand):

@@ -4,12 +4,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from core.models import Project
+from core.selectors import project_by_ref
 from rag.models import Chunk, ChunkStatus
 from rag.services.chunks import chunks_rebuild, chunks_requeue_failed
 from rag.services.embeddings import embeddings_run
 from rag.services.hnsw import embedding_column_reset
-from workforce.models import Project
-from workforce.selectors import project_by_ref
 
 
 class Command(BaseCommand):

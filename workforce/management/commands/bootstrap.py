@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from connectors.services.configs import connector_configs_seed_from_env
-from workforce.schedules import schedules_ensure
-from workforce.services import bootstrap_owner
+from core.services import bootstrap_owner
+from jobs.schedules import schedules_ensure
 
 
 class Command(BaseCommand):

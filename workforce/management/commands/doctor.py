@@ -8,8 +8,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.selectors import project_by_ref
 from workforce.doctor import FAIL, OK, WARN, doctor_run, worst
-from workforce.selectors import project_by_ref
 
 
 class Command(BaseCommand):

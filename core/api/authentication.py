@@ -1,0 +1,52 @@
+"""API keys (`Authorization: Bearer` or `X-API-Key`) and session auth with a JSON CSRF refusal."""
+
+from django.utils import timezone
+from rest_framework import authentication, exceptions
+
+from core.api.errors import ApiError
+from core.models import API_KEY_PREFIX, ApiKey, api_key_hash
+
+
+def _raw_key(request) -> str | None:
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return request.META.get("HTTP_X_API_KEY", "").strip() or None
+
+
+def api_key_lookup(raw_key: str) -> ApiKey | None:
+    """The active key matching `raw_key`, or None."""
+    if not raw_key.startswith(API_KEY_PREFIX):
+        return None
+    prefix = raw_key[len(API_KEY_PREFIX) :].split("_", 1)[0]
+    key = ApiKey.objects.select_related("project", "created_by").filter(prefix=prefix).first()
+    if key is None or key.key_hash != api_key_hash(raw_key) or not key.is_active:
+        return None
+    return key
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    """A project-bound key; `request.auth` is the ApiKey and implies the project."""
+
+    def authenticate(self, request):
+        raw = _raw_key(request)
+        if raw is None:
+            return None
+        key = api_key_lookup(raw)
+        if key is None or not key.created_by.is_active:
+            raise exceptions.AuthenticationFailed("Invalid, expired or revoked API key.")
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+        return key.created_by, key
+
+    def authenticate_header(self, request):
+        return 'Bearer realm="api"'
+
+
+class CsrfSessionAuthentication(authentication.SessionAuthentication):
+    """Session auth whose CSRF refusal uses the `csrf_failed` code."""
+
+    def enforce_csrf(self, request):
+        try:
+            super().enforce_csrf(request)
+        except exceptions.PermissionDenied as exc:
+            raise ApiError("csrf_failed", "CSRF token missing or incorrect (send X-CSRF-Token).", 403) from exc

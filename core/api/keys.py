@@ -1,0 +1,48 @@
+"""API keys of the active project: list, create (the key is in the response once), revoke."""
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core import services
+from core.api.errors import invalid_input, not_found
+from core.api.serializers import ApiKeyCreateSerializer, api_key_payload
+from core.api.validation import parse_uuid
+from core.models import ApiKey
+
+
+class ApiKeysView(APIView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        keys = ApiKey.objects.filter(project=request.project).order_by("-created_at")
+        return Response({"keys": [api_key_payload(key) for key in keys]})
+
+    @extend_schema(request=ApiKeyCreateSerializer, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request):
+        serializer = ApiKeyCreateSerializer(data=request.data)
+        if not serializer.is_valid():
+            raise invalid_input(serializer.errors)
+        data = serializer.validated_data
+        if data.get("expires_at") and data["expires_at"] <= timezone.now():
+            raise invalid_input({"expires_at": "Must be in the future."})
+        key, raw = services.api_key_create(
+            project=request.project,
+            name=data["name"],
+            scope=data["scope"],
+            created_by=request.user,
+            expires_at=data.get("expires_at"),
+        )
+        return Response({"key": raw, "api_key": api_key_payload(key)}, status=status.HTTP_201_CREATED)
+
+
+class ApiKeyRevokeView(APIView):
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, key_id: str):
+        key = ApiKey.objects.filter(project=request.project, pk=parse_uuid(key_id, field="id")).first()
+        if key is None:
+            raise not_found()
+        services.api_key_revoke(key=key, actor=request.user)
+        return Response({"api_key": api_key_payload(key)})

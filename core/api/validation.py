@@ -1,0 +1,52 @@
+"""Small validators for query strings and path parameters, raising 400 with the field name."""
+
+import datetime as dt
+import uuid
+
+from django.utils.dateparse import parse_datetime
+
+from core.api.errors import invalid_input
+
+
+def parse_uuid(value: str, *, field: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except (ValueError, TypeError, AttributeError):
+        raise invalid_input({field: "Must be a valid UUID."}) from None
+
+
+def parse_int(value, *, field: str, minimum: int, maximum: int, default: int | None = None) -> int:
+    if value in (None, ""):
+        if default is None:
+            raise invalid_input({field: "This field is required."})
+        return default
+    if isinstance(value, bool):
+        raise invalid_input({field: f"Must be an integer from {minimum} to {maximum}."})
+    try:
+        number = int(value)
+    except (ValueError, TypeError):
+        raise invalid_input({field: f"Must be an integer from {minimum} to {maximum}."}) from None
+    if str(number) != str(value).strip() and not isinstance(value, int):
+        raise invalid_input({field: f"Must be an integer from {minimum} to {maximum}."})
+    if not minimum <= number <= maximum:
+        raise invalid_input({field: f"Must be an integer from {minimum} to {maximum}."})
+    return number
+
+
+def parse_choice(value, *, field: str, choices, default=None):
+    if value in (None, ""):
+        return default
+    if value not in choices:
+        raise invalid_input({field: f"Must be one of: {', '.join(sorted(choices))}."})
+    return value
+
+
+def parse_iso_datetime(value, *, field: str) -> dt.datetime | None:
+    if value in (None, ""):
+        return None
+    parsed = parse_datetime(str(value)) if isinstance(value, str) else None
+    if parsed is None:
+        raise invalid_input({field: "Must be an ISO 8601 date-time."})
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed

@@ -1,0 +1,195 @@
+"""Auth and project endpoints: login/logout/me, list/create/select projects."""
+
+from django.contrib.auth import authenticate, login, logout
+from django.middleware.csrf import get_token
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import ensure_csrf_cookie
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.authentication import CSRFCheck
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
+
+from audit.services import audit_record
+from core import selectors, services
+from core.api.errors import ApiError, invalid_input, not_found
+from core.api.idempotency import idempotent
+from core.api.permissions import IsAuthenticatedUser
+from core.api.serializers import LoginSerializer, ProjectCreateSerializer, project_payload
+from core.api.validation import parse_uuid
+
+
+class LoginIpThrottle(SimpleRateThrottle):
+    """Login attempts per client IP, whatever the username."""
+
+    scope = "login_ip"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def _enforce_csrf(request) -> None:
+    """CSRF for endpoints that run before a session exists (login)."""
+    check = CSRFCheck(lambda req: None)
+    check.process_request(request)
+    reason = check.process_view(request, None, (), {})
+    if reason:
+        raise ApiError("csrf_failed", "CSRF token missing or incorrect (send X-CSRF-Token).", 403)
+
+
+def _me_payload(request) -> dict:
+    user = request.user
+    if not user.is_authenticated:
+        return {
+            "authenticated": False,
+            "user": None,
+            "active_project": None,
+            "csrf_token": get_token(request),
+        }
+    project = selectors.session_active_project(request)
+    role = selectors.project_role(user, project) if project else None
+    return {
+        "authenticated": True,
+        "user": {"id": user.pk, "username": user.username, "role": role, "is_superuser": user.is_superuser},
+        "active_project": {"id": str(project.id), "name": project.name} if project else None,
+        "csrf_token": get_token(request),
+    }
+
+
+class LoginView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [LoginIpThrottle]
+
+    @extend_schema(request=LoginSerializer, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request):
+        _enforce_csrf(request._request)
+        serializer = LoginSerializer(data=request.data)
+        if not serializer.is_valid():
+            raise invalid_input(serializer.errors)
+        username, password = serializer.validated_data["username"], serializer.validated_data["password"]
+        user = authenticate(request._request, username=username, password=password)
+        if getattr(request._request, "axes_locked_out", False):
+            self._audit_failure(request, username, "locked_out")
+            raise ApiError("throttled", "Too many failed logins. Try again later.", 429, self._lockout_headers())
+        if user is None:
+            self._audit_failure(request, username, "invalid_credentials")
+            raise ApiError("invalid_credentials", "Invalid username or password.", status.HTTP_401_UNAUTHORIZED)
+        login(request._request, user)
+        request.user = user  # DRF cached the anonymous user before login
+        self._select_only_project(request, user)
+        audit_record(
+            action="auth.login",
+            actor=user,
+            request_id=request.request_id,
+            ip_address=_client_ip(request),
+            project=selectors.session_active_project(request),
+        )
+        return Response(_me_payload(request))
+
+    @staticmethod
+    def _lockout_headers() -> dict:
+        from django.conf import settings
+
+        return {"Retry-After": str(int(settings.AXES_COOLOFF_TIME.total_seconds()))}
+
+    @staticmethod
+    def _audit_failure(request, username: str, reason: str) -> None:
+        audit_record(
+            action="auth.login_failed",
+            actor=username[:150],
+            status="failed",
+            request_id=request.request_id,
+            ip_address=_client_ip(request),
+            payload={"reason": reason},
+        )
+
+    @staticmethod
+    def _select_only_project(request, user) -> None:
+        projects = list(selectors.projects_visible_to(user)[:2])
+        if len(projects) == 1:
+            request.session[selectors.ACTIVE_PROJECT_SESSION_KEY] = str(projects[0].id)
+
+
+class LogoutView(APIView):
+    permission_classes = [IsAuthenticatedUser]
+
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request):
+        audit_record(
+            action="auth.logout",
+            actor=request.user,
+            request_id=request.request_id,
+            ip_address=_client_ip(request),
+            project=selectors.session_active_project(request),
+        )
+        logout(request._request)
+        return Response({"ok": True})
+
+
+@method_decorator(ensure_csrf_cookie, name="dispatch")
+class MeView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        return Response(_me_payload(request))
+
+
+class ProjectsView(APIView):
+    permission_classes = [IsAuthenticatedUser]
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        projects = list(selectors.projects_visible_to(request.user).order_by("name"))
+        roles = selectors.roles_by_project(request.user)
+        owned = set(request.user.owned_scopes.values_list("id", flat=True))
+        admin_role = "owner" if request.user.is_superuser else None
+        payload = [
+            project_payload(p, admin_role or ("owner" if p.account_scope_id in owned else roles.get(p.id)))
+            for p in projects
+        ]
+        active = request.session.get(selectors.ACTIVE_PROJECT_SESSION_KEY)
+        return Response({"projects": payload, "active_project_id": active})
+
+    @extend_schema(request=ProjectCreateSerializer, responses={201: OpenApiTypes.OBJECT})
+    @idempotent
+    def post(self, request):
+        serializer = ProjectCreateSerializer(data=request.data)
+        if not serializer.is_valid():
+            raise invalid_input(serializer.errors)
+        data = serializer.validated_data
+        scope = services.account_scope_for_new_project(user=request.user, scope_id=data.get("account_scope"))
+        if scope is None:
+            if data.get("account_scope"):
+                raise invalid_input({"account_scope": "Unknown account scope, or you do not own it."})
+            raise ApiError("forbidden", "Only owners can create projects.", status.HTTP_403_FORBIDDEN)
+        if scope.projects.filter(name=data["name"]).exists():
+            raise invalid_input({"name": "A project with this name already exists in the account scope."})
+        project = services.project_create(
+            name=data["name"], account_scope=scope, created_by=request.user, request_id=request.request_id
+        )
+        return Response({"project": project_payload(project, "owner")}, status=status.HTTP_201_CREATED)
+
+
+class ProjectSelectView(APIView):
+    permission_classes = [IsAuthenticatedUser]
+
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, project_id: str):
+        if request.auth is not None:
+            raise ApiError("forbidden", "API keys are bound to one project; selection is for sessions.", 403)
+        pk = parse_uuid(project_id, field="id")
+        project = selectors.projects_visible_to(request.user).filter(pk=pk).first()
+        if project is None:
+            raise not_found()
+        services.project_select(request=request, project=project)
+        role = selectors.project_role(request.user, project)
+        return Response({"active_project_id": str(project.id), "project": project_payload(project, role)})

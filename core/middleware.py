@@ -1,0 +1,52 @@
+"""Request id propagation and request body size limit."""
+
+import re
+import uuid
+
+from django.conf import settings
+
+from core.api.errors import error_response
+from core.request_context import current_request_id
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def request_id_for(request) -> str:
+    """The client's id when it is safe to echo, else a new one."""
+    supplied = request.META.get("HTTP_X_REQUEST_ID", "")
+    return supplied if _SAFE_REQUEST_ID.match(supplied) else uuid.uuid4().hex
+
+
+class RequestIdMiddleware:
+    """Give every request an id, put it in logs and on every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.request_id = request_id_for(request)
+        token = current_request_id.set(request.request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request_id.reset(token)
+        response[REQUEST_ID_HEADER] = request.request_id
+        return response
+
+
+class BodySizeLimitMiddleware:
+    """Refuse bodies over MAX_REQUEST_BODY_BYTES with 413 before anything reads them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return error_response("invalid_input", {"Content-Length": "Not a number."}, 400, request)
+        if length > settings.MAX_REQUEST_BODY_BYTES:
+            detail = {"body": f"Request body is larger than {settings.MAX_REQUEST_BODY_BYTES} bytes."}
+            return error_response("payload_too_large", detail, 413, request)
+        return self.get_response(request)

@@ -1,0 +1,67 @@
+"""Reads over tenancy: which projects a user sees, their role, the request's active project."""
+
+import uuid
+
+from django.db.models import Q, QuerySet
+
+from core.api.errors import conflict
+from core.models import ApiKey, Membership, Project, Role
+
+ACTIVE_PROJECT_SESSION_KEY = "active_project_id"
+
+
+def projects_visible_to(user) -> QuerySet[Project]:
+    """Projects the user may open: memberships, plus every project of scopes they own."""
+    queryset = Project.objects.select_related("account_scope")
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(Q(memberships__user=user) | Q(account_scope__owners=user)).distinct()
+
+
+def project_role(user, project: Project) -> str | None:
+    """The user's role in the project, or None when they have no access."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser or project.account_scope.owners.filter(pk=user.pk).exists():
+        return Role.OWNER
+    membership = Membership.objects.filter(user=user, project=project).only("role").first()
+    return membership.role if membership else None
+
+
+def roles_by_project(user) -> dict:
+    """{project_id: role} for the user's memberships (one query)."""
+    return dict(Membership.objects.filter(user=user).values_list("project_id", "role"))
+
+
+def active_project_and_role(request) -> tuple[Project, str]:
+    """The request's project and role; 409 `active_project_required` when there is none."""
+    if isinstance(request.auth, ApiKey):
+        role = Role.PM if request.auth.can_write else Role.VIEWER
+        return request.auth.project, role
+    project_id = request.session.get(ACTIVE_PROJECT_SESSION_KEY)
+    project = Project.objects.select_related("account_scope").filter(pk=project_id).first() if project_id else None
+    role = project_role(request.user, project) if project else None
+    if project is None or role is None:
+        request.session.pop(ACTIVE_PROJECT_SESSION_KEY, None)
+        raise conflict("active_project_required", "Select a project first (POST /api/projects/<id>/select).")
+    return project, role
+
+
+def session_active_project(request) -> Project | None:
+    """The session's active project if the user can still open it (no error)."""
+    project_id = request.session.get(ACTIVE_PROJECT_SESSION_KEY)
+    if not project_id:
+        return None
+    project = projects_visible_to(request.user).filter(pk=project_id).first()
+    return project
+
+
+def project_by_ref(ref: str) -> Project | None:
+    """A project by name or by id (for commands)."""
+    project = Project.objects.filter(name=ref).first()
+    if project is not None:
+        return project
+    try:
+        return Project.objects.filter(pk=uuid.UUID(ref)).first()
+    except ValueError:
+        return None

@@ -1,0 +1,115 @@
+"""Tenancy services: create and select projects, issue and revoke API keys, bootstrap an owner."""
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import audit_record
+from core.models import AccountScope, ApiKey, Membership, Project, Role
+from core.selectors import ACTIVE_PROJECT_SESSION_KEY
+
+DEFAULT_SCOPE_NAME = "Default studio"
+
+
+def account_scope_for_new_project(*, user, scope_id=None) -> AccountScope | None:
+    """The scope a new project goes into, or None when the user may not create one there."""
+    scopes = AccountScope.objects.all() if user.is_superuser else user.owned_scopes.all()
+    if scope_id is not None:
+        return scopes.filter(pk=scope_id).first()
+    scope = scopes.order_by("created_at").first()
+    if scope is None and user.is_superuser:
+        scope, _ = AccountScope.objects.get_or_create(name=DEFAULT_SCOPE_NAME)
+    return scope
+
+
+@transaction.atomic
+def project_create(*, name: str, account_scope: AccountScope, created_by, request_id: str = "") -> Project:
+    """Create a project and make its creator an owner member."""
+    project = Project.objects.create(name=name, account_scope=account_scope)
+    Membership.objects.create(user=created_by, project=project, role=Role.OWNER)
+    audit_record(
+        action="project.create",
+        actor=created_by,
+        project=project,
+        entity_type="project",
+        entity_id=str(project.id),
+        request_id=request_id,
+        payload={"name": name},
+    )
+    return project
+
+
+def project_select(*, request, project: Project) -> None:
+    """Make `project` the session's active project."""
+    request.session[ACTIVE_PROJECT_SESSION_KEY] = str(project.id)
+    audit_record(
+        action="project.select",
+        actor=request.user,
+        project=project,
+        entity_type="project",
+        entity_id=str(project.id),
+        request_id=getattr(request, "request_id", ""),
+    )
+
+
+def api_key_create(
+    *, project: Project, name: str, scope: str, created_by, expires_at: dt.datetime | None = None
+) -> tuple[ApiKey, str]:
+    """Issue a key; return the row and the raw key, which is never stored or shown again."""
+    from core.models import api_key_hash
+
+    prefix, raw = ApiKey.generate()
+    key = ApiKey.objects.create(
+        project=project,
+        name=name,
+        prefix=prefix,
+        key_hash=api_key_hash(raw),
+        scope=scope,
+        created_by=created_by,
+        expires_at=expires_at,
+    )
+    audit_record(
+        action="api_key.create",
+        actor=created_by,
+        project=project,
+        entity_type="api_key",
+        entity_id=str(key.id),
+        payload={"prefix": prefix, "scope": scope},
+    )
+    return key, raw
+
+
+def api_key_revoke(*, key: ApiKey, actor) -> ApiKey:
+    """Revoke a key now (idempotent)."""
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+        audit_record(
+            action="api_key.revoke",
+            actor=actor,
+            project=key.project,
+            entity_type="api_key",
+            entity_id=str(key.id),
+        )
+    return key
+
+
+@transaction.atomic
+def bootstrap_owner(*, username: str, password: str | None, demo_project: str) -> tuple[object, Project]:
+    """Ensure the owner account, the default scope and the demo project exist (idempotent).
+
+    The password is set only when the account is created, so a changed password survives restarts.
+    """
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=username).first()
+    if user is None:
+        if not password:
+            raise ValueError("WORKFORCE_ADMIN_PASSWORD is required to create the owner account.")
+        user = user_model.objects.create_superuser(username=username, password=password, email="")
+    scope, _ = AccountScope.objects.get_or_create(name=DEFAULT_SCOPE_NAME)
+    scope.owners.add(user)
+    project, _ = Project.objects.get_or_create(account_scope=scope, name=demo_project)
+    Membership.objects.get_or_create(user=user, project=project, defaults={"role": Role.OWNER})
+    return user, project
