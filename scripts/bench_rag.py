@@ -42,13 +42,13 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from connectors.sandbox import texts
 from rag.providers.offline import OfflineEmbeddings
 from rag.services import hnsw
 from rag.services.embeddings import embeddings_run, vector_literal
 from rag.services.query import QueryParams, lightrag_query
 from rag.services.retrieval import vector_search
 from rag.services.search_stats import search_stats_refresh
+from sandbox import texts
 from workforce.models import AccountScope, Project
 
 DIMS = settings.EMBEDDING_DIMENSIONS
