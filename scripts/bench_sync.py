@@ -57,8 +57,8 @@ def fresh_project(name: str) -> Project:
 
 def dataset_messages(messages: int) -> list[dict]:
     """Message rows exactly as the Chatwoot connector builds them, from the sandbox's generator."""
-    from connectors.sandbox import SandboxServers
-    from connectors.sandbox.chatwoot_views import message
+    from sandbox import SandboxServers
+    from sandbox.chatwoot_views import message
 
     tenant = SandboxServers().add_tenant(name="bench", seed="bench", messages=messages)
     return [

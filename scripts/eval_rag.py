@@ -31,7 +31,6 @@ django.setup()
 
 from django.core.management import call_command
 
-from connectors.sandbox import SandboxServers
 from connectors.services.configs import connector_config_upsert
 from connectors.services.sync import connector_sync
 from core.models import AccountScope, Project
@@ -40,6 +39,11 @@ from rag.evaluation.runner import MODES, evaluate
 from rag.models import Chunk
 from rag.providers import embedding_provider
 from rag.services.embeddings import embeddings_run
+<<<<<<< HEAD
+=======
+from sandbox import SandboxServers
+from workforce.models import AccountScope, Project
+>>>>>>> sandbox-apart
 
 
 def load_project(servers: SandboxServers, seed: str, messages: int) -> Project:

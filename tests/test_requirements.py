@@ -13,6 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PIN = re.compile(r"^([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?==([^\s\\;]+)", re.MULTILINE)
 PRODUCT_PACKAGES = ("workforce", "core", "jobs", "audit", "connectors", "crm", "rag", "ops_dashboard")
+# The sandbox servers are no part of the product, but `make run` serves them from the same runtime lock.
+RUNTIME_PACKAGES = (*PRODUCT_PACKAGES, "sandbox")
 
 
 def normalise(name: str) -> str:
@@ -36,9 +38,9 @@ def direct_requirements(path: Path) -> dict[str, str | None]:
 
 
 def product_imports() -> set[str]:
-    """Top-level modules imported by the product's own code (tests and test helpers excluded)."""
+    """Top-level modules imported by the product's own code and the sandbox's (tests and test helpers excluded)."""
     modules = set()
-    for package in PRODUCT_PACKAGES:
+    for package in RUNTIME_PACKAGES:
         for path in (ROOT / package).rglob("*.py"):
             parts = path.relative_to(ROOT).parts
             if "tests" in parts or "testing" in parts or path.name == "testing.py":
@@ -48,7 +50,7 @@ def product_imports() -> set[str]:
                     modules.update(alias.name.split(".")[0] for alias in node.names)
                 elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                     modules.add(node.module.split(".")[0])
-    return modules - set(sys.stdlib_module_names) - set(PRODUCT_PACKAGES)
+    return modules - set(sys.stdlib_module_names) - set(RUNTIME_PACKAGES)
 
 
 def test_every_requirement_of_the_input_is_locked_at_its_pinned_version():

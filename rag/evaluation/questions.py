@@ -373,7 +373,7 @@ def typo_questions(docs: list[Doc]) -> list[dict]:
 
 def build(seed: str = SEED, messages: int = MESSAGES) -> list[dict]:
     """The whole labelled set, numbered (the committed file is the default seed and scale)."""
-    from connectors.sandbox.dataset import Dataset
+    from sandbox.dataset import Dataset
 
     ds = Dataset(seed, messages)
     docs = dataset_docs(ds)

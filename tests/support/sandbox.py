@@ -14,7 +14,7 @@ SMALL = 600  # messages per test tenant: enough for multi-page walks, fast to ge
 
 @pytest.fixture(scope="session")
 def sandbox():
-    from connectors.sandbox import SandboxServers
+    from sandbox import SandboxServers
 
     servers = SandboxServers(host="127.0.0.1").start()
     yield servers

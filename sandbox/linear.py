@@ -14,8 +14,8 @@ from pathlib import Path
 
 from graphql import GraphQLError, build_schema, graphql_sync, parse, validate
 
-from connectors.sandbox import linear_resolvers
-from connectors.sandbox.base import Request, Response, ServiceApp, json_response
+from sandbox import linear_resolvers
+from sandbox.base import Request, Response, ServiceApp, json_response
 
 SCHEMA_FILE = Path(__file__).with_name("linear_schema.graphql")
 COMPLEXITY_LIMIT = 3_000_000

@@ -7,8 +7,8 @@ Nodes are plain dicts keyed by GraphQL field names; relations are stored as `<fi
 
 import random
 
-from connectors.sandbox import texts
-from connectors.sandbox.dataset import BASE_EPOCH, DAY, LinearData, iso_ms, make_uuid, parse_iso, slugify, stream
+from sandbox import texts
+from sandbox.dataset import BASE_EPOCH, DAY, LinearData, iso_ms, make_uuid, parse_iso, slugify, stream
 
 TEAMS = [("DES", "Design", "#f2994a"), ("DEV", "Development", "#5e6ad2"), ("OPS", "Delivery", "#26b5ce")]
 STATES = [

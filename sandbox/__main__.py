@@ -1,4 +1,4 @@
-"""CLI: `python -m connectors.sandbox serve [options]`.
+"""CLI: `python -m sandbox serve [options]`.
 
 Prints one JSON line with the three base URLs and the tenant's credentials, then serves until
 SIGINT/SIGTERM.
@@ -10,11 +10,11 @@ import signal
 import sys
 import threading
 
-from connectors.sandbox.hub import SandboxServers
+from sandbox.hub import SandboxServers
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m connectors.sandbox")
+    parser = argparse.ArgumentParser(prog="python -m sandbox")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the three sandbox servers")
     serve.add_argument("--host", default="127.0.0.1")

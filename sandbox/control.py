@@ -11,7 +11,7 @@ DELETE /_sandbox/requests  ?service= (default: all) -> {cleared: true}
 GET    /_sandbox/health    -> {status: "ok", tenants, urls}
 """
 
-from connectors.sandbox.base import Request, Response, json_response
+from sandbox.base import Request, Response, json_response
 
 
 def control(app, request: Request) -> Response:

@@ -10,9 +10,9 @@ to access this account" (Chatwoot's answer for accounts the user is not a member
 that does not exist → 404.
 """
 
-from connectors.sandbox import chatwoot_filter as filters
-from connectors.sandbox import chatwoot_views as views
-from connectors.sandbox.base import Request, Response, ServiceApp, json_response, text_response
+from sandbox import chatwoot_filter as filters
+from sandbox import chatwoot_views as views
+from sandbox.base import Request, Response, ServiceApp, json_response, text_response
 
 ACCOUNT = r"/api/v1/accounts/(\d+)"
 CONVERSATIONS_PER_PAGE = 25

@@ -8,8 +8,8 @@ Records query: `limit`/`offset` in the JSON body (default 500), filters `created
 string, default 10, more than 50 → 400. Errors: `{status_code, type, code, message}`.
 """
 
-from connectors.sandbox import attio_query as query
-from connectors.sandbox.base import Request, Response, ServiceApp, http_date, json_response
+from sandbox import attio_query as query
+from sandbox.base import Request, Response, ServiceApp, http_date, json_response
 
 OBJECT = r"/v2/objects/([^/]+)"
 RECORD = OBJECT + r"/records/([^/]+)"

@@ -1,6 +1,6 @@
 """Regenerate `linear_schema.graphql`, the subset of Linear's published SDL that the sandbox serves.
 
-Run: `python -m connectors.sandbox.linear_sdl /path/to/linear-schema.graphql`. Every kept type and field is
+Run: `python -m sandbox.linear_sdl /path/to/linear-schema.graphql`. Every kept type and field is
 copied from the full schema as is (descriptions, arguments, deprecations); arguments whose input type is
 not kept are dropped, which is the only change. Not imported at run time.
 """

@@ -15,7 +15,7 @@ import time
 import uuid
 from dataclasses import asdict, dataclass, field
 
-from connectors.sandbox import texts
+from sandbox import texts
 
 BASE_TIME = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
 BASE_EPOCH = int(BASE_TIME.timestamp())
@@ -169,7 +169,7 @@ class Dataset:
     """One tenant's data; hold `lock` while reading or changing it from several threads."""
 
     def __init__(self, seed: str = "demo", messages: int = 2000) -> None:
-        from connectors.sandbox import gen_attio, gen_chatwoot, gen_linear
+        from sandbox import gen_attio, gen_chatwoot, gen_linear
 
         if messages < 10:
             raise ValueError("messages must be at least 10")

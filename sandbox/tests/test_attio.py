@@ -2,7 +2,7 @@
 
 import pytest
 
-from connectors.sandbox.tests.conftest import Attio
+from sandbox.tests.conftest import Attio
 
 VALUE_KEYS = {"active_from", "active_until", "created_by_actor", "attribute_type"}
 

@@ -4,8 +4,8 @@ import time
 
 import pytest
 
-from connectors.sandbox.linear import schema
-from connectors.sandbox.tests.conftest import Linear
+from sandbox.linear import schema
+from sandbox.tests.conftest import Linear
 
 ISSUE_FIELDS = """
     id identifier number title description priority priorityLabel estimate createdAt updatedAt archivedAt

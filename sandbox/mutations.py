@@ -6,9 +6,9 @@ the dataset's own mutation stream (reproducible order); times come from `Dataset
 (wall clock, always later than anything before).
 """
 
-from connectors.sandbox import gen_attio, gen_linear, texts
-from connectors.sandbox.dataset import Conversation, Message, iso_ms, make_uuid
-from connectors.sandbox.gen_chatwoot import fill, incoming_bank, outgoing_bank
+from sandbox import gen_attio, gen_linear, texts
+from sandbox.dataset import Conversation, Message, iso_ms, make_uuid
+from sandbox.gen_chatwoot import fill, incoming_bank, outgoing_bank
 
 ACTIONS = {}
 

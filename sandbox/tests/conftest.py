@@ -5,7 +5,7 @@ import itertools
 import pytest
 import requests
 
-from connectors.sandbox import SandboxServers
+from sandbox import SandboxServers
 
 _numbers = itertools.count(1)
 

@@ -158,7 +158,7 @@ class Handler(BaseHTTPRequestHandler):
         request = self._read()
         app = self.server.app
         if request.path.startswith("/_sandbox/"):
-            from connectors.sandbox.control import control
+            from sandbox.control import control
 
             self._write(control(app, request))
             return

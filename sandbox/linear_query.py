@@ -11,7 +11,7 @@ import time
 
 from graphql import GraphQLError
 
-from connectors.sandbox.dataset import iso_ms, parse_iso
+from sandbox.dataset import iso_ms, parse_iso
 
 DEFAULT_PAGE = 50
 MAX_PAGE = 250

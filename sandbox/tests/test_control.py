@@ -9,9 +9,9 @@ from pathlib import Path
 
 import requests
 
-from connectors.sandbox.tests.conftest import Chatwoot, Linear
+from sandbox.tests.conftest import Chatwoot, Linear
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_health_on_every_server(sandbox):
@@ -71,7 +71,7 @@ def test_request_log_records_bodies_per_service(sandbox, acme):
 
 def test_cli_prints_urls_and_credentials_then_serves(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    command = [sys.executable, "-m", "connectors.sandbox", "serve", "--messages", "300", "--seed", "cli"]
+    command = [sys.executable, "-m", "sandbox", "serve", "--messages", "300", "--seed", "cli"]
     process = subprocess.Popen([*command, "--token", "demo-token"], stdout=subprocess.PIPE, text=True, env=env)
     try:
         line = process.stdout.readline()

@@ -4,8 +4,8 @@ import time
 
 import pytest
 
-from connectors.sandbox.dataset import BASE_EPOCH
-from connectors.sandbox.tests.conftest import Attio, Chatwoot, Linear, walk_conversations
+from sandbox.dataset import BASE_EPOCH
+from sandbox.tests.conftest import Attio, Chatwoot, Linear, walk_conversations
 
 
 def test_new_messages_append_to_existing_threads_and_bump_activity(sandbox, fresh):

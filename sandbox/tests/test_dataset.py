@@ -4,7 +4,7 @@ import re
 import time
 from collections import Counter
 
-from connectors.sandbox.dataset import BASE_EPOCH, Dataset, iso_ms, iso_ns, parse_iso
+from sandbox.dataset import BASE_EPOCH, Dataset, iso_ms, iso_ns, parse_iso
 
 CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 
@@ -127,7 +127,7 @@ def test_100k_messages_generate_quickly():
 
 
 def test_two_tenants_with_the_same_seed_serve_identical_json(sandbox, make_tenant):
-    from connectors.sandbox.tests.conftest import Attio, Chatwoot, Linear
+    from sandbox.tests.conftest import Attio, Chatwoot, Linear
 
     first, second = make_tenant(seed="twin"), make_tenant(seed="twin")
     query = "{ issues(first: 250, includeArchived: true) { nodes { id title updatedAt url state { name } } } }"

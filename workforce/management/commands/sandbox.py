@@ -32,7 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--attio-port", type=int, default=0)
 
     def handle(self, *args, **options):
-        from connectors.sandbox import SandboxServers
+        from sandbox import SandboxServers
 
         servers = SandboxServers(
             host=options["host"],

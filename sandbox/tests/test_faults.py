@@ -6,7 +6,7 @@ import time
 import pytest
 import requests
 
-from connectors.sandbox.tests.conftest import Attio, Chatwoot, Linear
+from sandbox.tests.conftest import Attio, Chatwoot, Linear
 
 
 def test_status_fault_uses_the_products_error_body_and_times(sandbox, acme, chatwoot):

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from graphql import GraphQLError
 
-from connectors.sandbox.linear_query import connection
+from sandbox.linear_query import connection
 
 
 @dataclass

@@ -7,8 +7,8 @@ conversation they ascend with `created_at`. Conversation and contact ids follow 
 import random
 from dataclasses import dataclass
 
-from connectors.sandbox import texts
-from connectors.sandbox.dataset import BASE_EPOCH, DAY, Contact, Conversation, Message, make_uuid, stream
+from sandbox import texts
+from sandbox.dataset import BASE_EPOCH, DAY, Contact, Conversation, Message, make_uuid, stream
 
 INBOXES = [
     (1, "Website", "Channel::WebWidget"),

@@ -7,9 +7,9 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
-from connectors.sandbox.base import Request, query_dict, serve
-from connectors.sandbox.dataset import Dataset
-from connectors.sandbox.faults import SERVICES, FaultRegistry
+from sandbox.base import Request, query_dict, serve
+from sandbox.dataset import Dataset
+from sandbox.faults import SERVICES, FaultRegistry
 
 REQUEST_LOG_LIMIT = 100_000  # per service; the oldest entries go first
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
@@ -66,9 +66,9 @@ class SandboxServers:
     # ------------------------------------------------------------ lifecycle
 
     def start(self) -> "SandboxServers":
-        from connectors.sandbox.attio import AttioApp
-        from connectors.sandbox.chatwoot import ChatwootApp
-        from connectors.sandbox.linear import LinearApp
+        from sandbox.attio import AttioApp
+        from sandbox.chatwoot import ChatwootApp
+        from sandbox.linear import LinearApp
 
         apps = {"chatwoot": ChatwootApp(self), "linear": LinearApp(self), "attio": AttioApp(self)}
         for service, app in apps.items():
@@ -161,7 +161,7 @@ class SandboxServers:
 
     def mutate(self, tenant: str, action: str, count: int | None = None, ids: list | None = None, **params) -> dict:
         """Change a tenant's data like its users would; returns the affected ids per entity type."""
-        from connectors.sandbox.mutations import mutate
+        from sandbox.mutations import mutate
 
         return mutate(self.tenant(tenant).dataset, action, count=count, ids=ids, **params)
 

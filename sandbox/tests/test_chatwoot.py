@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from connectors.sandbox.tests.conftest import Chatwoot, walk_conversations
+from sandbox.tests.conftest import Chatwoot, walk_conversations
 
 CONVERSATION_FIELDS = {
     "id", "uuid", "account_id", "inbox_id", "status", "priority", "labels", "muted", "can_reply", "snoozed_until",

@@ -8,8 +8,8 @@ rendering, so they can never disagree with the forward ones.
 
 import random
 
-from connectors.sandbox import texts
-from connectors.sandbox.dataset import BASE_EPOCH, DAY, AttioData, iso_ns, make_uuid, parse_iso, stream
+from sandbox import texts
+from sandbox.dataset import BASE_EPOCH, DAY, AttioData, iso_ns, make_uuid, parse_iso, stream
 
 OBJECTS = [("companies", "Company", "Companies"), ("people", "Person", "People"), ("deals", "Deal", "Deals")]
 SINGULAR = {"companies": "company", "people": "person", "deals": "deal"}

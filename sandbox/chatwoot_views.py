@@ -3,7 +3,7 @@
 Everything here is a pure function of the data, so reading the same data twice gives the same bytes.
 """
 
-from connectors.sandbox.dataset import BASE_EPOCH, DAY, iso_ms
+from sandbox.dataset import BASE_EPOCH, DAY, iso_ms
 
 
 def account(tenant) -> dict:

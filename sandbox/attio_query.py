@@ -2,8 +2,8 @@
 
 import copy
 
-from connectors.sandbox.dataset import parse_iso
-from connectors.sandbox.gen_attio import value
+from sandbox.dataset import parse_iso
+from sandbox.gen_attio import value
 
 # Main field of each attribute type: what shorthand filters and sorts compare.
 MAIN_FIELD = {
