@@ -42,22 +42,14 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
 
-<<<<<<< HEAD
-from connectors.sandbox import texts
 from core.models import AccountScope, Project
-=======
->>>>>>> sandbox-apart
 from rag.providers.offline import OfflineEmbeddings
 from rag.services import hnsw
 from rag.services.embeddings import embeddings_run, vector_literal
 from rag.services.query import QueryParams, lightrag_query
 from rag.services.retrieval import vector_search
 from rag.services.search_stats import search_stats_refresh
-<<<<<<< HEAD
-=======
 from sandbox import texts
-from workforce.models import AccountScope, Project
->>>>>>> sandbox-apart
 
 DIMS = settings.EMBEDDING_DIMENSIONS
 CLUSTERS_PER_10K = 20

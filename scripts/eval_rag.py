@@ -39,11 +39,7 @@ from rag.evaluation.runner import MODES, evaluate
 from rag.models import Chunk
 from rag.providers import embedding_provider
 from rag.services.embeddings import embeddings_run
-<<<<<<< HEAD
-=======
 from sandbox import SandboxServers
-from workforce.models import AccountScope, Project
->>>>>>> sandbox-apart
 
 
 def load_project(servers: SandboxServers, seed: str, messages: int) -> Project:
