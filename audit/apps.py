@@ -9,5 +9,8 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.retention import retention_targets_register
+        from audit.services import audit_record
+        from core.audit_trail import audit_writer_register
 
         retention_targets_register()
+        audit_writer_register(audit_record)

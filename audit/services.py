@@ -1,6 +1,7 @@
 """Audit services: every auditable action is recorded through `audit_record`."""
 
 from audit.models import AuditEvent
+from core.audit_trail import request_id_current
 
 
 def _actor_label(actor) -> str:
@@ -23,7 +24,8 @@ def audit_record(
     ip_address: str | None = None,
     payload: dict | None = None,
 ) -> AuditEvent:
-    """Write one audit event; `actor` is a user, a job name or None."""
+    """Write one audit event; `actor` is a user, a job name or None. The request id defaults to the id of the
+    request being served, so services need not pass it."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
         project=project,
@@ -34,7 +36,7 @@ def audit_record(
         status=status,
         entity_type=entity_type,
         entity_id=entity_id,
-        request_id=request_id or "",
+        request_id=request_id or request_id_current(),
         ip_address=ip_address,
         payload=payload or {},
     )

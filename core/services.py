@@ -2,13 +2,13 @@
 
 import datetime as dt
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, login, logout
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import audit_record
+from core.audit_trail import audit
 from core.models import AccountScope, ApiKey, Membership, Project, Role
-from core.selectors import ACTIVE_PROJECT_SESSION_KEY
+from core.selectors import ACTIVE_PROJECT_SESSION_KEY, projects_visible_to, session_active_project
 
 DEFAULT_SCOPE_NAME = "Default studio"
 
@@ -25,17 +25,16 @@ def account_scope_for_new_project(*, user, scope_id=None) -> AccountScope | None
 
 
 @transaction.atomic
-def project_create(*, name: str, account_scope: AccountScope, created_by, request_id: str = "") -> Project:
+def project_create(*, name: str, account_scope: AccountScope, created_by) -> Project:
     """Create a project and make its creator an owner member."""
     project = Project.objects.create(name=name, account_scope=account_scope)
     Membership.objects.create(user=created_by, project=project, role=Role.OWNER)
-    audit_record(
+    audit(
         action="project.create",
         actor=created_by,
         project=project,
         entity_type="project",
         entity_id=str(project.id),
-        request_id=request_id,
         payload={"name": name},
     )
     return project
@@ -44,13 +43,12 @@ def project_create(*, name: str, account_scope: AccountScope, created_by, reques
 def project_select(*, request, project: Project) -> None:
     """Make `project` the session's active project."""
     request.session[ACTIVE_PROJECT_SESSION_KEY] = str(project.id)
-    audit_record(
+    audit(
         action="project.select",
         actor=request.user,
         project=project,
         entity_type="project",
         entity_id=str(project.id),
-        request_id=getattr(request, "request_id", ""),
     )
 
 
@@ -70,7 +68,7 @@ def api_key_create(
         created_by=created_by,
         expires_at=expires_at,
     )
-    audit_record(
+    audit(
         action="api_key.create",
         actor=created_by,
         project=project,
@@ -86,7 +84,7 @@ def api_key_revoke(*, key: ApiKey, actor) -> ApiKey:
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
-        audit_record(
+        audit(
             action="api_key.revoke",
             actor=actor,
             project=key.project,
@@ -113,3 +111,38 @@ def bootstrap_owner(*, username: str, password: str | None, demo_project: str) -
     project, _ = Project.objects.get_or_create(account_scope=scope, name=demo_project)
     Membership.objects.get_or_create(user=user, project=project, defaults={"role": Role.OWNER})
     return user, project
+
+
+# ---------------------------------------------------------------- sessions
+
+
+def session_login(*, request, user) -> None:
+    """Log `user` in (a fresh session), pick their project when they have only one, and audit it."""
+    login(request._request, user)
+    request.user = user  # DRF cached the anonymous user before login
+    projects = list(projects_visible_to(user)[:2])
+    if len(projects) == 1:
+        request.session[ACTIVE_PROJECT_SESSION_KEY] = str(projects[0].id)
+    audit(action="auth.login", actor=user, ip_address=_client_ip(request), project=session_active_project(request))
+
+
+def login_failure_record(*, request, username: str, reason: str) -> None:
+    """Audit a refused login (unknown user, wrong password or lockout look the same to the caller)."""
+    audit(
+        action="auth.login_failed",
+        actor=username[:150],
+        status="failed",
+        ip_address=_client_ip(request),
+        payload={"reason": reason},
+    )
+
+
+def session_logout(*, request) -> None:
+    """Audit the logout with the project it left, then end the session."""
+    project = session_active_project(request)
+    audit(action="auth.logout", actor=request.user, ip_address=_client_ip(request), project=project)
+    logout(request._request)
+
+
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")

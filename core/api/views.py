@@ -1,6 +1,6 @@
 """Auth and project endpoints: login/logout/me, list/create/select projects."""
 
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate
 from django.middleware.csrf import get_token
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
@@ -13,7 +13,6 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
-from audit.services import audit_record
 from core import selectors, services
 from core.api.errors import ApiError, invalid_input, not_found
 from core.api.idempotency import idempotent
@@ -29,10 +28,6 @@ class LoginIpThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 def _enforce_csrf(request) -> None:
@@ -77,21 +72,12 @@ class LoginView(APIView):
         username, password = serializer.validated_data["username"], serializer.validated_data["password"]
         user = authenticate(request._request, username=username, password=password)
         if getattr(request._request, "axes_locked_out", False):
-            self._audit_failure(request, username, "locked_out")
+            services.login_failure_record(request=request, username=username, reason="locked_out")
             raise ApiError("throttled", "Too many failed logins. Try again later.", 429, self._lockout_headers())
         if user is None:
-            self._audit_failure(request, username, "invalid_credentials")
+            services.login_failure_record(request=request, username=username, reason="invalid_credentials")
             raise ApiError("invalid_credentials", "Invalid username or password.", status.HTTP_401_UNAUTHORIZED)
-        login(request._request, user)
-        request.user = user  # DRF cached the anonymous user before login
-        self._select_only_project(request, user)
-        audit_record(
-            action="auth.login",
-            actor=user,
-            request_id=request.request_id,
-            ip_address=_client_ip(request),
-            project=selectors.session_active_project(request),
-        )
+        services.session_login(request=request, user=user)
         return Response(_me_payload(request))
 
     @staticmethod
@@ -100,37 +86,13 @@ class LoginView(APIView):
 
         return {"Retry-After": str(int(settings.AXES_COOLOFF_TIME.total_seconds()))}
 
-    @staticmethod
-    def _audit_failure(request, username: str, reason: str) -> None:
-        audit_record(
-            action="auth.login_failed",
-            actor=username[:150],
-            status="failed",
-            request_id=request.request_id,
-            ip_address=_client_ip(request),
-            payload={"reason": reason},
-        )
-
-    @staticmethod
-    def _select_only_project(request, user) -> None:
-        projects = list(selectors.projects_visible_to(user)[:2])
-        if len(projects) == 1:
-            request.session[selectors.ACTIVE_PROJECT_SESSION_KEY] = str(projects[0].id)
-
 
 class LogoutView(APIView):
     permission_classes = [IsAuthenticatedUser]
 
     @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
     def post(self, request):
-        audit_record(
-            action="auth.logout",
-            actor=request.user,
-            request_id=request.request_id,
-            ip_address=_client_ip(request),
-            project=selectors.session_active_project(request),
-        )
-        logout(request._request)
+        services.session_logout(request=request)
         return Response({"ok": True})
 
 
@@ -173,9 +135,7 @@ class ProjectsView(APIView):
             raise ApiError("forbidden", "Only owners can create projects.", status.HTTP_403_FORBIDDEN)
         if scope.projects.filter(name=data["name"]).exists():
             raise invalid_input({"name": "A project with this name already exists in the account scope."})
-        project = services.project_create(
-            name=data["name"], account_scope=scope, created_by=request.user, request_id=request.request_id
-        )
+        project = services.project_create(name=data["name"], account_scope=scope, created_by=request.user)
         return Response({"project": project_payload(project, "owner")}, status=status.HTTP_201_CREATED)
 
 
