@@ -5,7 +5,8 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
-RUN useradd --create-home workforce && mkdir -p /app/.data && chown -R workforce /app/.data
+# STATIC_ROOT is /app/.data/staticfiles: settings never create folders, and whitenoise warns when it is missing.
+RUN useradd --create-home workforce && mkdir -p /app/.data/staticfiles && chown -R workforce /app/.data
 USER workforce
 EXPOSE 8000
 CMD ["uvicorn", "workforce.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--lifespan", "off"]

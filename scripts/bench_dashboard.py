@@ -13,19 +13,11 @@ Requests go through Django's full stack in-process (middleware, session, templat
 import argparse
 import os
 import platform
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workforce.settings")
-os.environ.setdefault("WORKFORCE_DB_NAME", "workforce_bench_dashboard")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+from preamble import django_setup  # scripts/ is on sys.path when a script runs
 
-import django
-
-django.setup()
+django_setup(db_name="workforce_bench_dashboard")
 
 import datetime as dt
 import uuid

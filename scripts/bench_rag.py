@@ -20,22 +20,14 @@ import math
 import os
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workforce.settings")
-os.environ.setdefault("WORKFORCE_DB_NAME", "workforce_bench_rag")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+from preamble import django_setup  # scripts/ is on sys.path when a script runs
+
 os.environ["EMBEDDING_PROVIDER"] = "offline"
 os.environ["LLM_PROVIDER"] = "extractive"
 os.environ["RAG_HNSW_BULK_THRESHOLD"] = "0"  # the pipeline measurement keeps the live index
-
-import django
-
-django.setup()
+django_setup(db_name="workforce_bench_rag")
 
 from bench_summary import percentile, summary_add  # scripts/ is on sys.path when a script runs
 from django.conf import settings

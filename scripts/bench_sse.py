@@ -27,13 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workforce.settings")
-os.environ.setdefault("WORKFORCE_DB_NAME", "workforce_bench_sse")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
-
 from bench_summary import percentile, summary_add  # scripts/ is on sys.path when a script runs
+from preamble import ROOT, django_setup
 
 from workforce import embedded
 
@@ -301,10 +296,8 @@ def main() -> None:
     directory = Path(tempfile.mkdtemp(prefix="bench-sse-"))
     keys: list[str] = []
     try:
-        os.environ["REDIS_URL"] = start_redis(directory, processes)
-        import django
-
-        django.setup()
+        os.environ["REDIS_URL"] = start_redis(directory, processes)  # before the setup, which keeps an answering one
+        django_setup(db_name="workforce_bench_sse")
         project_id, keys = sessions_for_streams(args.streams)
         from django.conf import settings
 

@@ -16,17 +16,10 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workforce.settings")
-os.environ.setdefault("WORKFORCE_DB_NAME", "workforce_bench")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+from preamble import ROOT, django_setup  # scripts/ is on sys.path when a script runs
 
-import django
-
-django.setup()
+django_setup(db_name="workforce_bench")
 
 from bench_summary import summary_add  # scripts/ is on sys.path when a script runs
 from django.core.management import call_command

@@ -12,22 +12,15 @@ nDCG@10 for vector-only, keyword-only and hybrid retrieval, overall and by quest
 import argparse
 import json
 import os
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workforce.settings")
-os.environ.setdefault("WORKFORCE_DB_NAME", "workforce_eval")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+from preamble import django_setup  # scripts/ is on sys.path when a script runs
+
 # The figures are for the offline provider by definition, whatever the machine's environment says.
 os.environ["EMBEDDING_PROVIDER"] = "offline"
 os.environ["LLM_PROVIDER"] = "extractive"
-
-import django
-
-django.setup()
+django_setup(db_name="workforce_eval")
 
 from django.core.management import call_command
 

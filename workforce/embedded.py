@@ -1,7 +1,8 @@
 """Embedded PostgreSQL and Redis for machines that have nothing but Python.
 
-Used by settings (when `DATABASE_URL` is unset, or Redis does not answer) and by `make run`
-(`workforce.launcher`), which stops what it started.
+Started by the development environment (`workforce.devservices.dev_environment`: `manage.py`, `make run`'s
+launcher, the test harness, the scripts) when `DATABASE_URL` is unset or Redis does not answer; never by
+settings, never in production. The launcher stops what it started.
 """
 
 import logging

@@ -1,8 +1,10 @@
 """`make run`: embedded services, migrations, owner + demo project, then web, worker and beat.
 
-Ctrl-C (or SIGTERM) stops every process this started, including the embedded PostgreSQL and the
-private Redis when this launcher was the one that started them. A step or a process that fails during
-start-up is named with its exit code and the last lines of its output, and the launcher exits non-zero.
+The development environment (`workforce.devservices`: embedded PostgreSQL, Redis, secret key, data folders)
+is prepared once here and passed to every child in its environment. Ctrl-C (or SIGTERM) stops every process
+this started, including the embedded PostgreSQL and the private Redis when this launcher was the one that
+started them. A step or a process that fails during start-up is named with its exit code and the last lines
+of its output, and the launcher exits non-zero.
 """
 
 import contextlib
@@ -17,6 +19,7 @@ from collections import deque
 from pathlib import Path
 
 from workforce import embedded
+from workforce.devservices import DevEnvironment, dev_environment
 from workforce.env import env_int, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -85,26 +88,21 @@ class Launcher:
 
     def __init__(self) -> None:
         self.children: list[Child] = []
-        self.started_postgres = False
-        self.started_redis = False
+        self.services: DevEnvironment | None = None  # what dev_environment started, stopped last
         self.stopping = False
 
     # ------------------------------------------------------------ services
 
     def start_services(self) -> dict:
+        """The environment of every child: this one, plus the development services and their URLs."""
         env = dict(os.environ, PYTHONUNBUFFERED="1", DJANGO_SETTINGS_MODULE="workforce.settings")
-        if not env.get("DATABASE_URL"):
-            self.started_postgres = not embedded.postgres_is_running()
-            server = embedded.postgres_start()
-            say(f"PostgreSQL: embedded (pgserver) in {server.pgdata}")
-        else:
-            say("PostgreSQL: DATABASE_URL")
-        had_private = embedded.redis_ping(embedded._private_redis_url() or "redis://127.0.0.1:1/0")
-        redis = embedded.redis_resolve(env.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
-        self.started_redis = redis.mode == "private" and not had_private
-        env["REDIS_URL"] = redis.url or "none"
-        say(f"Redis: {redis.detail}")
-        if redis.mode == "none":
+        if env.get("WORKFORCE_ENV") == "production":
+            say("WORKFORCE_ENV=production: using DATABASE_URL and REDIS_URL as given, starting no service")
+            return env
+        self.services = dev_environment(env)
+        for line in self.services.describe():
+            say(line)
+        if self.services.single_machine:
             say("WARNING: single-machine mode: Celery uses a local broker in .data/, the dashboard polls.")
         return env
 
@@ -183,12 +181,9 @@ class Launcher:
                 child.process.wait()
         for hook in STOP_HOOKS:
             hook(self)
-        if self.started_redis:
-            embedded.redis_stop_private()
-            say("private Redis stopped")
-        if self.started_postgres:
-            embedded.postgres_stop()
-            say("embedded PostgreSQL stopped")
+        if self.services:
+            for service in self.services.stop():
+                say(f"{service} stopped")
 
     def run(self) -> int:
         signal.signal(signal.SIGINT, self.stop)

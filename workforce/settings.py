@@ -1,16 +1,19 @@
 """Settings for Workforce Ops: one module, driven by environment variables.
 
-Every variable is listed with its default and effect in `docs/configuration.md`.
+Every variable is listed with its default and effect in `docs/configuration.md`. Settings only read the
+environment: they start no process, probe no server and create no file. Outside production the entry points
+(`manage.py`, `make run`, the test harness, the scripts) call `workforce.devservices.dev_environment` first,
+which starts the embedded PostgreSQL / a private Redis and passes their URLs on; production passes its own
+(`workforce.preflight` refuses to start without them, in one line).
 """
 
 import logging
-import secrets
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
-from workforce import embedded
 from workforce.env import env_bool, env_float, env_int, env_list, env_required, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -21,20 +24,26 @@ log = logging.getLogger("workforce.settings")
 WORKFORCE_ENV = env_str("WORKFORCE_ENV", "development")
 PRODUCTION = WORKFORCE_ENV == "production"
 DEBUG = env_bool("DEBUG", False)
+# Local state of a dev machine (embedded PostgreSQL, private Redis, local broker, static files): named here,
+# created by `workforce.devservices` (and by the Dockerfile for the image).
+DATA_DIR = Path(env_str("WORKFORCE_DATA_DIR") or BASE_DIR / ".data")
 
 
-def _development_secret_key() -> str:
-    """A random key kept in `.data/` so sessions survive restarts on a dev machine."""
-    path = embedded.DATA_DIR / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+def _env_given(name: str, *, dev_source: str) -> str:
+    """A variable settings require but never invent; the message says where a dev machine gets it."""
+    value = env_str(name)
+    if not value:
+        raise ImproperlyConfigured(
+            f"{name} is not set: in development `make run`, `manage.py` and the test suite {dev_source}; "
+            "production must set it."
+        )
+    return value
 
 
 SECRET_KEY = (
-    env_required("DJANGO_SECRET_KEY") if PRODUCTION else (env_str("DJANGO_SECRET_KEY") or _development_secret_key())
+    env_required("DJANGO_SECRET_KEY")
+    if PRODUCTION
+    else _env_given("DJANGO_SECRET_KEY", dev_source="set it from the data folder's `secret_key` file")
 )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -107,25 +116,13 @@ TEMPLATES = [
 
 # ---------------------------------------------------------------- database
 
-DATABASE_URL = env_str("DATABASE_URL")
+DATABASE_URL = _env_given("DATABASE_URL", dev_source="start the embedded PostgreSQL and set it")
 DB_POOL_MIN_SIZE = env_int("DB_POOL_MIN_SIZE", 2, minimum=0)
 DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 20, minimum=1)
-DB_NAME = env_str("WORKFORCE_DB_NAME", "workforce")
 
 
 def _database() -> dict:
-    if DATABASE_URL:
-        config = dj_database_url.parse(DATABASE_URL)
-    else:
-        server = embedded.postgres_start()
-        embedded.postgres_ensure_database(server, DB_NAME)
-        config = {
-            "NAME": DB_NAME,
-            "USER": "postgres",
-            "PASSWORD": "",
-            "HOST": server.socket_dir,
-            "PORT": str(server.port),
-        }
+    config = dj_database_url.parse(DATABASE_URL)
     config["ENGINE"] = "django.db.backends.postgresql"
     # Pooled connections: long-lived SSE streams must not exhaust max_connections (STACK-NOTES).
     config["OPTIONS"] = {
@@ -142,20 +139,23 @@ DATABASES = {"default": _database()}
 
 # ---------------------------------------------------------------- redis, broker, cache
 
-REDIS = embedded.redis_resolve(env_str("REDIS_URL", "redis://127.0.0.1:6379/0"))
-REDIS_URL = REDIS.url
+# Read as given: `none` (or empty, or unset) is single-machine mode. Which Redis a dev machine uses (the one at
+# redis://127.0.0.1:6379/0, a private redis-server, or none) is decided by `workforce.devservices`.
+_REDIS_SETTING = (env_str("REDIS_URL") or "").strip()
+REDIS_URL = None if _REDIS_SETTING.lower() in ("", "none") else _REDIS_SETTING
 SINGLE_MACHINE_MODE = REDIS_URL is None
+if SINGLE_MACHINE_MODE and PRODUCTION:
+    raise ImproperlyConfigured("REDIS_URL is required in production: single-machine mode is for development.")
 if SINGLE_MACHINE_MODE:
-    log.warning("Redis unavailable (%s): single-machine mode, local broker, dashboard polls.", REDIS.detail)
+    log.warning("REDIS_URL is none: single-machine mode, local broker, dashboard polls.")
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
 if CELERY_BROKER_URL == "filesystem://":
-    for _folder in ("in", "processed"):
-        (embedded.BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
+    BROKER_DIR = DATA_DIR / "broker"  # its folders are created by workforce.devservices
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(embedded.BROKER_DIR / "in"),
-        "data_folder_out": str(embedded.BROKER_DIR / "in"),
-        "processed_folder": str(embedded.BROKER_DIR / "processed"),
+        "data_folder_in": str(BROKER_DIR / "in"),
+        "data_folder_out": str(BROKER_DIR / "in"),
+        "processed_folder": str(BROKER_DIR / "processed"),
         "store_processed": False,
     }
 else:
@@ -351,8 +351,8 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "/static/"
-STATIC_ROOT = embedded.DATA_DIR / "staticfiles"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
+# Created by workforce.devservices on a dev machine and by the Dockerfile in the image (whitenoise warns without it).
+STATIC_ROOT = DATA_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 

@@ -13,6 +13,7 @@ from django.db import connection
 from connectors.models import ConnectorSyncState, RawChatwootConversation, RawChatwootMessage, SyncRun
 from connectors.services.state import AlreadyRunning, lease_claim, lease_owner_id
 from connectors.services.sync import connector_sync
+from tests.support.harness import database_url
 from tests.support.sandbox import raw_snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,7 +60,7 @@ def test_a_worker_killed_mid_run_leaves_a_lease_that_is_recovered_and_rerun_with
     bind(studio, tenant, sources=["chatwoot"])
     # Slow message pages so the run is surely mid-way when the worker dies.
     sandbox.add_fault(service="chatwoot", path="/messages", kind="slow", delay_ms=1000, times=-1)
-    env = dict(os.environ, WORKFORCE_DB_NAME=connection.settings_dict["NAME"])
+    env = dict(os.environ, DATABASE_URL=database_url(connection.settings_dict["NAME"]))  # the test database
     worker = subprocess.Popen(
         [
             sys.executable,

@@ -1,8 +1,15 @@
 """Pytest plugin loaded before Django settings (`-p tests.support.harness` in pyproject).
 
-It gives the test session a private `redis-server` on a free port, so tests never touch a shared
-Redis (and can stop their own), and points REDIS_URL at it before settings are read. Set
-TEST_REDIS_URL to use an existing Redis instead.
+Settings only read the environment, so this plugin prepares it before pytest-django reads them:
+
+- a private `redis-server` on a free port for the test session, so tests never touch a shared Redis (and
+  can stop their own), as REDIS_URL; set TEST_REDIS_URL to use an existing Redis instead;
+- the development environment (`workforce.devservices.dev_environment`): the data folders, a secret key and,
+  when DATABASE_URL is unset, the embedded PostgreSQL as DATABASE_URL (pytest-django creates its test
+  database `test_<name><WORKFORCE_TEST_DB_SUFFIX>` on that server, one per run).
+
+Processes a test starts inherit all of it (`WORKFORCE_ENV=test` tells `manage.py` not to prepare anything
+again); `database_url(name)` points one at the test database.
 """
 
 import os
@@ -10,8 +17,10 @@ import shutil
 import signal
 import time
 from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from workforce import embedded
+from workforce.devservices import dev_environment
 
 _state: dict = {}
 
@@ -39,9 +48,13 @@ def stop_redis(pid: int) -> None:
         time.sleep(0.05)
 
 
-def _bootstrap() -> None:
-    os.environ.setdefault("WORKFORCE_ENV", "test")
-    os.environ.setdefault("WORKFORCE_TEST_DB_SUFFIX", f"_{os.getpid()}")
+def database_url(name: str) -> str:
+    """This session's DATABASE_URL with another database on the same server (e.g. pytest-django's test one)."""
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path=f"/{quote(name, safe='')}"))
+
+
+def _session_redis() -> None:
     if os.environ.get("TEST_REDIS_URL"):
         os.environ["REDIS_URL"] = os.environ["TEST_REDIS_URL"]
         return
@@ -53,11 +66,28 @@ def _bootstrap() -> None:
     _state.update(pid=pid, directory=directory)
 
 
-# At import time: `-p` plugins load before pytest-django reads the settings.
-_bootstrap()
+def _bootstrap() -> None:
+    os.environ.setdefault("WORKFORCE_ENV", "test")
+    os.environ.setdefault("WORKFORCE_TEST_DB_SUFFIX", f"_{os.getpid()}")
+    _session_redis()
+    try:
+        # The embedded PostgreSQL it may start keeps running after the session, as under `manage.py`: the next
+        # run (or a parallel one, each with its own test database) reuses it.
+        dev_environment(os.environ)
+    except BaseException:
+        _session_redis_stop()  # pytest_unconfigure never runs when a plugin fails to load
+        raise
 
 
-def pytest_unconfigure(config):
+def _session_redis_stop() -> None:
     if "pid" in _state:
         stop_redis(_state["pid"])
         shutil.rmtree(_state["directory"], ignore_errors=True)
+
+
+def pytest_unconfigure(config):
+    _session_redis_stop()
+
+
+# At import time: `-p` plugins load before pytest-django reads the settings.
+_bootstrap()

@@ -26,7 +26,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -34,7 +34,7 @@ from django.db import connection
 from django.test import Client
 
 from core.selectors import ACTIVE_PROJECT_SESSION_KEY
-from tests.support.harness import start_redis, stop_redis
+from tests.support.harness import database_url, start_redis, stop_redis
 from tests.support.tools import require_tool
 from workforce import embedded
 
@@ -51,13 +51,9 @@ ARTIFACTS = BASE_DIR / "test-artifacts"
 def server_env(*, redis_url: str) -> dict:
     """The environment of a process that shares this test session's database and the given Redis."""
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    test_db = connection.settings_dict["NAME"]  # pytest-django has renamed it to the test database
-    if env.get("DATABASE_URL"):
-        parts = urlsplit(env["DATABASE_URL"])
-        env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{test_db}"))
-    else:
-        env["WORKFORCE_DB_NAME"] = test_db
     env.update(
+        # pytest-django has renamed the database to the test one; settings read only DATABASE_URL.
+        DATABASE_URL=database_url(connection.settings_dict["NAME"]),
         REDIS_URL=redis_url,
         DJANGO_SETTINGS_MODULE="workforce.settings",
         PYTHONUNBUFFERED="1",

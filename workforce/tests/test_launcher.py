@@ -15,6 +15,13 @@ from workforce import embedded
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def launcher_env(**variables: str) -> dict:
+    """A dev machine's shell: no DATABASE_URL, so the launcher starts (or reuses) the embedded PostgreSQL and
+    creates the database WORKFORCE_DB_NAME on it, as `make run` does for a newcomer."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    return {**env, "WORKFORCE_DB_NAME": "workforce_launcher_test", **variables}
+
+
 def _read_until_ready(process: subprocess.Popen, timeout: float) -> list[str]:
     lines, deadline = [], time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -29,7 +36,7 @@ def _read_until_ready(process: subprocess.Popen, timeout: float) -> list[str]:
 
 def test_launcher_serves_login_and_ctrl_c_stops_everything():
     port = embedded.free_port()
-    env = dict(os.environ, PORT=str(port), WORKFORCE_DB_NAME="workforce_launcher_test")
+    env = launcher_env(PORT=str(port))
     process = subprocess.Popen(
         [sys.executable, "-m", "workforce.launcher"],
         cwd=ROOT,
@@ -59,13 +66,7 @@ def test_launcher_serves_login_and_ctrl_c_stops_everything():
 def test_launcher_names_a_process_that_dies_at_start_and_exits_non_zero():
     # A broker URL no transport knows: web still serves, the worker and beat die while starting.
     port = embedded.free_port()
-    env = dict(
-        os.environ,
-        PORT=str(port),
-        WORKFORCE_DB_NAME="workforce_launcher_test",
-        WORKFORCE_SANDBOX="0",
-        CELERY_BROKER_URL="nosuchtransport://localhost//",
-    )
+    env = launcher_env(PORT=str(port), WORKFORCE_SANDBOX="0", CELERY_BROKER_URL="nosuchtransport://localhost//")
     process = subprocess.Popen(
         [sys.executable, "-m", "workforce.launcher"],
         cwd=ROOT,
