@@ -7,6 +7,7 @@ from connectors.models import ConnectorConfig, ConnectorError, ConnectorSyncStat
 from connectors.services import errors as error_service
 from connectors.services import retry as retry_service
 from connectors.services.configs import connector_unpause
+from connectors.services.queue import sync_queue
 
 
 class ConnectorConfigForm(forms.ModelForm):
@@ -44,6 +45,17 @@ class ConnectorConfigAdmin(admin.ModelAdmin):
     form = ConnectorConfigForm
     list_display = ["project", "source", "base_url", "account_id", "enabled", "sync_interval_minutes"]
     list_filter = ["source", "enabled", "project"]
+    actions = ["sync_now"]
+
+    @admin.action(description="Sync now (queued for a worker)", permissions=["change"])
+    def sync_now(self, request, queryset):
+        runs = [
+            sync_queue(project=config.project, source=config.source, trigger="manual", actor=request.user)
+            for config in queryset.filter(enabled=True).select_related("project")
+        ]
+        queued = sum(1 for run in runs if run is not None)
+        busy = len(runs) - queued
+        self.message_user(request, f"Queued {queued} sync(s); {busy} already running.", messages.INFO)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

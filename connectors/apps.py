@@ -8,10 +8,6 @@ class ConnectorsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from connectors.metrics import connector_families
-        from connectors.retention import retention_targets_register
-        from core.collectors import FAMILY_SOURCES
+        from connectors import contributions
 
-        retention_targets_register()
-        if connector_families not in FAMILY_SOURCES:
-            FAMILY_SOURCES.append(connector_families)
+        contributions.register()

@@ -136,3 +136,8 @@ def sync_cursors(*, project) -> dict:
         state.source: {"cursors": state.cursors, "last_success_at": state.last_success_at, "status": state.status}
         for state in ConnectorSyncState.objects.filter(project=project).order_by("source")
     }
+
+
+def status_block(*, project) -> dict:
+    """The connectors' part of `/api/jobs/status`: raw entity counts and sync cursors."""
+    return {"entities": {"raw": entity_counts(project=project)}, "cursors": sync_cursors(project=project)}

@@ -17,11 +17,14 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
-        from core import metrics
+        from core import checks, metrics
         from core.api import schema  # noqa: F401 - registers the OpenAPI auth extensions
+        from core.checklist import doctor_check_register
         from core.collectors import metric_source_register
         from core.counters import counter_families, scope_violation_counting
 
         metrics.register_collectors()
         metric_source_register(counter_families)
+        for check in checks.CHECKS:
+            doctor_check_register(check)
         connection_created.connect(scope_violation_counting, dispatch_uid="core.scope_violation_counting")

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from core.roles import Role
 from core.scoping import ScopedModel
 
 
@@ -45,12 +46,6 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Role(models.TextChoices):
-    OWNER = "owner", "Owner"
-    PM = "pm", "PM"
-    VIEWER = "viewer", "Viewer"
 
 
 class Membership(models.Model):

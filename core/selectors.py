@@ -56,6 +56,21 @@ def session_active_project(request) -> Project | None:
     return project
 
 
+def project_get(project_id) -> Project | None:
+    """The project with this id (a UUID or its string), or None."""
+    return Project.objects.select_related("account_scope").filter(pk=project_id).first()
+
+
+def projects_all() -> QuerySet[Project]:
+    """Every project, by name (operators' tools: the doctor, metrics)."""
+    return Project.objects.select_related("account_scope").order_by("name")
+
+
+def projects_with_ids(project_ids) -> QuerySet[Project]:
+    """The projects with these ids (those that still exist)."""
+    return Project.objects.select_related("account_scope").filter(pk__in=list(project_ids))
+
+
 def project_by_ref(ref: str) -> Project | None:
     """A project by name or by id (for commands)."""
     project = Project.objects.filter(name=ref).first()

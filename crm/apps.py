@@ -9,7 +9,9 @@ class CrmConfig(AppConfig):
 
     def ready(self) -> None:
         from connectors import hooks
-        from crm import services
+        from crm import selectors, services
+        from jobs.status import status_block_register
 
         hooks.on_page_committed(services.mirror_on_page)
         hooks.on_mirror_lookup(services.mirror_ids)
+        status_block_register("crm", lambda project: {"entities": {"crm": selectors.entity_counts(project=project)}})

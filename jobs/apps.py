@@ -8,11 +8,6 @@ class JobsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from core.collectors import metric_source_register
-        from jobs import supervision  # noqa: F401 - connects the Celery signal handlers
-        from jobs.metrics import job_families
-        from jobs.retention import job_runs_retention_register, retention_families
+        from jobs import contributions, supervision  # noqa: F401 - supervision connects the Celery signal handlers
 
-        job_runs_retention_register()
-        metric_source_register(job_families)
-        metric_source_register(retention_families)
+        contributions.register()

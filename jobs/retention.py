@@ -109,9 +109,9 @@ def retention_cleanup_job(*, batch_size: int | None = None, trigger: str = "sche
 
     Any error closes the run as failed and propagates (so job supervision sees the failure).
     """
-    from jobs.services import job_run_closed_on_error, job_run_finish, job_run_start
+    from jobs.services import job_run_closed_on_error, job_run_finish, job_run_open
 
-    run = job_run_start(job=JOB, trigger=trigger, task_id=task_id or "")
+    run = job_run_open(job=JOB, trigger=trigger, task_id=task_id or "")
     with job_run_closed_on_error(run):
         result = retention_cleanup(batch_size=batch_size)
     errors = {table: entry["error"] for table, entry in result["tables"].items() if "error" in entry}

@@ -1,6 +1,12 @@
-"""Every periodic job in one readable place. `schedules_ensure()` writes them to django-celery-beat
-(idempotent; operators may then edit intervals or disable them in Django admin — their edits are kept)."""
+"""The periodic jobs, as the apps that own them register them, and their django-celery-beat rows.
 
+Each app registers its schedules from its `AppConfig.ready()` (`connectors/schedules.py`, `rag/schedules.py`,
+the retention job in `jobs/registrations.py`); `docs/architecture.md` lists them all in one table.
+`schedules_ensure()` writes them to django-celery-beat (idempotent; operators may then edit intervals or disable
+them in Django admin — their edits are kept).
+"""
+
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -8,54 +14,52 @@ from django.db import transaction
 
 @dataclass(frozen=True)
 class Schedule:
+    """One periodic job: beat sends `task` every `every_seconds`.
+
+    `project_tick(*, project, trigger, limit) -> list[JobRun]` starts this job's due work for one project now
+    (`POST /api/jobs/scheduler/tick`); None for jobs that are not per project.
+    """
+
     name: str
     task: str
     every_seconds: int
     description: str
-    # Dotted path of `f(*, project, trigger, limit) -> list[JobRun]` that starts this job's due work for one
-    # project now (`POST /api/jobs/scheduler/tick`); None for jobs that are not per project.
-    project_tick: str | None = None
+    project_tick: Callable | None = None
 
 
-SCHEDULES = (
-    # Every 15 min: queue a sync for each due (project, connector); recover stale leases.
-    Schedule(
-        "connectors_sync_cycle",
-        "connectors.tasks.connectors_sync_cycle",
-        15 * 60,
-        "Sync due connectors",
-        "connectors.services.schedule.syncs_tick",
-    ),
-    # Every 5 min: retry connector errors whose backoff has passed.
-    Schedule(
-        "connector_errors_retry",
-        "connectors.tasks.connector_errors_retry",
-        5 * 60,
-        "Retry connector errors",
-        "connectors.services.schedule.errors_retry_tick",
-    ),
-    # Every 20 min (and right after a sync that left pending chunks): embed pending chunks.
-    Schedule(
-        "embeddings_run",
-        "rag.tasks.embeddings_run",
-        20 * 60,
-        "Embed pending chunks",
-        "rag.services.cascade.embeddings_tick",
-    ),
-    # Daily: walk every source's ids and reconcile them with raw and mirror rows.
-    Schedule(
-        "connectors_reconciliation_daily",
-        "connectors.tasks.connectors_reconciliation_daily",
-        24 * 3600,
-        "Reconcile connectors",
-        "connectors.services.schedule.reconciliation_tick",
-    ),
-    # Every 12 h: delete rows past their retention, oldest first, in batches (global, not per project).
-    Schedule("retention_cleanup", "jobs.tasks.retention_cleanup", 12 * 3600, "Delete rows past retention"),
-)
+class ScheduleRegistry:
+    """The registered schedules, listed by cadence (most frequent first) and looked up by name or task."""
 
-SCHEDULE_BY_TASK = {schedule.task: schedule for schedule in SCHEDULES}
-SCHEDULE_BY_NAME = {schedule.name: schedule for schedule in SCHEDULES}
+    def __init__(self) -> None:
+        self._by_name: dict[str, Schedule] = {}
+
+    def register(self, schedule: Schedule) -> Schedule:
+        """Add or replace (by name) one schedule; `ready()` may run twice in tests."""
+        self._by_name[schedule.name] = schedule
+        return schedule
+
+    def __iter__(self) -> Iterator[Schedule]:
+        return iter(sorted(self._by_name.values(), key=lambda schedule: (schedule.every_seconds, schedule.name)))
+
+    def __len__(self) -> int:
+        return len(self._by_name)
+
+    def names(self) -> list[str]:
+        return [schedule.name for schedule in self]
+
+    def by_name(self, name: str) -> Schedule | None:
+        return self._by_name.get(name)
+
+    def by_task(self, task: str) -> Schedule | None:
+        return next((schedule for schedule in self._by_name.values() if schedule.task == task), None)
+
+
+SCHEDULES = ScheduleRegistry()
+
+
+def schedule_register(schedule: Schedule) -> Schedule:
+    """Register a periodic job (from the owning app's `AppConfig.ready()`)."""
+    return SCHEDULES.register(schedule)
 
 
 @transaction.atomic

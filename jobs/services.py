@@ -1,95 +1,112 @@
-"""Job runs: queue, dispatch, begin, finish. Every background job records its runs through these."""
+"""Job runs: one way to queue a job for a worker and one lifecycle for running it.
+
+Every background job leaves a `JobRun` row, whichever door started it (API, scheduler tick, beat, command,
+admin):
+
+- `job_queue()` records a queued run and sends its Celery task (by the task's registered name, so a service
+  never imports the tasks module that calls it back); the API answers 202 with the run's id.
+- `job_execute()` is what a task does with it: begin the queued run (or start a new one for a scheduled job),
+  do the work, close the run with the work's outcome — or as failed when the work raises.
+- `job_run_open()` / `job_run_finish()` serve the services that close their run themselves, inside the
+  transaction that commits their own outcome (a sync, an embeddings run).
+"""
 
 import logging
+from collections.abc import Callable
 from contextlib import contextmanager
 
+from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from core.errors import Unavailable
+from core.events import publish_on_commit
+from core.selectors import project_get
 from jobs.models import JobRun, JobStatus
 
 log = logging.getLogger("jobs.services")
 
+__all__ = ["JobRun", "JobStatus"]  # the types callers name, so no other app imports jobs.models
 
-class QueueUnavailable(Exception):
-    """The broker refused a task; its queued JobRun was closed as failed."""
-
-
-def job_run_start(*, job: str, project=None, trigger: str = "schedule", task_id: str = "") -> JobRun:
-    """Record that a job started now."""
-    now = timezone.now()
-    return JobRun.objects.create(
-        job=job,
-        project=project,
-        account_scope_id=project.account_scope_id if project is not None else None,
-        trigger=trigger,
-        status=JobStatus.RUNNING,
-        started_at=now,
-        created_at=now,
-        task_id=task_id,
-    )
+# What `job_execute`'s work returns: the run's status and counts, and optionally an error message.
+Outcome = tuple[str, dict] | tuple[str, dict, str]
 
 
-def job_run_queue(*, job: str, project=None, trigger: str = "manual") -> JobRun:
-    """Record a run that is queued for a worker (the API answers 202 with its id)."""
-    return JobRun.objects.create(
+class QueueUnavailable(Unavailable):
+    """The broker refused a task; its queued JobRun was closed as failed (the API answers 503)."""
+
+    message = "The job queue is unavailable; try again shortly."
+
+
+# ---------------------------------------------------------------- queueing
+
+
+def job_queue(*, job: str, project, trigger: str, task: str, args: tuple = (), kwargs: dict | None = None) -> JobRun:
+    """Record a queued run of `job` and send `task` (a registered Celery task name) to execute it.
+
+    The task receives `args` with the run's id appended, and `kwargs`. In autocommit the task goes at once, and
+    a broker refusal closes the run as failed and raises QueueUnavailable (503). Inside a transaction it goes
+    after commit — a worker must not look for a row that is not committed (or never will be); a refusal then
+    closes the run and is logged.
+    """
+    run = JobRun.objects.create(
         job=job,
         project=project,
         account_scope_id=project.account_scope_id if project is not None else None,
         trigger=trigger,
         status=JobStatus.QUEUED,
     )
-
-
-def job_run_dispatch(*, run: JobRun, task, args: tuple = (), kwargs: dict | None = None) -> JobRun:
-    """Send the Celery task that executes a queued `run`, once a worker can see the run's row.
-
-    In autocommit the task goes at once, and a broker refusal closes the run as failed and raises
-    QueueUnavailable (an API answers 503). Inside a transaction it goes after commit — a worker must not look
-    for a row that is not committed (or never will be); a refusal then closes the run and is logged.
-    """
-
-    def send() -> None:
-        try:
-            task.apply_async(args=args, kwargs=kwargs or {}, retry=False)
-        except OperationalError as exc:
-            job_run_finish(run=run, status=JobStatus.FAILED, error="broker unavailable")
-            raise QueueUnavailable(str(exc)) from exc
-
-    def send_after_commit() -> None:
-        try:
-            send()
-        except QueueUnavailable:
-            log.warning("broker unavailable: %s run %s not queued", run.job, run.id)
-
+    send = _sender(run, task, (*args, str(run.id)), kwargs or {})
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(send_after_commit)
+        transaction.on_commit(lambda: _send_quietly(run, send))
     else:
         send()
     return run
 
 
-def job_run_queue_and_dispatch(
-    *, job: str, project, trigger: str, task, args: tuple = (), kwargs: dict | None = None
-) -> JobRun:
-    """Record a queued run and send the task that executes it (the run id goes last in `args`)."""
-    run = job_run_queue(job=job, project=project, trigger=trigger)
-    return job_run_dispatch(run=run, task=task, args=(*args, str(run.id)), kwargs=kwargs)
+def _sender(run: JobRun, task: str, args: tuple, kwargs: dict) -> Callable[[], None]:
+    def send() -> None:
+        try:
+            current_app.tasks[task].apply_async(args=args, kwargs=kwargs, retry=False)
+        except OperationalError as exc:
+            job_run_finish(run=run, status=JobStatus.FAILED, error="broker unavailable")
+            raise QueueUnavailable() from exc
+
+    return send
 
 
-def job_run_begin(*, run: JobRun, task_id: str = "") -> JobRun:
-    """A queued run starts now."""
-    run.status, run.started_at = JobStatus.RUNNING, timezone.now()
-    run.task_id = task_id or run.task_id
+def _send_quietly(run: JobRun, send: Callable[[], None]) -> None:
+    try:
+        send()
+    except QueueUnavailable:
+        log.warning("broker unavailable: %s run %s not queued", run.job, run.id)
+
+
+# ---------------------------------------------------------------- running
+
+
+def job_run_open(*, job: str, run: JobRun | None = None, project=None, trigger: str = "schedule", task_id: str = ""):
+    """Start work: the queued `run` begins now, or — without one — a new running run of `job` is recorded."""
+    now = timezone.now()
+    if run is None:
+        return JobRun.objects.create(
+            job=job,
+            project=project,
+            account_scope_id=project.account_scope_id if project is not None else None,
+            trigger=trigger,
+            status=JobStatus.RUNNING,
+            started_at=now,
+            created_at=now,
+            task_id=task_id,
+        )
+    run.status, run.started_at, run.task_id = JobStatus.RUNNING, now, task_id or run.task_id
     run.save(update_fields=["status", "started_at", "task_id"])
     return run
 
 
 def job_run_finish(*, run: JobRun, status: str, counts: dict | None = None, error: str = "") -> JobRun:
     """Close a run with its outcome and announce it after commit."""
-    from core.events import publish_on_commit
-
     run.finished_at = timezone.now()
     run.duration_ms = int((run.finished_at - (run.started_at or run.created_at)).total_seconds() * 1000)
     run.status = status
@@ -102,13 +119,6 @@ def job_run_finish(*, run: JobRun, status: str, counts: dict | None = None, erro
     return run
 
 
-@transaction.atomic
-def job_run_record(*, job: str, project=None, status: str, counts=None, error: str = "", trigger="schedule"):
-    """Record a run that already happened (start and finish in one go)."""
-    run = job_run_start(job=job, project=project, trigger=trigger)
-    return job_run_finish(run=run, status=status, counts=counts, error=error)
-
-
 @contextmanager
 def job_run_closed_on_error(run: JobRun):
     """Inside: the job's work. An exception closes the run as failed (with its error) and propagates, so no
@@ -118,3 +128,44 @@ def job_run_closed_on_error(run: JobRun):
     except BaseException as exc:
         job_run_finish(run=run, status=JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
         raise
+
+
+def job_execute(
+    *,
+    job: str,
+    work: Callable[..., Outcome | None],
+    run_id: str | None = None,
+    project_id: str | None = None,
+    trigger: str = "schedule",
+    task_id: str = "",
+) -> dict:
+    """The lifecycle of one run, as every task runs it.
+
+    1. Load the queued run `run_id` and the project `project_id` (either may be absent: a scheduled job
+       records a new run; a global job has no project). A run or project that is gone is skipped, and a
+       queued run whose project is gone is closed as skipped.
+    2. Begin the run, then call `work(project=…, run=…)` (`work(run=…)` for a global job).
+    3. Close the run with the work's (status, counts[, error]); when the work returns None it closed the run
+       itself. An exception closes it as failed and propagates.
+    """
+    run = JobRun.objects.filter(pk=run_id).first() if run_id else None
+    project = project_get(project_id) if project_id else None
+    if (run_id and run is None) or (project_id and project is None):
+        if run is not None:
+            job_run_finish(run=run, status=JobStatus.SKIPPED, error="project no longer exists")
+        return {"skipped": "run or project no longer exists"}
+    run = job_run_open(job=job, run=run, project=project, trigger=trigger, task_id=task_id)
+    with job_run_closed_on_error(run):
+        outcome = work(project=project, run=run) if project_id else work(run=run)
+    if outcome is None:
+        return {"run_id": str(run.id), "status": run.status, **run.counts}
+    status, counts, *error = outcome
+    job_run_finish(run=run, status=status, counts=counts, error=error[0] if error else "")
+    return counts
+
+
+@transaction.atomic
+def job_run_record(*, job: str, project=None, status: str, counts=None, error: str = "", trigger="schedule"):
+    """Record a run that already happened (start and finish in one go)."""
+    run = job_run_open(job=job, project=project, trigger=trigger)
+    return job_run_finish(run=run, status=status, counts=counts, error=error)

@@ -1,4 +1,4 @@
-"""Supervision of the periodic jobs in `workforce/schedules.py`: their state, backoff, suspension and ticks.
+"""Supervision of the registered periodic jobs (`jobs/schedules.py`): their state, backoff, suspension and ticks.
 
 Celery signals record every execution of a scheduled task (by beat, by hand or eagerly) in
 `ScheduledJobState`. A failure pushes the next run back (base × 2^(failures−1), capped), mirrored into the
@@ -7,7 +7,6 @@ row disable the task until someone resumes it (API or admin). A success clears b
 """
 
 import datetime as dt
-import importlib
 import logging
 
 from celery import signals
@@ -16,16 +15,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
+from core.errors import NotFound
 from jobs.models import JobRun, ScheduledJobState
-from jobs.schedules import SCHEDULE_BY_NAME, SCHEDULE_BY_TASK, SCHEDULES
+from jobs.schedules import SCHEDULES
 
 log = logging.getLogger("jobs.supervision")
 
 ERROR_CHARS = 500
 
 
-class UnknownJob(Exception):
-    pass
+class UnknownJob(NotFound):
+    """No scheduled job of that name."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"No scheduled job named {name!r}.")
 
 
 def backoff_seconds(failures: int) -> int:
@@ -43,7 +46,7 @@ def _periodic_task(name: str):
 
 
 def _state(name: str) -> ScheduledJobState:
-    schedule = SCHEDULE_BY_NAME[name]
+    schedule = SCHEDULES.by_name(name)
     state, _ = ScheduledJobState.objects.select_for_update().get_or_create(name=name, defaults={"task": schedule.task})
     return state
 
@@ -111,7 +114,7 @@ def _periodic_task_update(name: str, *, start_time, enabled: bool | None) -> Non
 
 def job_resume(name: str, *, actor=None, project=None) -> ScheduledJobState:
     """Re-enable a suspended (or backed-off) job now; failures start again from zero."""
-    if name not in SCHEDULE_BY_NAME:
+    if SCHEDULES.by_name(name) is None:
         raise UnknownJob(name)
     with transaction.atomic():
         state = _state(name)
@@ -137,7 +140,7 @@ def job_resume(name: str, *, actor=None, project=None) -> ScheduledJobState:
 
 
 def _schedule_name(sender) -> str | None:
-    schedule = SCHEDULE_BY_TASK.get(getattr(sender, "name", None) or "")
+    schedule = SCHEDULES.by_task(getattr(sender, "name", None) or "")
     return schedule.name if schedule else None
 
 
@@ -201,8 +204,8 @@ def scheduler_jobs(now: dt.datetime | None = None) -> list[dict]:
     from django_celery_beat.models import PeriodicTask
 
     now = now or timezone.now()
-    periodic = {p.name: p for p in PeriodicTask.objects.filter(name__in=SCHEDULE_BY_NAME).select_related("interval")}
-    states = {s.name: s for s in ScheduledJobState.objects.filter(name__in=SCHEDULE_BY_NAME)}
+    periodic = {p.name: p for p in PeriodicTask.objects.filter(name__in=SCHEDULES.names()).select_related("interval")}
+    states = {s.name: s for s in ScheduledJobState.objects.filter(name__in=SCHEDULES.names())}
     jobs = []
     for schedule in SCHEDULES:
         task, state = periodic.get(schedule.name), states.get(schedule.name)
@@ -235,21 +238,23 @@ def scheduler_jobs(now: dt.datetime | None = None) -> list[dict]:
     return jobs
 
 
-def _tick_function(path: str):
-    module, _, attribute = path.rpartition(".")
-    return getattr(importlib.import_module(module), attribute)
-
-
-def scheduler_tick(*, project, limit: int = 10, trigger: str = "tick") -> list[JobRun]:
+def scheduler_tick(*, project, limit: int = 10, trigger: str = "tick", actor=None) -> list[JobRun]:
     """Start now, for one project, what each per-project schedule finds due; at most `limit` runs in all.
 
-    Suspended jobs are skipped: resuming is an explicit decision.
+    Suspended jobs are skipped: resuming is an explicit decision. A person's (or key's) tick is audited.
     """
     suspended = set(ScheduledJobState.objects.filter(suspended_at__isnull=False).values_list("name", flat=True))
     started: list[JobRun] = []
     for schedule in SCHEDULES:
         if schedule.project_tick is None or schedule.name in suspended or len(started) >= limit:
             continue
-        tick = _tick_function(schedule.project_tick)
-        started.extend(tick(project=project, trigger=trigger, limit=limit - len(started)))
+        started.extend(schedule.project_tick(project=project, trigger=trigger, limit=limit - len(started)))
+    if actor is not None:
+        payload = {"started": [tick_entry(run) for run in started], "limit": limit}
+        audit_record(action="jobs.tick", actor=actor, project=project, payload=payload)
     return started
+
+
+def tick_entry(run: JobRun) -> dict:
+    """What the tick endpoint (and its audit event) says of a run it started."""
+    return {"job": run.job, "run_id": str(run.id), "status": run.status}

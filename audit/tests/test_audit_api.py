@@ -4,7 +4,7 @@ import pytest
 
 from audit.services import audit_record
 from jobs.models import JobRun
-from jobs.services import job_run_finish, job_run_start
+from jobs.services import job_run_finish, job_run_open
 
 
 @pytest.mark.django_db
@@ -35,7 +35,7 @@ def test_project_selection_is_audited_with_request_id(owner_api, project):
 
 @pytest.mark.django_db(transaction=True)
 def test_job_run_records_timing_counts_and_outcome(project):
-    run = job_run_start(job="demo_job", project=project, trigger="manual")
+    run = job_run_open(job="demo_job", project=project, trigger="manual")
     assert run.status == "running"
     job_run_finish(run=run, status="succeeded", counts={"rows": 3})
     run.refresh_from_db()

@@ -6,13 +6,10 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.services import audit_record
 from connectors import selectors
 from connectors.api.serializers import SyncRunSerializer
 from connectors.models import PORTFOLIO, ConnectorConfig, Source
-from connectors.services.reconciliation import parse_resync_ids, reconciliation_run
-from connectors.services.state import AlreadyRunning
-from connectors.services.sync import connector_sync
+from connectors.services.reconciliation import connector_resync, parse_resync_ids, reconciliation_run
 from connectors.sources import REGISTRY
 from core.api.errors import conflict, invalid_input, not_found
 from core.api.validation import parse_int
@@ -125,17 +122,5 @@ class ResyncView(APIView):
             grouped = parse_resync_ids(serializer.validated_data["ids"], streams=REGISTRY[name].reconciled_streams)
         except ValueError as exc:
             raise invalid_input({"ids": str(exc)}) from exc
-        try:
-            run = connector_sync(project=request.project, source=name, trigger="resync", resync_ids=grouped)
-        except AlreadyRunning as exc:
-            raise conflict("already_running", str(exc)) from exc
-        audit_record(
-            action="connector.resync",
-            actor=request.user,
-            project=request.project,
-            request_id=request.request_id,
-            entity_type="connector",
-            entity_id=name,
-            payload={"ids": sum(len(v) for v in grouped.values()), "run_id": str(run.id)},
-        )
+        run = connector_resync(project=request.project, source=name, ids=grouped, actor=request.user)
         return Response({"run": SyncRunSerializer(run).data})

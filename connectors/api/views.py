@@ -7,7 +7,6 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.services import audit_record
 from connectors import selectors
 from connectors.api.serializers import (
     ConnectorErrorSerializer,
@@ -18,15 +17,10 @@ from connectors.api.serializers import (
 )
 from connectors.models import ConnectorConfig, ErrorStatus, Source, SyncStatus
 from connectors.services import retry as retry_service
-from connectors.services.state import state_for
+from connectors.services.queue import sync_queue
 from connectors.sources import REGISTRY
-from core.api.errors import ApiError, conflict, invalid_input, not_found
+from core.api.errors import conflict, invalid_input, not_found
 from core.api.validation import parse_choice, parse_uuid
-from jobs.services import QueueUnavailable, job_run_queue_and_dispatch
-
-
-def _audit(request, action: str, **kwargs):
-    audit_record(action=action, actor=request.user, project=request.project, request_id=request.request_id, **kwargs)
 
 
 class ConnectorStateView(APIView):
@@ -69,8 +63,8 @@ class ErrorsRetryView(APIView):
         serializer = RetryRequestSerializer(data=request.data)
         if not serializer.is_valid():
             raise invalid_input(serializer.errors)
-        result = retry_service.errors_retry_due(project=request.project, limit=serializer.validated_data["limit"])
-        _audit(request, "connector.errors_retry", payload={k: v for k, v in result.items() if k != "retried"})
+        limit = serializer.validated_data["limit"]
+        result = retry_service.errors_retry_due(project=request.project, limit=limit, actor=request.user)
         return Response(result)
 
 
@@ -81,18 +75,10 @@ class DeadLetterRetryView(APIView):
         error = selectors.dead_letters(project=request.project).filter(pk=pk).select_related("project").first()
         if error is None:
             raise not_found()
-        outcome = retry_service.error_retry(error=error)
+        outcome = retry_service.dead_letter_retry(error=error, actor=request.user)
         if outcome == retry_service.BUSY:
             raise conflict("already_running", f"{error.source} sync is running; retry when it finishes.")
         error.refresh_from_db()
-        _audit(
-            request,
-            "connector.dead_letter_retry",
-            entity_type="connector_error",
-            entity_id=str(error.id),
-            status="ok" if outcome == retry_service.RESOLVED else "failed",
-            payload={"outcome": outcome},
-        )
         return Response({"error": ConnectorErrorSerializer(error).data, "outcome": outcome})
 
 
@@ -125,30 +111,15 @@ class SyncView(APIView):
             raise conflict("not_configured", "No enabled connector is configured for this project.")
         return configs
 
-    def _queue(self, request, config, streams, full) -> dict:
-        from connectors.tasks import connector_sync_task
-
-        state = state_for(project=request.project, source=config.source)
-        if state.status == SyncStatus.RUNNING and not state.lease_is_stale():
+    @staticmethod
+    def _queue(request, config, streams, full) -> dict:
+        run = sync_queue(
+            project=request.project, source=config.source, trigger="manual", streams=streams, full=full,
+            actor=request.user,
+        )  # fmt: skip
+        if run is None:
             return {"run_id": None, "connector": config.source, "status": "already_running"}
-        try:
-            job_run = job_run_queue_and_dispatch(
-                job=f"{config.source}_sync",
-                project=request.project,
-                trigger="manual",
-                task=connector_sync_task,
-                args=(str(request.project.id), config.source, streams, full, "manual"),
-            )
-        except QueueUnavailable as exc:
-            raise ApiError("unavailable", "The job queue is unavailable; try again shortly.", 503) from exc
-        _audit(
-            request,
-            "connector.sync_requested",
-            entity_type="connector",
-            entity_id=config.source,
-            payload={"streams": streams or [], "full": full, "job_run": str(job_run.id)},
-        )
-        return {"run_id": str(job_run.id), "connector": config.source, "status": "queued"}
+        return {"run_id": str(run.id), "connector": config.source, "status": "queued"}
 
 
 def _validate_streams(configs, streams) -> None:

@@ -16,8 +16,9 @@ from django.db.models import Count
 
 from audit.services import audit_record
 from connectors import hooks
-from connectors.models import PORTFOLIO, ConnectorConfig, ReconciliationMetric
+from connectors.models import PORTFOLIO, ConnectorConfig, ReconciliationMetric, SyncRun
 from connectors.selectors import raw_rows
+from connectors.services.sync import connector_sync
 from connectors.sources import connector_for
 from core.events import publish_on_commit
 from core.http import HttpError
@@ -168,6 +169,23 @@ def reconciliation_run(*, project, actor=None, sleep=time.sleep) -> dict:
         data = {"what": "reconciliation", "run_id": str(run_id), "completeness_pct": portfolio.completeness_pct}
         publish_on_commit(project_id=project.pk, event_type="data_changed", data=data)
     return {"run_id": str(run_id), "metrics": [*metrics, portfolio], "summary": portfolio}
+
+
+def connector_resync(*, project, source: str, ids: dict[str, list[str]], actor) -> SyncRun:
+    """Re-read exactly the listed records now (the reconciliation diff's ids), audited.
+
+    Raises AlreadyRunning (409) when another run of the connector holds the lease.
+    """
+    run = connector_sync(project=project, source=source, trigger="resync", resync_ids=ids)
+    audit_record(
+        action="connector.resync",
+        actor=actor,
+        project=project,
+        entity_type="connector",
+        entity_id=source,
+        payload={"ids": sum(len(v) for v in ids.values()), "run_id": str(run.id)},
+    )
+    return run
 
 
 def parse_resync_ids(ids: list[str], *, streams: tuple[str, ...]) -> dict[str, list[str]]:

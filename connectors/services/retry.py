@@ -2,6 +2,7 @@
 
 import time
 
+from audit.services import audit_record
 from connectors.models import ConnectorError, ErrorStatus
 from connectors.services import errors as error_service
 from connectors.services.state import AlreadyRunning
@@ -40,15 +41,35 @@ def error_retry(*, error: ConnectorError, sleep=time.sleep) -> str:
     return RESOLVED if error.status == ErrorStatus.RESOLVED else FAILED
 
 
-def errors_retry_due(*, project=None, limit: int = 100, sleep=time.sleep) -> dict:
-    """Retry every due error (of one project, or all); return the tally."""
+def dead_letter_retry(*, error: ConnectorError, actor, sleep=time.sleep) -> str:
+    """A person retries one dead letter now: re-run its unit, record the outcome on the row, audit it."""
+    outcome = error_retry(error=error, sleep=sleep)
+    if outcome != BUSY:
+        audit_record(
+            action="connector.dead_letter_retry",
+            actor=actor,
+            project=error.project,
+            entity_type="connector_error",
+            entity_id=str(error.id),
+            status="ok" if outcome == RESOLVED else "failed",
+            payload={"outcome": outcome},
+        )
+    return outcome
+
+
+def errors_retry_due(*, project=None, limit: int = 100, sleep=time.sleep, actor=None) -> dict:
+    """Retry every due error (of one project, or all); return the tally. A person's request is audited."""
     due = error_service.errors_due(project=project, limit=limit)
     retried = []
     for error in due:
         retried.append({"id": str(error.id), "outcome": error_retry(error=error, sleep=sleep)})
-    return {
+    result = {
         "due": len(due),
         "succeeded": sum(1 for r in retried if r["outcome"] == RESOLVED),
         "failed": sum(1 for r in retried if r["outcome"] == FAILED),
         "retried": retried,
     }
+    if actor is not None:
+        tally = {key: value for key, value in result.items() if key != "retried"}
+        audit_record(action="connector.errors_retry", actor=actor, project=project, payload=tally)
+    return result

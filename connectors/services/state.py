@@ -12,10 +12,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from connectors.models import ConnectorSyncState, SyncRun, SyncStatus
+from core.errors import Conflict
 
 
-class AlreadyRunning(Exception):
+class AlreadyRunning(Conflict):
     """Another run of the same connector holds a live lease."""
+
+    code = "already_running"
 
 
 class LeaseLost(Exception):

@@ -23,16 +23,19 @@ from connectors.services import errors as error_service
 from connectors.services import state as state_service
 from connectors.sources import Connector, Page, connector_for
 from connectors.upsert import UpsertResult, raw_upsert
+from core.errors import Conflict
 from core.events import publish_on_commit
 from core.http import AuthError, HttpError
-from jobs.services import job_run_begin, job_run_finish, job_run_start
+from jobs.services import job_run_finish, job_run_open
 
 log = logging.getLogger("connectors.sync")
 PROGRESS_EVENT_SECONDS = 1.0
 
 
-class ConnectorNotConfigured(Exception):
-    """No enabled ConnectorConfig for this project and source."""
+class ConnectorNotConfigured(Conflict):
+    """No enabled connector is configured for this project."""
+
+    code = "not_configured"
 
 
 @dataclass
@@ -108,10 +111,7 @@ def connector_sync(
         except state_service.AlreadyRunning:
             transaction.set_rollback(True)
             raise
-    if job_run is None:
-        job_run = job_run_start(job=f"{source}_sync", project=project, trigger=trigger)
-    else:
-        job_run_begin(run=job_run)
+    job_run = job_run or job_run_open(job=f"{source}_sync", project=project, trigger=trigger)
     connector = connector_for(config, sleep=sleep)
     ctx = SyncContext(project=project, source=source, connector=connector, state=state, owner=owner, run=run, full=full)
     ctx.on_page = on_page

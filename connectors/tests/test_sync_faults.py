@@ -13,8 +13,8 @@ from connectors.models import (
     RawLinearIssue,
 )
 from connectors.services.errors import backoff_seconds
+from connectors.services.queue import configs_due
 from connectors.services.retry import errors_retry_due
-from connectors.services.schedule import configs_due
 from connectors.services.sync import connector_sync
 
 pytestmark = pytest.mark.django_db

@@ -6,6 +6,8 @@ from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from core.errors import DomainError
+
 
 class ApiError(exceptions.APIException):
     """An error with an explicit code, status and detail."""
@@ -67,6 +69,8 @@ def _classify(exc) -> tuple[str, object, int, dict]:
     """Map an exception to (code, detail, status, headers)."""
     if isinstance(exc, ApiError):
         return exc.code, exc.detail_value, exc.status_code, exc.headers
+    if isinstance(exc, DomainError):
+        return exc.code, exc.detail, exc.status, {}
     if isinstance(exc, exceptions.ParseError):
         return "invalid_input", {"body": "Malformed JSON: the request body could not be parsed."}, 400, {}
     if isinstance(exc, exceptions.ValidationError):

@@ -218,11 +218,11 @@ def test_a_second_run_deletes_nothing_more_than_is_due(project):
 
 
 def test_the_scheduled_task_name_resolves():
-    from jobs.schedules import SCHEDULE_BY_NAME
+    from jobs.schedules import SCHEDULES
     from workforce.celery import app
 
     app.loader.import_default_modules()
-    assert SCHEDULE_BY_NAME["retention_cleanup"].task == "jobs.tasks.retention_cleanup"
+    assert SCHEDULES.by_name("retention_cleanup").task == "jobs.tasks.retention_cleanup"
     assert "jobs.tasks.retention_cleanup" in app.tasks
 
 

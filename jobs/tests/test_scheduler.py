@@ -8,6 +8,7 @@ from django_celery_beat.models import PeriodicTask
 
 from audit.models import AuditEvent
 from connectors import tasks as connector_tasks
+from connectors.services import queue as connector_queue
 from connectors.services.sync import connector_sync
 from core.models import Membership, Role
 from jobs.models import JobRun, ScheduledJobState
@@ -32,7 +33,7 @@ def _failing_cycle(monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("database of a source exploded")
 
-    monkeypatch.setattr(connector_tasks.state_service, "leases_recover_all", broken)
+    monkeypatch.setattr(connector_queue.state_service, "leases_recover_all", broken)
 
 
 def test_scheduler_lists_every_schedule_with_cadence_and_next_run(owner_api, schedules):
@@ -46,13 +47,13 @@ def test_scheduler_lists_every_schedule_with_cadence_and_next_run(owner_api, sch
         "connectors_reconciliation_daily": 86400,
         "retention_cleanup": 43200,
     }
-    assert [job["cadence"] for job in jobs] == ["PT15M", "PT5M", "PT20M", "P1D", "PT12H"]
+    assert [job["cadence"] for job in jobs] == ["PT5M", "PT15M", "PT20M", "PT12H", "P1D"]  # most frequent first
     assert all(job["enabled"] and not job["suspended"] for job in jobs)
     # Never run: beat counts the first interval from its own start, so no time is promised.
     assert {job["next_run_at"] for job in jobs} == {None}
     ran = timezone.now() - dt.timedelta(minutes=1)
     PeriodicTask.objects.filter(name="connectors_sync_cycle").update(last_run_at=ran)
-    next_run = owner_api.get("/api/jobs/scheduler").json()["jobs"][0]["next_run_at"]
+    next_run = _job(owner_api, "connectors_sync_cycle")["next_run_at"]
     assert next_run.startswith((ran + dt.timedelta(minutes=15)).strftime("%Y-%m-%dT%H:%M"))
 
 
@@ -188,11 +189,15 @@ def test_status_aggregates_the_projects_runs_counts_storage_and_cursors(
 @pytest.mark.django_db(transaction=True)
 def test_per_project_tick_tasks_record_their_outcome_on_the_queued_run(project, make_tenant, bind):
     from connectors.tasks import connector_errors_retry_project, connectors_reconciliation_project
-    from jobs.services import job_run_queue
+    from jobs.models import JobRun
 
     bind(project, make_tenant(), sources=["attio"])
-    reconcile = job_run_queue(job="connectors_reconciliation", project=project, trigger="tick")
-    retry = job_run_queue(job="connector_errors_retry", project=project, trigger="tick")
+    reconcile = JobRun.objects.create(
+        job="connectors_reconciliation", project=project, account_scope_id=project.account_scope_id, trigger="tick"
+    )
+    retry = JobRun.objects.create(
+        job="connector_errors_retry", project=project, account_scope_id=project.account_scope_id, trigger="tick"
+    )
     assert connectors_reconciliation_project.apply(args=(str(project.pk), str(reconcile.id))).successful()
     assert connector_errors_retry_project.apply(args=(str(project.pk), str(retry.id))).successful()
     reconcile.refresh_from_db()
@@ -210,17 +215,16 @@ def test_a_run_queued_inside_a_transaction_reaches_the_broker_only_after_commit(
 ):
     import redis as redis_client
 
-    from connectors.tasks import connector_errors_retry_project
-    from jobs.services import job_run_queue_and_dispatch
+    from jobs.services import job_queue
 
     broker = redis_client.Redis.from_url(settings.CELERY_BROKER_URL)
     before = broker.llen("celery")
     with django_capture_on_commit_callbacks() as callbacks:  # the test transaction: nothing commits yet
-        run = job_run_queue_and_dispatch(
+        run = job_queue(
             job="connector_errors_retry",
             project=project,
             trigger="tick",
-            task=connector_errors_retry_project,
+            task="connectors.tasks.connector_errors_retry_project",
             args=(str(project.pk),),
         )
     assert broker.llen("celery") == before  # a worker would look for an uncommitted run

@@ -6,23 +6,16 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.services import audit_record
-from core.api.errors import ApiError, invalid_input, not_found
+from core.api.actors import request_actor_label, request_user
+from core.api.errors import invalid_input
 from core.api.idempotency import idempotent
-from core.models import ApiKey
 from rag import selectors
 from rag.api.permissions import IsProjectMember
 from rag.api.serializers import FeedbackRequestSerializer, QueryRequestSerializer, RefreshRequestSerializer
 from rag.api.validation import feedback_from, query_params_from
-from rag.services.cascade import QueueUnavailable, embeddings_queue
-from rag.services.feedback import QueryRunNotFound, feedback_create
+from rag.services.cascade import embeddings_queue
+from rag.services.feedback import feedback_create
 from rag.services.query import lightrag_query
-
-
-def actor_label(request) -> str:
-    if isinstance(request.auth, ApiKey):
-        return f"api key {request.auth.prefix}"
-    return request.user.get_username()
 
 
 class QueryView(APIView):
@@ -33,8 +26,8 @@ class QueryView(APIView):
     @extend_schema(operation_id="lightrag_query", request=QueryRequestSerializer, responses={200: OpenApiTypes.OBJECT})
     def post(self, request):
         params = query_params_from(request.data)
-        user = request.user if not isinstance(request.auth, ApiKey) else None
-        result = lightrag_query(project=request.project, params=params, user=user, actor_label=actor_label(request))
+        user, label = request_user(request), request_actor_label(request)
+        result = lightrag_query(project=request.project, params=params, user=user, actor_label=label)
         return Response(result)
 
 
@@ -59,19 +52,15 @@ class FeedbackView(APIView):
     @idempotent
     def post(self, request):
         run_id, rating, comment = feedback_from(request.data)
-        user = request.user if not isinstance(request.auth, ApiKey) else None
-        try:
-            feedback = feedback_create(
-                project=request.project,
-                query_run_id=run_id,
-                rating=rating,
-                comment=comment,
-                user=user,
-                actor_label=actor_label(request),
-                request_id=getattr(request, "request_id", ""),
-            )
-        except QueryRunNotFound:
-            raise not_found() from None
+        user = request_user(request)
+        feedback = feedback_create(
+            project=request.project,
+            query_run_id=run_id,
+            rating=rating,
+            comment=comment,
+            user=user,
+            actor_label=request_actor_label(request),
+        )
         body = {
             "id": str(feedback.id),
             "query_run_id": str(feedback.query_run_id),
@@ -95,18 +84,8 @@ class QueueEmbeddingsView(APIView):
 
     def post(self, request):
         options = self._options(request)
-        try:
-            run = embeddings_queue(project=request.project, trigger="manual", **options)
-        except QueueUnavailable:
-            raise ApiError("unavailable", "The job queue is unavailable; try again shortly.", 503) from None
-        audit_record(
-            action=self.action,
-            actor=request.user,
-            project=request.project,
-            entity_type="job_run",
-            entity_id=str(run.id),
-            request_id=getattr(request, "request_id", ""),
-            payload=options,
+        run = embeddings_queue(
+            project=request.project, trigger="manual", actor=request.user, action=self.action, **options
         )
         return Response({"run_id": str(run.id), "status": "queued"}, status=status.HTTP_202_ACCEPTED)
 

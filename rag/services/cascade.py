@@ -10,16 +10,19 @@ import logging
 from django.conf import settings
 from django.utils import timezone
 
+from audit.services import audit_record
 from connectors.hooks import RunFinished
-from core.models import Project
-from jobs.models import JobRun, JobStatus
+from core.selectors import project_get, projects_with_ids
 from jobs.selectors import job_run_active
-from jobs.services import QueueUnavailable, job_run_queue_and_dispatch, job_run_record
+from jobs.services import JobRun, JobStatus, QueueUnavailable, job_queue
 from rag.models import Chunk, ChunkStatus
-from rag.services.embeddings import JOB, chunks_recover_stale
+from rag.services.chunks import chunks_rebuild, chunks_requeue_failed
+from rag.services.embeddings import JOB, chunks_recover_stale, embeddings_run
 from rag.services.hnsw import hnsw_index_ensure
 
 log = logging.getLogger("rag.cascade")
+
+TASK = "rag.tasks.embeddings_run_project"  # queued by name: services never import the tasks that call them
 
 
 def embeddings_active_run(*, project) -> JobRun | None:
@@ -28,20 +31,36 @@ def embeddings_active_run(*, project) -> JobRun | None:
     return job_run_active(project=project, job=JOB, since=since)
 
 
-def embeddings_queue(*, project, trigger: str, rebuild: bool = False, requeue_failed: bool = False) -> JobRun:
+def embeddings_queue(
+    *, project, trigger: str, rebuild: bool = False, requeue_failed: bool = False, actor=None, action: str = ""
+) -> JobRun:
     """Record a queued run and send `embeddings_run_project` (at once in autocommit, raising QueueUnavailable
-    when the broker refuses; after commit inside a transaction — see `job_run_dispatch`)."""
-    from rag.tasks import embeddings_run_project
-
+    when the broker refuses; after commit inside a transaction — see `jobs.services.job_queue`). A person's
+    request (`actor`, audited as `action`) is audited."""
     options = {"trigger": trigger, "rebuild": rebuild, "requeue_failed": requeue_failed}
-    return job_run_queue_and_dispatch(
-        job=JOB, project=project, trigger=trigger, task=embeddings_run_project, args=(str(project.pk),), kwargs=options
-    )
+    run = job_queue(job=JOB, project=project, trigger=trigger, task=TASK, args=(str(project.pk),), kwargs=options)
+    if actor is not None:
+        payload = {"rebuild": rebuild, "requeue_failed": requeue_failed}
+        audit_record(
+            action=action or "lightrag.refresh", actor=actor, project=project, entity_type="job_run",
+            entity_id=str(run.id), payload=payload,
+        )  # fmt: skip
+    return run
+
+
+def embeddings_work(*, project, run: JobRun, rebuild: bool = False, requeue_failed: bool = False, trigger="schedule"):
+    """What a queued embeddings run does: optionally re-chunk or re-queue failures, then embed (the embeddings
+    service closes the run itself)."""
+    if rebuild:
+        chunks_rebuild(project=project)
+    if requeue_failed:
+        chunks_requeue_failed(project=project)
+    embeddings_run(project=project, trigger=trigger, job_run=run)
 
 
 def embeddings_on_run_finished(event: RunFinished) -> JobRun | None:
     """Hook: after a sync, embed the chunks it produced now rather than at the next 20-minute tick."""
-    project = Project.objects.filter(pk=event.project_id).first()
+    project = project_get(event.project_id)
     if project is None or not Chunk.objects.filter(project=project, status=ChunkStatus.PENDING).exists():
         return None
     active = embeddings_active_run(project=project)
@@ -50,18 +69,16 @@ def embeddings_on_run_finished(event: RunFinished) -> JobRun | None:
     return _queue_quietly(project, trigger="cascade")
 
 
-def embeddings_cycle() -> dict:
+def embeddings_cycle(*, run: JobRun):
     """The scheduled job: recover stale chunks everywhere, keep the index, queue a run per project with work."""
     recovered = chunks_recover_stale()
     index = hnsw_index_ensure()
     project_ids = Chunk.objects.filter(status=ChunkStatus.PENDING).values_list("project_id", flat=True).distinct()
     queued = 0
-    for project in Project.objects.filter(pk__in=list(project_ids)):
+    for project in projects_with_ids(project_ids):
         if embeddings_active_run(project=project) is None and _queue_quietly(project):
             queued += 1
-    counts = {"queued": queued, "stale_recovered": recovered, "hnsw_index": index}
-    job_run_record(job="embeddings_cycle", status=JobStatus.SUCCEEDED, counts=counts)
-    return counts
+    return JobStatus.SUCCEEDED, {"queued": queued, "stale_recovered": recovered, "hnsw_index": index}
 
 
 def _queue_quietly(project, trigger: str = "schedule") -> JobRun | None:

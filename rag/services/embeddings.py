@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connection
 
 from jobs.models import JobStatus
-from jobs.services import job_run_begin, job_run_finish, job_run_start
+from jobs.services import job_run_finish, job_run_open
 from rag.models import ChunkStatus
 from rag.providers import ProviderError, embedding_provider
 from rag.services import hnsw
@@ -227,10 +227,7 @@ def embeddings_run(
     (JobRun, RunResult).
     """
     provider = provider or embedding_provider()
-    if job_run is not None:
-        run = job_run_begin(run=job_run)
-    else:
-        run = job_run_start(job=JOB, project=project, trigger=trigger)
+    run = job_run or job_run_open(job=JOB, project=project, trigger=trigger)
     result = RunResult(provider=provider.label)
     column = hnsw.embedding_column_dimensions()
     if column is not None and column != provider.dimensions:

@@ -1,20 +1,21 @@
 """Feedback on query runs: a rating and a comment, only for a run of the same project."""
 
 from audit.services import audit_record
+from core.errors import NotFound
 from rag.models import Feedback, QueryRun
 
 
-class QueryRunNotFound(Exception):
+class QueryRunNotFound(NotFound):
     """No run with this id in this project (another project's run is reported the same way)."""
 
 
 def feedback_create(
-    *, project, query_run_id, rating: int, comment: str = "", user=None, actor_label: str = "", request_id: str = ""
+    *, project, query_run_id, rating: int, comment: str = "", user=None, actor_label: str = ""
 ) -> Feedback:
     """Record feedback on one of the project's query runs; audit it."""
     run = QueryRun.objects.filter(project=project, pk=query_run_id).only("id").first()
     if run is None:
-        raise QueryRunNotFound(str(query_run_id))
+        raise QueryRunNotFound()
     feedback = Feedback.objects.create(
         project=project,
         account_scope_id=project.account_scope_id,
@@ -30,7 +31,6 @@ def feedback_create(
         project=project,
         entity_type="lightrag_query_run",
         entity_id=str(run.id),
-        request_id=request_id,
         payload={"feedback_id": str(feedback.id), "rating": rating},
     )
     return feedback

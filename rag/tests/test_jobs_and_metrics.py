@@ -11,9 +11,10 @@ from django.utils import timezone
 from connectors.hooks import RunFinished
 from jobs.models import JobRun
 from rag.models import Chunk, ChunkStatus, QueryRun
-from rag.services.cascade import embeddings_cycle, embeddings_on_run_finished
+from rag.services.cascade import embeddings_on_run_finished
 from rag.services.embeddings import embeddings_run
 from rag.services.hnsw import hnsw_index_drop, hnsw_index_state
+from rag.tasks import embeddings_run as embeddings_cycle_task
 from rag.tasks import embeddings_run_project
 from workforce.celery import app
 
@@ -56,7 +57,7 @@ def test_the_cycle_queues_one_run_per_project_with_pending_chunks_and_recovers_s
     chunk = Chunk.objects.filter(project=studio_project).first()
     Chunk.objects.filter(pk=chunk.pk).update(status=ChunkStatus.PROCESSING, claimed_at=long_ago, attempts=1)
     hnsw_index_drop()
-    counts = embeddings_cycle()
+    counts = embeddings_cycle_task.apply().get()
     assert counts["queued"] == 1
     assert counts["stale_recovered"] == 1
     assert counts["hnsw_index"] == "missing"
@@ -75,7 +76,9 @@ def test_the_task_runs_the_queued_run_and_can_rechunk_first(studio_project):
     run.refresh_from_db()
     assert run.status == "succeeded"
     assert result["embedded"] == Chunk.objects.filter(project=studio_project).count() > 0
-    assert embeddings_run_project("00000000-0000-4000-8000-000000000000") == {"skipped": "project no longer exists"}
+    assert embeddings_run_project("00000000-0000-4000-8000-000000000000") == {
+        "skipped": "run or project no longer exists"
+    }
 
 
 def test_the_embed_command_embeds_with_a_progress_bar_and_reports(studio_project):

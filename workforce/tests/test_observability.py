@@ -22,6 +22,7 @@ from django.test import Client
 
 from connectors.models import ConnectorError, ErrorStatus, ReconciliationMetric
 from connectors.services.sync import connector_sync
+from core.checklist import doctor_checks
 from jobs.models import JobRun, JobStatus
 from jobs.schedules import SCHEDULES, schedules_ensure
 from jobs.supervision import job_failed, job_succeeded
@@ -178,9 +179,9 @@ def test_every_runbook_link_of_the_rules_and_the_doctor_is_a_heading_of_the_runb
     anchors = github_anchors(RUNBOOKS.read_text())
     linked = {rule["annotations"]["runbook"].split("#", 1)[1] for rule in rules()}
     assert linked - anchors == set()
-    from_doctor = {value for name, value in vars(doctor).items() if name.isupper() and isinstance(value, str)}
-    from_doctor -= {doctor.OK, doctor.WARN, doctor.FAIL, doctor.RUNBOOK}
-    assert len(from_doctor) >= 10
+    registered = [*doctor_checks(per_project=False), *doctor_checks(per_project=True)]
+    from_doctor = {check.anchor for check in registered} | {doctor.HEALTH, doctor.SESSION, doctor.REDIS}
+    assert len(registered) >= 12
     assert from_doctor - anchors == set()
     for required in ("health-and-metrics-answer", "session-and-active-project", "scheduler-jobs-working",
                      "no-connector-stuck-in-running", "ready-embeddings-above-zero", "redis-ping", "sse-connections",

@@ -14,6 +14,7 @@ import threading
 from django.core.management.base import BaseCommand, CommandError
 
 from connectors.services.configs import connector_config_upsert
+from connectors.services.queue import sync_queue
 from core.selectors import project_by_ref
 
 
@@ -70,10 +71,8 @@ class Command(BaseCommand):
                 rate_limit_per_second=200,
             )  # fmt: skip
         if queue_sync:
-            from connectors.tasks import connector_sync_task
-
             for source in bindings:
-                connector_sync_task.delay(str(project.id), source, trigger="manual")
+                sync_queue(project=project, source=source, trigger="manual")
         self.stdout.write(f"bound {project.name} to the sandbox")
 
     @staticmethod

@@ -1,0 +1,169 @@
+"""Connector work for a worker: what is due, queueing it (one function per use case, called from every door)
+and the work each queued run does.
+
+Every door that starts a sync — the API, the scheduler tick, the 15-minute beat cycle, `manage.py sandbox
+--sync`, the admin action — calls `sync_queue()`, so every sync leaves a queued `JobRun` that the API and the
+Jobs page show from the moment it is asked for.
+"""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from audit.services import audit_record
+from connectors.models import ConnectorConfig, ConnectorSyncState, ReconciliationMetric, SyncStatus
+from connectors.services import state as state_service
+from connectors.services.errors import errors_due
+from connectors.services.reconciliation import reconciliation_run
+from connectors.services.retry import errors_retry_due
+from connectors.services.state import AlreadyRunning, state_for
+from connectors.services.sync import ConnectorNotConfigured, connector_sync
+from jobs.selectors import job_run_active
+from jobs.services import JobRun, JobStatus, job_queue
+
+# Celery task names (connectors/tasks.py registers them); queueing by name keeps services free of tasks.
+SYNC_TASK = "connectors.tasks.connector_sync_task"
+ERRORS_RETRY_TASK = "connectors.tasks.connector_errors_retry_project"
+RECONCILIATION_TASK = "connectors.tasks.connectors_reconciliation_project"
+
+RECONCILIATION_EVERY = dt.timedelta(hours=24)
+# Past the longest task time limit (syncs and reconciliation: ~1 h), a run still "queued"/"running" is dead.
+ACTIVE_RUN_WINDOW = dt.timedelta(hours=2)
+
+
+def configs_due(*, project=None, now: dt.datetime | None = None) -> list[ConnectorConfig]:
+    """Enabled configs whose interval has passed and that are neither running (with a live lease) nor paused."""
+    now = now or timezone.now()
+    configs = ConnectorConfig.objects.filter(enabled=True).select_related("project")
+    states = ConnectorSyncState.objects.all()
+    if project is not None:
+        configs, states = configs.filter(project=project), states.filter(project=project)
+    by_key = {(s.project_id, s.source): s for s in states}
+    due = []
+    for config in configs:
+        state = by_key.get((config.project_id, config.source))
+        if state is not None and state.status == SyncStatus.PAUSED:
+            continue
+        if state is not None and state.status == SyncStatus.RUNNING and not state.lease_is_stale(now):
+            continue
+        last = state.last_attempt_at if state else None
+        if last is None or now - last >= dt.timedelta(minutes=config.sync_interval_minutes):
+            due.append(config)
+    return due
+
+
+def _not_active(project, job: str) -> bool:
+    """No queued or running run of `job` for the project: a second tick must not queue the work again."""
+
+
+def _not_active(project, job: str) -> bool:
+    """No queued or running run of `job` for the project: a second tick must not queue the work again."""
+    return job_run_active(project=project, job=job, since=timezone.now() - ACTIVE_RUN_WINDOW) is None
+
+
+# ---------------------------------------------------------------- syncs
+
+
+def sync_queue(
+    *, project, source: str, trigger: str, streams: list[str] | None = None, full: bool = False, actor=None
+) -> JobRun | None:
+    """Queue one sync of one connector: a queued JobRun and its task. None when a live run holds the lease.
+
+    Raises QueueUnavailable (503) when the broker refuses. A person's request (`actor`) is audited.
+    """
+    state = state_for(project=project, source=source)
+    if state.status == SyncStatus.RUNNING and not state.lease_is_stale():
+        return None
+    args = (str(project.pk), source, streams, full, trigger)
+    run = job_queue(job=f"{source}_sync", project=project, trigger=trigger, task=SYNC_TASK, args=args)
+    if actor is not None:
+        audit_record(
+            action="connector.sync_requested",
+            actor=actor,
+            project=project,
+            entity_type="connector",
+            entity_id=source,
+            payload={"streams": streams or [], "full": full, "job_run": str(run.id)},
+        )
+    return run
+
+
+def sync_work(*, project, run: JobRun, source: str, streams=None, full=False, trigger="schedule"):
+    """What a queued sync run does: the sync closes the run itself; a busy or unconfigured connector skips it."""
+    try:
+        connector_sync(project=project, source=source, streams=streams, full=full, trigger=trigger, job_run=run)
+    except (AlreadyRunning, ConnectorNotConfigured) as exc:
+        return JobStatus.SKIPPED, {"skipped": str(exc)}, str(exc)
+    return None
+
+
+def syncs_cycle(*, run: JobRun):
+    """The 15-minute beat job: recover stale leases, then queue a sync of every due connector of every project."""
+    recovered = state_service.leases_recover_all()
+    due = configs_due()
+    for config in due:
+        sync_queue(project=config.project, source=config.source, trigger="schedule")
+    return JobStatus.SUCCEEDED, {"queued": len(due), "stale_recovered": recovered}
+
+
+def syncs_tick(*, project, trigger: str = "tick", limit: int = 10) -> list[JobRun]:
+    """Scheduler tick: queue a sync of each due connector of the project."""
+    due = [config for config in configs_due(project=project) if _not_active(project, f"{config.source}_sync")]
+    runs = [sync_queue(project=project, source=config.source, trigger=trigger) for config in due[:limit]]
+    return [run for run in runs if run is not None]
+
+
+# ---------------------------------------------------------------- error retries
+
+
+def errors_retry_work(*, run: JobRun, project=None):
+    """Retry connector errors whose backoff has passed (of one project, or of all)."""
+    result = errors_retry_due(project=project)
+    counts = {key: value for key, value in result.items() if key != "retried"}
+    partial = project is not None and result["failed"]
+    return (JobStatus.PARTIAL if partial else JobStatus.SUCCEEDED), counts
+
+
+def errors_retry_tick(*, project, trigger: str = "tick", limit: int = 10) -> list[JobRun]:
+    """Scheduler tick: queue one retry of the project's due connector errors."""
+    if limit < 1 or not errors_due(project=project, limit=1) or not _not_active(project, "connector_errors_retry"):
+        return []
+    job, args = "connector_errors_retry", (str(project.pk),)
+    return [job_queue(job=job, project=project, trigger=trigger, task=ERRORS_RETRY_TASK, args=args)]
+
+
+# ---------------------------------------------------------------- reconciliation
+
+
+def reconciliation_due(*, project, now: dt.datetime | None = None) -> bool:
+    """The project has enabled connectors and no reconciliation in the last 24 h."""
+    if not ConnectorConfig.objects.filter(project=project, enabled=True).exists():
+        return False
+    since = (now or timezone.now()) - RECONCILIATION_EVERY
+    return not ReconciliationMetric.objects.filter(project=project, created_at__gte=since).exists()
+
+
+def reconciliation_work(*, project, run: JobRun):
+    """Reconcile one project."""
+    result = reconciliation_run(project=project)
+    return JobStatus.SUCCEEDED, {"completeness_pct": result["summary"].completeness_pct}
+
+
+def reconciliation_daily(*, run: JobRun):
+    """The daily beat job: the full id walk and reconciliation of every project with enabled connectors."""
+    from core.selectors import projects_with_ids
+
+    project_ids = ConnectorConfig.objects.filter(enabled=True).values_list("project_id", flat=True).distinct()
+    results = {}
+    for project in projects_with_ids(list(project_ids)):
+        results[str(project.pk)] = reconciliation_run(project=project)["summary"].completeness_pct
+    return JobStatus.SUCCEEDED, {"projects": len(results), "completeness": results}
+
+
+def reconciliation_tick(*, project, trigger: str = "tick", limit: int = 10) -> list[JobRun]:
+    """Scheduler tick: queue the project's reconciliation when its last one is older than a day."""
+    if limit < 1 or not reconciliation_due(project=project) or not _not_active(project, "connectors_reconciliation"):
+        return []
+    args = (str(project.pk),)
+    job = "connectors_reconciliation"
+    return [job_queue(job=job, project=project, trigger=trigger, task=RECONCILIATION_TASK, args=args)]
