@@ -4,7 +4,7 @@ scrape time (see `register_collectors`) so every web process reports the same tr
 from prometheus_client import REGISTRY, Gauge
 
 # Per-process by nature (each web process holds its own streams); counters shared by all processes live in
-# `audit/counters.py`.
+# `core/counters.py`.
 SSE_CONNECTIONS = Gauge("app_sse_connections_total", "Open SSE streams in this process.")
 SSE_PROJECTS = Gauge("app_sse_projects_subscribed", "Projects with at least one open SSE stream in this process.")
 

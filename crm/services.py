@@ -7,11 +7,13 @@ source's stage actually changed.
 
 from collections import defaultdict
 
-from django.db import connection, transaction
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from audit.services import audit_record
 from connectors.selectors import raw_rows
+from core.selectors import project_get
 from crm.models import CrmAccount, CrmContact, CrmOpportunity, CrmOpportunityStageEvent, LinkStatus
 from crm.stages import PROBABILITY, map_stage
 
@@ -85,23 +87,27 @@ def accounts_refresh(project, external_ids) -> None:
 
 def _relink_to_accounts(project, company_refs: list[str]) -> None:
     """Opportunities and people that named these companies before they arrived get their account now."""
-    people_table = raw_rows(project=project, source=ATTIO, stream="people").model._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE crm_opportunities o SET account_id = a.id FROM crm_accounts a "
-            "WHERE o.project_id = %s AND o.account_id IS NULL AND a.project_id = o.project_id "
-            "AND a.source_system = 'attio' AND a.external_ref = o.company_ref AND a.external_ref = ANY(%s)",
-            [project.id, company_refs],
+    accounts = dict(
+        CrmAccount.objects.filter(project=project, source_system=ATTIO, external_ref__in=company_refs).values_list(
+            "external_ref", "id"
         )
-        cursor.execute(
-            f"UPDATE crm_contacts c SET account_id = a.id, link_status = 'linked' "
-            f"FROM {people_table} p, crm_accounts a "
-            "WHERE c.project_id = %s AND c.source_system = 'attio' AND c.account_id IS NULL "
-            "AND p.project_id = c.project_id AND p.external_id = c.external_ref "
-            "AND a.project_id = c.project_id AND a.source_system = 'attio' AND a.external_ref = p.company_external_id "
-            "AND a.external_ref = ANY(%s)",
-            [project.id, company_refs],
-        )
+    )
+    account_of_company = CrmAccount.objects.filter(
+        project=project, source_system=ATTIO, external_ref=OuterRef("company_ref")
+    ).values("id")[:1]
+    CrmOpportunity.objects.filter(project=project, account__isnull=True, company_ref__in=list(accounts)).update(
+        account_id=Subquery(account_of_company)
+    )
+    people = raw_rows(project=project, source=ATTIO, stream="people").filter(company_external_id__in=list(accounts))
+    company_of = dict(people.values_list("external_id", "company_external_id"))
+    contacts = list(
+        CrmContact.objects.filter(
+            project=project, source_system=ATTIO, account__isnull=True, external_ref__in=list(company_of)
+        ).only("id", "external_ref")
+    )
+    for contact in contacts:
+        contact.account_id, contact.link_status = accounts[company_of[contact.external_ref]], LinkStatus.LINKED
+    CrmContact.objects.bulk_update(contacts, ["account", "link_status"])
     contacts_link_chatwoot(project, None, only_unlinked=True)
 
 
@@ -295,9 +301,9 @@ def mirror_on_page(event) -> None:
     """Connector hook: refresh the mirror rows behind a committed page's changed or vanished rows."""
     if (event.source, event.stream) not in REFRESHERS or not (event.changed_ids or event.deleted_ids):
         return
-    from core.models import Project
-
-    project = Project.objects.get(pk=event.project_id)
+    project = project_get(event.project_id)
+    if project is None:
+        return
     if event.changed_ids:
         mirror_refresh(project=project, source=event.source, stream=event.stream, external_ids=list(event.changed_ids))
     if event.deleted_ids:

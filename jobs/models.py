@@ -5,14 +5,7 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
-
-class JobStatus(models.TextChoices):
-    QUEUED = "queued"
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    PARTIAL = "partial"
-    FAILED = "failed"
-    SKIPPED = "skipped"
+from jobs.constants import JobStatus
 
 
 class JobRun(models.Model):

@@ -12,6 +12,11 @@ def job_runs_for(*, project, job: str | None = None) -> QuerySet[JobRun]:
     return queryset
 
 
+def job_names_for(*, project) -> list[str]:
+    """The jobs that ran for the project, by name (one query)."""
+    return list(JobRun.objects.filter(project=project).order_by("job").values_list("job", flat=True).distinct())
+
+
 def job_run_active(*, project, job: str, since) -> JobRun | None:
     """The project's queued or running run of `job` created after `since` (older ones are presumed dead)."""
     return (

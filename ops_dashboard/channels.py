@@ -13,7 +13,7 @@ from django_eventstream.event import Event
 from django_eventstream.views import ListenerManager
 
 from core import selectors
-from core.models import Project
+from core.selectors import project_get
 
 log = logging.getLogger("ops_dashboard.channels")
 
@@ -53,7 +53,7 @@ class ProjectChannelManager(ChannelManagerBase):
         if getattr(user, API_KEY_PROJECT_ATTR, None) == project_id:
             return True
         try:
-            project = Project.objects.select_related("account_scope").filter(pk=project_id).first()
+            project = project_get(project_id)
             return project is not None and selectors.project_role(user, project) is not None
         finally:
             _release_connection()

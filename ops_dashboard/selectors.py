@@ -6,6 +6,7 @@ bounded in rows, so a panel costs the same few queries however much data the pro
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Count, QuerySet
@@ -13,11 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from connectors import selectors as connector_selectors
-from connectors.models import PORTFOLIO, ErrorStatus, Source, SyncStatus
+from connectors.constants import PORTFOLIO, ErrorStatus, Source, SyncStatus
 from core import selectors as tenancy
-from core.models import Project
-from jobs.models import JobRun
-from jobs.selectors import job_runs_for
+from jobs.selectors import job_names_for, job_runs_for
+
+if TYPE_CHECKING:  # type names only: the dashboard reads other apps through their selectors
+    from core.models import Project
+    from jobs.models import JobRun
 
 RECENT_RUNS_LIMIT = 10
 JOB_RUNS_LIMIT = 50
@@ -56,7 +59,7 @@ def not_a_member() -> AccessRefused:
     return AccessRefused(403, "forbidden", "You are not a member of the active project.")
 
 
-def live_project_for(*, user, session) -> Project:
+def live_project_for(*, user, session) -> "Project":
     """The session's active project when `user` may read it (one query when they may).
 
     Raises AccessRefused: 401 anonymous, 409 no (or a deleted) active project, 403 no role in it.
@@ -69,7 +72,7 @@ def live_project_for(*, user, session) -> Project:
     project = tenancy.projects_visible_to(user).filter(pk=project_id).first()
     if project is not None:
         return project
-    if Project.objects.filter(pk=project_id).exists():
+    if tenancy.project_get(project_id) is not None:
         raise not_a_member()
     raise no_active_project()
 
@@ -77,20 +80,20 @@ def live_project_for(*, user, session) -> Project:
 JOB_RUN_FIELDS = ("id", "job", "status", "trigger", "created_at", "started_at", "duration_ms", "error")
 
 
-def recent_job_runs(*, project: Project, limit: int = RECENT_RUNS_LIMIT) -> QuerySet[JobRun]:
+def recent_job_runs(*, project: "Project", limit: int = RECENT_RUNS_LIMIT) -> "QuerySet[JobRun]":
     """The project's newest job runs, newest first (one query)."""
     return job_runs_for(project=project).only(*JOB_RUN_FIELDS)[:limit]
 
 
-def job_runs_page(*, project: Project, job: str = "", limit: int = JOB_RUNS_LIMIT) -> dict:
+def job_runs_page(*, project: "Project", job: str = "", limit: int = JOB_RUNS_LIMIT) -> dict:
     """The project's newest runs (of one job, or all) with their counts (one query)."""
     runs = job_runs_for(project=project, job=job or None).only(*JOB_RUN_FIELDS, "finished_at", "counts")[:limit]
     return {"rows": list(runs), "limit": limit}
 
 
-def job_names(*, project: Project) -> list[str]:
+def job_names(*, project: "Project") -> list[str]:
     """The jobs that ran for the project (the runs filter)."""
-    return list(JobRun.objects.filter(project=project).order_by("job").values_list("job", flat=True).distinct())
+    return job_names_for(project=project)
 
 
 def schedule_rows() -> list[dict]:

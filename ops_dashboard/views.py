@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from django_eventstream import views as eventstream_views
 from rest_framework.exceptions import AuthenticationFailed
 
-from connectors.models import ErrorStatus, Source
+from connectors.constants import ErrorStatus, Source
 from core import selectors as tenancy
 from core.api.authentication import ApiKeyAuthentication
 from core.api.errors import error_response

@@ -11,28 +11,12 @@ from django.utils import timezone
 from pgvector.django import HnswIndex, VectorField
 
 from core.scoping import ScopedModel
+from rag.constants import ChunkStatus, SourceType
 
 # Postgres' `russian` configuration stems Cyrillic words with the Russian stemmer and ASCII words with the
 # English one, so one tsvector serves both languages of the studio's data.
 SEARCH_CONFIG = "russian"
 HNSW_INDEX_NAME = "rag_chunk_embedding_hnsw"
-
-
-class ChunkStatus(models.TextChoices):
-    PENDING = "pending"
-    PROCESSING = "processing"
-    READY = "ready"
-    FAILED = "failed"
-
-
-class SourceType(models.TextChoices):
-    """What a chunk (and the evidence built from it) points at; ids are the source system's own."""
-
-    CHATWOOT_CONVERSATION = "chatwoot_conversation"
-    LINEAR_ISSUE = "linear_issue"
-    ATTIO_DEAL = "attio_deal"
-    ATTIO_COMPANY = "attio_company"
-
 
 # `sourceFilter` groups of the query API → the chunk source types they cover.
 SOURCE_GROUPS = {

@@ -1,4 +1,4 @@
-"""The Celery application; schedules live in django-celery-beat (see `workforce/schedules.py`)."""
+"""The Celery application; schedules live in django-celery-beat, registered by the apps (`jobs/schedules.py`)."""
 
 import os
 import sys

@@ -1,5 +1,6 @@
 """Connector models: configuration, sync state, runs, errors, and the raw tables per source."""
 
+from connectors.constants import PORTFOLIO
 from connectors.models.raw import (
     RAW_MODELS,
     RawAttioCompany,
@@ -18,7 +19,7 @@ from connectors.models.raw import (
     RawLinearWorkflowState,
     RawRecord,
 )
-from connectors.models.reconciliation import PORTFOLIO, ReconciliationMetric
+from connectors.models.reconciliation import ReconciliationMetric
 from connectors.models.sync import (
     ConnectorConfig,
     ConnectorError,

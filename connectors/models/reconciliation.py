@@ -7,8 +7,6 @@ from django.utils import timezone
 
 from core.scoping import ScopedModel
 
-PORTFOLIO = "portfolio"
-
 
 class ReconciliationMetric(ScopedModel):
     """Source ids vs raw rows vs mirror rows for one connector (or the weighted portfolio) at one run."""

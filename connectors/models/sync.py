@@ -7,13 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from connectors.constants import ErrorStatus, Source, SyncStatus
 from core.scoping import ScopedModel
-
-
-class Source(models.TextChoices):
-    CHATWOOT = "chatwoot", "Chatwoot"
-    LINEAR = "linear", "Linear"
-    ATTIO = "attio", "Attio"
 
 
 class ConnectorConfig(ScopedModel):
@@ -39,15 +34,6 @@ class ConnectorConfig(ScopedModel):
 
     def __repr__(self) -> str:  # keep the secret out of debug output
         return f"<ConnectorConfig {self.source} project={self.project_id}>"
-
-
-class SyncStatus(models.TextChoices):
-    IDLE = "idle"
-    RUNNING = "running"
-    OK = "ok"
-    PARTIAL = "partial"
-    FAILED = "failed"
-    PAUSED = "paused"
 
 
 class ConnectorSyncState(ScopedModel):
@@ -115,12 +101,6 @@ class SyncRun(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.source} run {self.status}"
-
-
-class ErrorStatus(models.TextChoices):
-    OPEN = "open"
-    DEAD_LETTER = "dead_letter"
-    RESOLVED = "resolved"
 
 
 class ConnectorError(ScopedModel):

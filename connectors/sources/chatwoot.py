@@ -11,11 +11,11 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
 
 from connectors.models import RawChatwootContact, RawChatwootConversation
+from connectors.services.raw_state import conversations_messages_synced
 from connectors.sources.base import Connector, Page, StreamSpec, from_epoch, text
 from core.http import NotFoundError
 
@@ -177,22 +177,12 @@ class ChatwootConnector(Connector):
     def items_committed(self, *, stream, fetched) -> None:
         """One UPDATE for the batch: each conversation's message cursor, and that it is synced."""
         deleted = [item.external_id for item, page in fetched if (page.state or {}).get("deleted")]
-        done = [(item, page) for item, page in fetched if not (page.state or {}).get("deleted")]
-        conversations = RawChatwootConversation.objects.filter(project=self.project)
-        if deleted:
-            conversations.filter(external_id__in=deleted).update(deleted_at=timezone.now())
-        if not done:
-            return
-        values = ", ".join(["(%s, %s::bigint, %s::timestamptz)"] * len(done))
-        params = [v for item, page in done for v in (item.external_id, page.state["after"], item.last_activity_at)]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {RawChatwootConversation._meta.db_table} AS c "
-                "SET messages_cursor = v.after_id, messages_synced_activity_at = v.activity "
-                f"FROM (VALUES {values}) AS v(external_id, after_id, activity) "
-                "WHERE c.project_id = %s AND c.external_id = v.external_id",
-                [*params, self.project.pk],
-            )
+        synced = [
+            (item.external_id, page.state["after"], item.last_activity_at)
+            for item, page in fetched
+            if not (page.state or {}).get("deleted")
+        ]
+        conversations_messages_synced(project=self.project, synced=synced, deleted=deleted)
 
     # ------------------------------------------------------------ targeted re-sync and reconciliation walk
 

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 
 from connectors.hooks import PageCommitted
 from core.events import publish_on_commit
-from core.models import Project
+from core.selectors import project_get
 from rag.chunking import sources
 from rag.chunking.documents import draft_chunks
 from rag.chunking.store import StoreResult, chunks_write
@@ -93,7 +93,7 @@ def chunks_on_page(event: PageCommitted) -> StoreResult | None:
     route = ROUTES.get((event.source, event.stream))
     if route is None or not (event.changed_ids or event.deleted_ids):
         return None
-    project = Project.objects.filter(pk=event.project_id).first()
+    project = project_get(event.project_id)
     if project is None:
         return None
     targets = route(project, event)

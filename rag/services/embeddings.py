@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from django.conf import settings
 from django.db import connection
 
-from jobs.models import JobStatus
+from jobs.constants import JobStatus
 from jobs.services import job_run_finish, job_run_open
 from rag.models import ChunkStatus
 from rag.providers import ProviderError, embedding_provider

@@ -4,8 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from connectors.models import ConnectorConfig
 from connectors.services.reconciliation import reconciliation_run
-from core.models import Project
-from core.selectors import project_by_ref
+from core.selectors import project_by_ref, projects_with_ids
 
 
 class Command(BaseCommand):
@@ -22,7 +21,7 @@ class Command(BaseCommand):
             projects = [project]
         else:
             ids = ConnectorConfig.objects.filter(enabled=True).values("project_id")
-            projects = list(Project.objects.filter(pk__in=ids).order_by("name"))
+            projects = list(projects_with_ids(ids).order_by("name"))
         for project in projects:
             result = reconciliation_run(project=project, actor="manage.py reconcile")
             for metric in result["metrics"]:

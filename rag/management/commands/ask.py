@@ -5,8 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from core.api.errors import ApiError
-from core.models import Project
-from core.selectors import project_by_ref
+from core.selectors import project_by_ref, projects_all
 from rag.api.validation import query_params_from
 from rag.services.query import lightrag_query
 
@@ -37,13 +36,13 @@ class Command(BaseCommand):
             return
         self._print(result)
 
-    def _project(self, ref) -> Project:
+    def _project(self, ref):
         if ref:
             project = project_by_ref(ref)
             if project is None:
                 raise CommandError(f"No project named or with id {ref!r}")
             return project
-        projects = list(Project.objects.all()[:2])
+        projects = list(projects_all()[:2])
         if len(projects) != 1:
             raise CommandError("Several projects exist: pass --project NAME|ID.")
         return projects[0]

@@ -4,8 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from core.models import Project
-from core.selectors import project_by_ref
+from core.selectors import project_by_ref, projects_all, projects_with_ids
 from rag.models import Chunk, ChunkStatus
 from rag.services.chunks import chunks_rebuild, chunks_requeue_failed
 from rag.services.embeddings import embeddings_run
@@ -38,16 +37,16 @@ class Command(BaseCommand):
         if failed:
             raise CommandError(f"{failed} run(s) stopped on a provider error (see the job runs).")
 
-    def _projects(self, options) -> list[Project]:
+    def _projects(self, options) -> list:
         if options["project"]:
             project = project_by_ref(options["project"])
             if project is None:
                 raise CommandError(f"No project named or with id {options['project']!r}")
             return [project]
         if options["rebuild"] or options["requeue_failed"] or options["reset"]:
-            return list(Project.objects.all())
+            return list(projects_all())
         ids = Chunk.objects.filter(status=ChunkStatus.PENDING).values_list("project_id", flat=True).distinct()
-        return list(Project.objects.filter(pk__in=list(ids)))
+        return list(projects_with_ids(ids))
 
     def _embed(self, project, options) -> int:
         if options["rebuild"]:
