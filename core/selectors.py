@@ -4,10 +4,14 @@ import uuid
 
 from django.db.models import Q, QuerySet
 
-from core.api.errors import conflict
+from core.errors import Conflict
 from core.models import ApiKey, Membership, Project, Role
 
 ACTIVE_PROJECT_SESSION_KEY = "active_project_id"
+
+
+class ActiveProjectRequired(Conflict):
+    code, message = "active_project_required", "Select a project first (POST /api/projects/<id>/select)."
 
 
 def projects_visible_to(user) -> QuerySet[Project]:
@@ -43,7 +47,7 @@ def active_project_and_role(request) -> tuple[Project, str]:
     role = project_role(request.user, project) if project else None
     if project is None or role is None:
         request.session.pop(ACTIVE_PROJECT_SESSION_KEY, None)
-        raise conflict("active_project_required", "Select a project first (POST /api/projects/<id>/select).")
+        raise ActiveProjectRequired()
     return project, role
 
 

@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from connectors.models import RawChatwootContact, RawChatwootConversation
-from connectors.services.raw_state import conversations_messages_synced
+from connectors.raw_state import conversations_messages_synced
 from connectors.sources.base import Connector, Page, StreamSpec, from_epoch, text
 from core.http import NotFoundError
 

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from rag.models import SEARCH_CONFIG
 from rag.providers.offline import STOP_WORDS, words
 from rag.services import search_stats
+from rag.services.hits import Hit
 
 MAX_TERMS = 12
 RARE_SHARE = 0.02
@@ -132,10 +133,8 @@ def missing_words(*, project, query: str, known: list[str]) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def keyword_search(*, project, query: str, limit: int, filters) -> list:
+def keyword_search(*, project, query: str, limit: int, filters) -> list[Hit]:
     """Chunks of the project matching the question's words, best first (see the module docstring)."""
-    from rag.services.retrieval import Hit
-
     terms, chunk_count = question_terms(project=project, query=query)
     where, params = filters.sql()
     scores: dict[int, float] = {}

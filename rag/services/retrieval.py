@@ -16,6 +16,7 @@ from django.db import connection, transaction
 
 from rag.services import keyword
 from rag.services.embeddings import vector_literal
+from rag.services.hits import Hit
 
 RRF_K = 60
 
@@ -41,12 +42,6 @@ class Filters:
             clauses.append("c.occurred_at < %(f_to)s")
             params["f_to"] = self.date_to
         return "".join(f" AND {clause}" for clause in clauses), params
-
-
-@dataclass(frozen=True)
-class Hit:
-    id: int
-    score: float
 
 
 @dataclass
