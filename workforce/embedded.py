@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from core.redis import redis_ping
+
 log = logging.getLogger("workforce.embedded")
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -132,17 +134,6 @@ class RedisResolution:
     url: str | None
     mode: str
     detail: str
-
-
-def redis_ping(url: str, timeout: float = 0.5) -> bool:
-    """Whether a Redis server answers PING at `url`."""
-    import redis
-
-    try:
-        client = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
-        return bool(client.ping())
-    except (redis.RedisError, OSError, ValueError):
-        return False
 
 
 def redis_resolve(url: str | None) -> RedisResolution:

@@ -34,17 +34,16 @@ def _read_until_ready(process: subprocess.Popen, timeout: float) -> list[str]:
     raise AssertionError("launcher never said ready:\n" + "".join(lines))
 
 
+def start_launcher(env: dict) -> subprocess.Popen:
+    """`make run`'s launcher with its output captured."""
+    argv = [sys.executable, "-m", "workforce.launcher"]
+    return subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
 def test_launcher_serves_login_and_ctrl_c_stops_everything():
     port = embedded.free_port()
     env = launcher_env(PORT=str(port))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "workforce.launcher"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = start_launcher(env)
     try:
         lines = _read_until_ready(process, timeout=90)
         assert any(f"http://127.0.0.1:{port}/" in line for line in lines)
@@ -67,14 +66,7 @@ def test_launcher_names_a_process_that_dies_at_start_and_exits_non_zero():
     # A broker URL no transport knows: web still serves, the worker and beat die while starting.
     port = embedded.free_port()
     env = launcher_env(PORT=str(port), WORKFORCE_SANDBOX="0", CELERY_BROKER_URL="nosuchtransport://localhost//")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "workforce.launcher"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = start_launcher(env)
     try:
         output, _ = process.communicate(timeout=120)
     finally:
