@@ -13,7 +13,6 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
-from urllib.parse import urlsplit, urlunsplit
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 RUNBOOK = "docs/operations/runbooks.md"
@@ -82,19 +81,6 @@ def duration(seconds: float) -> str:
     if seconds < 2 * 86400:
         return f"{seconds // 3600} h"
     return f"{seconds // 86400} d"
-
-
-def safe_url(url: str | None) -> str:
-    """The URL without its password (`redis://:***@host:6379/0`)."""
-    if not url:
-        return ""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    user = parts.username or ""
-    host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}{port}"))
 
 
 def short(text: str, *, secret: str = "") -> str:

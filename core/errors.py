@@ -7,15 +7,15 @@ Services raise subclasses of these (`jobs.services.QueueUnavailable`, `connector
 
 
 class DomainError(Exception):
-    """A refusal a caller can act on. The detail is the message raised with, else the class's `message`."""
+    """A refusal a caller can act on; its detail is the message raised with, else the class's `message`."""
 
     code = "invalid"
     status = 400
     message = "Invalid request."
 
-    def __init__(self, message: str = "", *, detail=None) -> None:
+    def __init__(self, message: str = "") -> None:
         super().__init__(message or self.message)
-        self.detail = detail if detail is not None else (message or self.message)
+        self.detail = message or self.message
 
 
 class NotFound(DomainError):

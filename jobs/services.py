@@ -27,8 +27,6 @@ from jobs.models import JobRun, JobStatus
 
 log = logging.getLogger("jobs.services")
 
-__all__ = ["JobRun", "JobStatus"]  # the types callers name, so no other app imports jobs.models
-
 # What `job_execute`'s work returns: the run's status and counts, and optionally an error message.
 Outcome = tuple[str, dict] | tuple[str, dict, str]
 

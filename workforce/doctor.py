@@ -14,15 +14,14 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from core import health
-from core.checklist import FAIL, OK, WARN, Check, doctor_checks, safe_url, worst
+from core.checklist import FAIL, OK, WARN, Check, doctor_checks, worst
+from core.redaction import safe_url
 from core.redis import redis_ping
 from core.selectors import projects_all
 
 HEALTH = "health-and-metrics-answer"
 SESSION = "session-and-active-project"
 REDIS = "redis-ping"
-
-__all__ = ["FAIL", "OK", "WARN", "Check", "doctor_run", "project_checks", "worst"]
 
 
 def _from_health(name: str, result: dict, anchor: str) -> Check:

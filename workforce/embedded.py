@@ -14,8 +14,8 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse
 
+from core.redaction import safe_url
 from core.redis import redis_ping
 
 log = logging.getLogger("workforce.embedded")
@@ -148,14 +148,14 @@ def redis_resolve(url: str | None) -> RedisResolution:
     if not url or url.strip().lower() == "none":
         return RedisResolution(None, "none", "REDIS_URL is empty: single-machine mode")
     if redis_ping(url):
-        return RedisResolution(url, "external", f"using Redis at {_redact(url)}")
+        return RedisResolution(url, "external", f"using Redis at {safe_url(url)}")
     private = _private_redis_url()
     if private and redis_ping(private):
         return RedisResolution(private, "private", f"using the private Redis at {private}")
     if shutil.which("redis-server"):
         started = redis_start_private()
         return RedisResolution(started, "private", f"started a private Redis at {started}")
-    return RedisResolution(None, "none", f"no Redis at {_redact(url)} and no redis-server binary")
+    return RedisResolution(None, "none", f"no Redis at {safe_url(url)} and no redis-server binary")
 
 
 def redis_start_private(*, directory: Path = REDIS_DIR, port: int | None = None) -> str:
@@ -241,11 +241,3 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def _redact(url: str) -> str:
-    """Drop any password from a URL before it is logged."""
-    parsed = urlparse(url)
-    if parsed.password:
-        return url.replace(f":{parsed.password}@", ":***@")
-    return url

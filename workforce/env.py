@@ -17,12 +17,12 @@ def env_str(name: str, default: str | None = None) -> str | None:
     return os.environ.get(name, default)
 
 
-def env_required(name: str) -> str:
-    """Return the variable or stop start-up with a clear message."""
+def env_required(name: str, *, hint: str = "") -> str:
+    """Return the variable or stop start-up with a clear message (`hint`: where to get it)."""
     READ_VARIABLES.add(name)
     value = os.environ.get(name)
     if not value:
-        raise ImproperlyConfigured(f"Environment variable {name} is required in this environment.")
+        raise ImproperlyConfigured(hint or f"Environment variable {name} is required in this environment.")
     return value
 
 

@@ -7,8 +7,9 @@ anything; the broker ping happens here, once per process.
 """
 
 import sys
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
+from core.redaction import safe_url
 from workforce.env import env_str
 
 EXIT_CODE = 2
@@ -60,20 +61,11 @@ def broker_answers(url: str, timeout: float = BROKER_TIMEOUT_SECONDS) -> None:
     except Exception as exc:  # every transport has its own errors; all of them mean "cannot start"
         reason = _hide_password(str(exc), url) or type(exc).__name__
         raise CannotStart(
-            f"the broker at {redact(url)} does not answer within {timeout:g} s ({reason}); "
+            f"the broker at {safe_url(url)} does not answer within {timeout:g} s ({reason}); "
             "check CELERY_BROKER_URL or REDIS_URL"
         ) from exc
 
 
-def redact(url: str) -> str:
-    """The URL with its password shown as ***, fit for a log line."""
-    parts = urlsplit(url)
-    if not parts.password:
-        return url
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
-
-
 def _hide_password(text: str, url: str) -> str:
     password = urlsplit(url).password
-    return text.replace(url, redact(url)).replace(password, "***") if password else text
+    return text.replace(url, safe_url(url)).replace(password, "***") if password else text

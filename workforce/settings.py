@@ -29,21 +29,16 @@ DEBUG = env_bool("DEBUG", False)
 DATA_DIR = Path(env_str("WORKFORCE_DATA_DIR") or BASE_DIR / ".data")
 
 
-def _env_given(name: str, *, dev_source: str) -> str:
-    """A variable settings require but never invent; the message says where a dev machine gets it."""
-    value = env_str(name)
-    if not value:
-        raise ImproperlyConfigured(
-            f"{name} is not set: in development `make run`, `manage.py` and the test suite {dev_source}; "
-            "production must set it."
-        )
-    return value
+def _dev_hint(name: str, how: str) -> str:
+    """Why a required variable is missing: in development the entry points provide it."""
+    return (
+        f"{name} is not set: in development `make run`, `manage.py` and the test suite {how}; production must set it."
+    )
 
 
-SECRET_KEY = (
-    env_required("DJANGO_SECRET_KEY")
-    if PRODUCTION
-    else _env_given("DJANGO_SECRET_KEY", dev_source="set it from the data folder's `secret_key` file")
+SECRET_KEY = env_required(
+    "DJANGO_SECRET_KEY",
+    hint="" if PRODUCTION else _dev_hint("DJANGO_SECRET_KEY", "set it from the data folder's `secret_key` file"),
 )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -116,7 +111,7 @@ TEMPLATES = [
 
 # ---------------------------------------------------------------- database
 
-DATABASE_URL = _env_given("DATABASE_URL", dev_source="start the embedded PostgreSQL and set it")
+DATABASE_URL = env_required("DATABASE_URL", hint=_dev_hint("DATABASE_URL", "start the embedded PostgreSQL and set it"))
 DB_POOL_MIN_SIZE = env_int("DB_POOL_MIN_SIZE", 2, minimum=0)
 DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 20, minimum=1)
 

@@ -7,6 +7,7 @@ Jobs page show from the moment it is asked for.
 """
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -18,8 +19,13 @@ from connectors.services.reconciliation import reconciliation_run
 from connectors.services.retry import errors_retry_due
 from connectors.services.state import AlreadyRunning, state_for
 from connectors.services.sync import ConnectorNotConfigured, connector_sync
+from core.selectors import projects_with_ids
+from jobs.constants import JobStatus
 from jobs.selectors import job_run_active
-from jobs.services import JobRun, JobStatus, job_queue
+from jobs.services import job_queue
+
+if TYPE_CHECKING:  # a type name only: runs are queued and read through jobs.services
+    from jobs.models import JobRun
 
 # Celery task names (connectors/tasks.py registers them); queueing by name keeps services free of tasks.
 SYNC_TASK = "connectors.tasks.connector_sync_task"
@@ -66,7 +72,7 @@ def _not_active(project, job: str) -> bool:
 
 def sync_queue(
     *, project, source: str, trigger: str, streams: list[str] | None = None, full: bool = False, actor=None
-) -> JobRun | None:
+) -> "JobRun | None":
     """Queue one sync of one connector: a queued JobRun and its task. None when a live run holds the lease.
 
     Raises QueueUnavailable (503) when the broker refuses. A person's request (`actor`) is audited.
@@ -88,7 +94,7 @@ def sync_queue(
     return run
 
 
-def sync_work(*, project, run: JobRun, source: str, streams=None, full=False, trigger="schedule"):
+def sync_work(*, project, run: "JobRun", source: str, streams=None, full=False, trigger="schedule"):
     """What a queued sync run does: the sync closes the run itself; a busy or unconfigured connector skips it."""
     try:
         connector_sync(project=project, source=source, streams=streams, full=full, trigger=trigger, job_run=run)
@@ -97,7 +103,7 @@ def sync_work(*, project, run: JobRun, source: str, streams=None, full=False, tr
     return None
 
 
-def syncs_cycle(*, run: JobRun):
+def syncs_cycle(*, run: "JobRun"):
     """The 15-minute beat job: recover stale leases, then queue a sync of every due connector of every project."""
     recovered = state_service.leases_recover_all()
     due = configs_due()
@@ -106,7 +112,7 @@ def syncs_cycle(*, run: JobRun):
     return JobStatus.SUCCEEDED, {"queued": len(due), "stale_recovered": recovered}
 
 
-def syncs_tick(*, project, trigger: str = "tick", limit: int = 10) -> list[JobRun]:
+def syncs_tick(*, project, trigger: str = "tick", limit: int = 10) -> list["JobRun"]:
     """Scheduler tick: queue a sync of each due connector of the project."""
     due = [config for config in configs_due(project=project) if _not_active(project, f"{config.source}_sync")]
     runs = [sync_queue(project=project, source=config.source, trigger=trigger) for config in due[:limit]]
@@ -116,7 +122,7 @@ def syncs_tick(*, project, trigger: str = "tick", limit: int = 10) -> list[JobRu
 # ---------------------------------------------------------------- error retries
 
 
-def errors_retry_work(*, run: JobRun, project=None):
+def errors_retry_work(*, run: "JobRun", project=None):
     """Retry connector errors whose backoff has passed (of one project, or of all)."""
     result = errors_retry_due(project=project)
     counts = {key: value for key, value in result.items() if key != "retried"}
@@ -124,7 +130,7 @@ def errors_retry_work(*, run: JobRun, project=None):
     return (JobStatus.PARTIAL if partial else JobStatus.SUCCEEDED), counts
 
 
-def errors_retry_tick(*, project, trigger: str = "tick", limit: int = 10) -> list[JobRun]:
+def errors_retry_tick(*, project, trigger: str = "tick", limit: int = 10) -> list["JobRun"]:
     """Scheduler tick: queue one retry of the project's due connector errors."""
     if limit < 1 or not errors_due(project=project, limit=1) or not _not_active(project, "connector_errors_retry"):
         return []
@@ -143,16 +149,14 @@ def reconciliation_due(*, project, now: dt.datetime | None = None) -> bool:
     return not ReconciliationMetric.objects.filter(project=project, created_at__gte=since).exists()
 
 
-def reconciliation_work(*, project, run: JobRun):
+def reconciliation_work(*, project, run: "JobRun"):
     """Reconcile one project."""
     result = reconciliation_run(project=project)
     return JobStatus.SUCCEEDED, {"completeness_pct": result["summary"].completeness_pct}
 
 
-def reconciliation_daily(*, run: JobRun):
+def reconciliation_daily(*, run: "JobRun"):
     """The daily beat job: the full id walk and reconciliation of every project with enabled connectors."""
-    from core.selectors import projects_with_ids
-
     project_ids = ConnectorConfig.objects.filter(enabled=True).values_list("project_id", flat=True).distinct()
     results = {}
     for project in projects_with_ids(list(project_ids)):
@@ -160,7 +164,7 @@ def reconciliation_daily(*, run: JobRun):
     return JobStatus.SUCCEEDED, {"projects": len(results), "completeness": results}
 
 
-def reconciliation_tick(*, project, trigger: str = "tick", limit: int = 10) -> list[JobRun]:
+def reconciliation_tick(*, project, trigger: str = "tick", limit: int = 10) -> list["JobRun"]:
     """Scheduler tick: queue the project's reconciliation when its last one is older than a day."""
     if limit < 1 or not reconciliation_due(project=project) or not _not_active(project, "connectors_reconciliation"):
         return []

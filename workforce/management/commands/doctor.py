@@ -8,8 +8,9 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.checklist import FAIL, OK, WARN, worst
 from core.selectors import project_by_ref
-from workforce.doctor import FAIL, OK, WARN, doctor_run, worst
+from workforce.doctor import doctor_run
 
 
 class Command(BaseCommand):
