@@ -24,6 +24,14 @@ class SyncStatus(models.TextChoices):
     PAUSED = "paused"
 
 
+class TombstoneReason(models.TextChoices):
+    """Why a raw row left the product (its `deleted_reason`). An archived Linear issue is not a tombstone: it
+    stays searchable and marked archived, as it stays readable in Linear."""
+
+    DELETED = "deleted", "Deleted at the source"  # 404 twice in a row, or the payload says deleted
+    TRASHED = "trashed", "In the source's trash"  # Linear `trashed: true`; restoring it revives the row
+
+
 class ErrorStatus(models.TextChoices):
     OPEN = "open"
     DEAD_LETTER = "dead_letter"

@@ -21,6 +21,9 @@ def register() -> None:
     # Daily: walk every source's ids and reconcile them with raw and mirror rows.
     schedule_register(Schedule("connectors_reconciliation_daily", tasks.connectors_reconciliation_daily.name,
                                24 * 3600, "Reconcile connectors", queue.reconciliation_tick))  # fmt: skip
+    # Every 30 min: walk the sources' ids and apply the deletions two checks confirm (docs/deletions.md).
+    schedule_register(Schedule("connectors_deletions_sweep", tasks.connectors_deletions_sweep.name, 30 * 60,
+                               "Sweep for deletions", queue.deletions_sweep_tick))  # fmt: skip
     status_block_register("connectors", selectors.status_block)
     metric_source_register(connector_families)
     retention_targets_register()

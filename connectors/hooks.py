@@ -1,7 +1,9 @@
-"""What other apps run after connector work commits (the CRM mirror, the chunk builder, cascades).
+"""What other apps run when connector data changes (the CRM mirror, the chunk builder, cascades).
 
-Apps register callables in their `AppConfig.ready()`; the sync engine calls them after commit, so a
-rolled-back page announces nothing. A failing hook is logged and never fails the sync.
+Apps register callables in their `AppConfig.ready()`. Page and run hooks run after commit, so a rolled-back
+page announces nothing; a failing one is logged and never fails the sync. Removal hooks run inside the
+transaction that tombstones the rows, so a record leaves every layer (mirror, chunks, vectors) at once or not at
+all: a failing one rolls the tombstone back.
 """
 
 import logging
@@ -13,13 +15,22 @@ log = logging.getLogger("connectors.hooks")
 
 @dataclass(frozen=True)
 class PageCommitted:
-    """A committed page: which rows of which stream changed (inserted or updated) or vanished."""
+    """A committed page: which live rows of which stream changed (inserted, updated or revived)."""
 
     project_id: object
     source: str
     stream: str
     changed_ids: tuple[str, ...] = ()
-    deleted_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RecordsRemoved:
+    """Rows just tombstoned for one reason (the source deleted or trashed them), per stream, children included."""
+
+    project_id: object
+    source: str
+    removed: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -34,6 +45,7 @@ class RunFinished:
 
 
 PAGE_HOOKS: list[Callable[[PageCommitted], None]] = []
+REMOVAL_HOOKS: list[Callable[[RecordsRemoved], None]] = []
 RUN_HOOKS: list[Callable[[RunFinished], None]] = []
 # (project, source, stream) -> set of external ids present downstream (the CRM mirror), or None if not mirrored.
 MIRROR_LOOKUPS: list[Callable] = []
@@ -60,6 +72,12 @@ def on_page_committed(hook: Callable[[PageCommitted], None]) -> Callable:
     return hook
 
 
+def on_records_removed(hook: Callable[[RecordsRemoved], None]) -> Callable:
+    if hook not in REMOVAL_HOOKS:
+        REMOVAL_HOOKS.append(hook)
+    return hook
+
+
 def on_run_finished(hook: Callable[[RunFinished], None]) -> Callable:
     if hook not in RUN_HOOKS:
         RUN_HOOKS.append(hook)
@@ -80,3 +98,9 @@ def page_committed(event: PageCommitted) -> None:
 
 def run_finished(event: RunFinished) -> None:
     _call_all(RUN_HOOKS, event)
+
+
+def records_removed(event: RecordsRemoved) -> None:
+    """Inside the tombstoning transaction: every consumer removes what it built from these rows (no guard)."""
+    for hook in list(REMOVAL_HOOKS):
+        hook(event)

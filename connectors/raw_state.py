@@ -1,16 +1,12 @@
 """Sync state kept on raw rows: a Chatwoot conversation carries the cursor of its messages walk."""
 
-from django.utils import timezone
-
 from connectors.models import RawChatwootConversation
 
 
-def conversations_messages_synced(*, project, synced: list[tuple[str, int, object]], deleted: list[str]) -> None:
+def conversations_messages_synced(*, project, synced: list[tuple[str, int, object]]) -> None:
     """Store, per conversation, the `after=` message cursor reached and the activity it covers (one UPDATE for
-    the batch), and tombstone the conversations the source no longer has."""
+    the batch)."""
     conversations = RawChatwootConversation.objects.filter(project=project)
-    if deleted:
-        conversations.filter(external_id__in=deleted).update(deleted_at=timezone.now())
     if not synced:
         return
     pks = dict(conversations.filter(external_id__in=[row[0] for row in synced]).values_list("external_id", "pk"))

@@ -53,5 +53,20 @@ def connectors_reconciliation_project(self, project_id, job_run_id):
     )  # fmt: skip
 
 
+@shared_task(bind=True, acks_late=True, soft_time_limit=1800, time_limit=1900)
+def connectors_deletions_sweep(self):
+    """Every 30 min (beat): catch what the sources deleted between daily reconciliations, in every project."""
+    return job_execute(job="connectors_deletions_sweep", work=queue.deletions_sweep_cycle, task_id=_id(self))
+
+
+@shared_task(bind=True, acks_late=True, soft_time_limit=1800, time_limit=1900)
+def connectors_deletions_sweep_project(self, project_id, job_run_id):
+    """Scheduler tick: sweep one project for deletions, recorded on the queued JobRun."""
+    return job_execute(
+        job="connectors_deletions_sweep", work=queue.deletions_sweep_work, run_id=job_run_id, project_id=project_id,
+        task_id=_id(self),
+    )  # fmt: skip
+
+
 def _id(task) -> str:
     return task.request.id or ""

@@ -12,6 +12,11 @@ Per call (one page or batch, inside the caller's transaction):
    so a no-change re-sync writes nothing. While a project's batches keep finding stored rows (a re-sync),
    later batches skip the COPY attempt and merge directly.
 
+A row whose payload says the source deleted it (`deleted_reason` set by its row builder: a Chatwoot message
+flagged deleted, a Linear issue in the trash) is stored as a tombstone (`deleted_at` set) by the same write; a
+tombstoned row the source shows alive again is revived (`deleted_at` cleared). The result names both, so the
+caller can take them out of (or back into) every layer in the page's transaction.
+
 Whether rows exist is decided by the unique index itself, not by a look-up query whose plan depends on
 table statistics (which lag behind a project's initial load), so both paths stay exact and planner-proof.
 """
@@ -28,23 +33,26 @@ from psycopg.pq import Format
 
 from connectors.models import RawRecord
 
-COMMON_COLUMNS = ("external_id", "raw", "payload_hash", "source_created_at", "source_updated_at")
+COMMON_COLUMNS = ("external_id", "raw", "payload_hash", "source_created_at", "source_updated_at", "deleted_reason")
 # Set by the upsert itself on rows it COPYs straight into the raw table (the merge sets them in SQL).
-INSERT_COLUMNS = ("project_id", "account_scope_id", "first_synced_at", "last_changed_at")
-INSERT_TYPES = ["uuid", "uuid", "timestamptz", "timestamptz"]
+INSERT_COLUMNS = ("project_id", "account_scope_id", "first_synced_at", "last_changed_at", "deleted_at")
+INSERT_TYPES = ["uuid", "uuid", "timestamptz", "timestamptz", "timestamptz"]
 
 
 @dataclass
 class UpsertResult:
-    """What one upsert did, with the external ids of rows that changed."""
+    """What one upsert did: the external ids of live rows written, of rows written as tombstones, and of the
+    tombstones it revived (with the `deleted_at` they had, which their cascaded children share)."""
 
     fetched: int = 0
     inserted_ids: list[str] = field(default_factory=list)
     updated_ids: list[str] = field(default_factory=list)
+    tombstoned_ids: list[str] = field(default_factory=list)
+    revived: dict[str, object] = field(default_factory=dict)
 
     @property
     def unchanged(self) -> int:
-        return self.fetched - len(self.inserted_ids) - len(self.updated_ids)
+        return self.fetched - len(self.inserted_ids) - len(self.updated_ids) - len(self.tombstoned_ids)
 
     @property
     def changed_ids(self) -> list[str]:
@@ -84,7 +92,8 @@ def raw_upsert(*, model: type[RawRecord], project, rows: list[dict]) -> UpsertRe
         cursor.cursor.adapters.register_dumper(None, _CanonicalJsonbDumper)
         hint = (layout.table, project.pk)
         if not _had_rows.get(hint) and _copy_new(cursor, layout, project, by_id):
-            result.inserted_ids = list(by_id)
+            for external_id, row in by_id.items():
+                (result.tombstoned_ids if row.get("deleted_reason") else result.inserted_ids).append(external_id)
             return result
         # Some rows exist already: merge the batch.
         _merge(cursor, layout, project, (_values(i, row, layout) for i, row in by_id.items()), result)
@@ -108,6 +117,7 @@ class _Layout:
         self.table = model._meta.db_table
         self.stage = f"_stage_{self.table}"
         self.columns = COMMON_COLUMNS + tuple(model.typed_columns)
+        self.reason_at = self.columns.index("deleted_reason")
         fields = [model._meta.get_field(column) for column in self.columns]
         self.pg_types = [_PG_TYPES[field.get_internal_type()] for field in fields]
         # (column, default) of the columns read from the row dict as they are.
@@ -168,6 +178,7 @@ def _copy_new(cursor, layout: _Layout, project, by_id: dict[str, dict]) -> bool:
             for external_id, row in by_id.items():
                 values = _values(external_id, row, layout)
                 values.extend(extra)
+                values.append(now if values[layout.reason_at] else None)  # deleted_at of a row born a tombstone
                 copy.write_row(values)
     except psycopg.IntegrityError:
         # Usually a stored row (unique key). Any other integrity error (the scope guard) happens again in the
@@ -177,7 +188,7 @@ def _copy_new(cursor, layout: _Layout, project, by_id: dict[str, dict]) -> bool:
 
 
 def _merge(cursor, layout: _Layout, project, prepared: Iterable[list], result: UpsertResult) -> None:
-    """Stage `prepared` rows and merge them; only rows whose hash changed (or that were deleted) are written."""
+    """Stage `prepared` rows and merge them; only rows whose hash or tombstone reason changed are written."""
     column_list = ", ".join(layout.columns)
     cursor.execute(
         f'CREATE TEMP TABLE IF NOT EXISTS "{layout.stage}" AS SELECT {column_list} FROM "{layout.table}" WITH NO DATA'
@@ -186,20 +197,34 @@ def _merge(cursor, layout: _Layout, project, prepared: Iterable[list], result: U
         copy.set_types(layout.pg_types)
         for values in prepared:
             copy.write_row(values)
+    cursor.execute(
+        f'SELECT s.external_id, t.deleted_at FROM "{layout.stage}" s JOIN "{layout.table}" t '
+        "ON t.project_id = %s AND t.external_id = s.external_id WHERE t.deleted_reason <> '' AND s.deleted_reason = ''",
+        [project.pk],
+    )
+    tombstones = dict(cursor.fetchall())
     cursor.execute(_merge_sql(layout.table, layout.stage, layout.columns), [project.pk, project.account_scope_id])
-    for inserted, external_id in cursor.fetchall():
+    for inserted, external_id, reason in cursor.fetchall():
+        if reason:
+            result.tombstoned_ids.append(external_id)
+            continue
         (result.inserted_ids if inserted else result.updated_ids).append(external_id)
+        if external_id in tombstones:
+            result.revived[external_id] = tombstones[external_id]
     cursor.execute(f'TRUNCATE "{layout.stage}"')
 
 
 def _merge_sql(table: str, stage: str, columns: tuple[str, ...]) -> str:
     insert_columns = ", ".join(columns)
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c != "external_id")
+    born_deleted = "CASE WHEN deleted_reason = '' THEN NULL ELSE now() END"
     return (
-        f'INSERT INTO "{table}" ({insert_columns}, project_id, account_scope_id, first_synced_at, last_changed_at) '
-        f'SELECT {insert_columns}, %s, %s, now(), now() FROM "{stage}" '
-        f"ON CONFLICT (project_id, external_id) DO UPDATE SET {updates}, last_changed_at = now(), deleted_at = NULL "
+        f'INSERT INTO "{table}" ({insert_columns}, project_id, account_scope_id, first_synced_at, last_changed_at, '
+        f'deleted_at) SELECT {insert_columns}, %s, %s, now(), now(), {born_deleted} FROM "{stage}" '
+        f"ON CONFLICT (project_id, external_id) DO UPDATE SET {updates}, last_changed_at = now(), "
+        f"deleted_at = CASE WHEN EXCLUDED.deleted_reason = '' THEN NULL "
+        f'ELSE coalesce("{table}".deleted_at, now()) END '
         f'WHERE "{table}".payload_hash IS DISTINCT FROM EXCLUDED.payload_hash '
-        f'OR "{table}".deleted_at IS NOT NULL '
-        "RETURNING (xmax = 0), external_id"
+        f'OR "{table}".deleted_reason IS DISTINCT FROM EXCLUDED.deleted_reason '
+        "RETURNING (xmax = 0), external_id, deleted_reason"
     )

@@ -13,5 +13,6 @@ class CrmConfig(AppConfig):
         from jobs.status import status_block_register
 
         hooks.on_page_committed(services.mirror_on_page)
+        hooks.on_records_removed(services.mirror_on_removed)
         hooks.on_mirror_lookup(services.mirror_ids)
         status_block_register("crm", lambda project: {"entities": {"crm": selectors.entity_counts(project=project)}})

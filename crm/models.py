@@ -78,7 +78,8 @@ class CrmContact(MirrorRow):
 
 
 class CrmOpportunity(MirrorRow):
-    """A deal. Without a resolvable company it is kept and counted as an orphan."""
+    """A deal. Without a resolvable company it is kept and counted as an orphan. A deal deleted at the source
+    is closed (`deleted_at`, `deleted_reason`), not dropped, so its stage history stays."""
 
     name = models.CharField(max_length=300, blank=True)
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.DISCOVERY)
@@ -93,6 +94,9 @@ class CrmOpportunity(MirrorRow):
     owner_ref = models.CharField(max_length=64, blank=True)
     web_url = models.URLField(max_length=500, blank=True)
     stage_changed_at = models.DateTimeField(null=True, blank=True)
+    # Closed when the deal is deleted at the source: it leaves the pipeline, its stage history stays.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_reason = models.CharField(max_length=20, blank=True, default="")
 
     class Meta(MirrorRow.Meta):
         db_table = "crm_opportunities"

@@ -2,7 +2,9 @@
 
 Refreshes run after each committed sync page of Attio companies/people/deals and Chatwoot contacts
 (see `crm.apps`). Re-running any of them writes the same rows; a stage event is written only when the
-source's stage actually changed.
+source's stage actually changed. Records deleted at the source leave the mirror in the transaction that
+tombstones them (`mirror_on_removed`): a deal is closed (out of the pipeline, its stage history kept), an
+account or contact is removed and the links that named it are cleared. A deal the source shows again reopens.
 """
 
 from collections import defaultdict
@@ -49,6 +51,7 @@ def mirror_rebuild(*, project) -> None:
 
 
 def _upsert(model, project, rows: list[dict], fields: list[str]) -> None:
+    """Insert or update mirror rows by (project, source_system, external_ref)."""
     now = timezone.now()
     objects = [model(project=project, account_scope_id=project.account_scope_id, updated_at=now, **row) for row in rows]
     model.objects.bulk_create(
@@ -164,6 +167,8 @@ def opportunities_refresh(project, external_ids) -> None:
             "owner_ref",
             "web_url",
             "stage_changed_at",
+            "deleted_at",
+            "deleted_reason",
         ],
     )
     _write_sync_stage_events(project, events, now)
@@ -186,6 +191,8 @@ def _opportunity_values(raw, stage, accounts, current, changed, now) -> dict:
         "owner_ref": raw.owner_external_id,
         "web_url": raw.web_url,
         "stage_changed_at": now if changed else (current.stage_changed_at if current else raw.source_created_at),
+        "deleted_at": None,  # a deal back at the source reopens
+        "deleted_reason": "",
     }
 
 
@@ -298,16 +305,12 @@ def opportunity_stage_move(*, opportunity: CrmOpportunity, stage: str, reason: s
 
 
 def mirror_on_page(event) -> None:
-    """Connector hook: refresh the mirror rows behind a committed page's changed or vanished rows."""
-    if (event.source, event.stream) not in REFRESHERS or not (event.changed_ids or event.deleted_ids):
+    """Connector hook: refresh the mirror rows behind a committed page's changed rows."""
+    if (event.source, event.stream) not in REFRESHERS or not event.changed_ids:
         return
     project = project_get(event.project_id)
-    if project is None:
-        return
-    if event.changed_ids:
+    if project is not None:
         mirror_refresh(project=project, source=event.source, stream=event.stream, external_ids=list(event.changed_ids))
-    if event.deleted_ids:
-        mirror_on_deleted(project, event.source, event.stream, list(event.deleted_ids))
 
 
 MIRROR_TABLES = {
@@ -319,19 +322,39 @@ MIRROR_TABLES = {
 
 
 def mirror_ids(project, source: str, stream: str) -> set[str] | None:
-    """Connector reconciliation hook: external refs of this stream present in the mirror."""
+    """Connector reconciliation hook: external refs of this stream present (open) in the mirror."""
     target = MIRROR_TABLES.get((source, stream))
     if target is None:
         return None
     model, system = target
-    return set(model.objects.filter(project=project, source_system=system).values_list("external_ref", flat=True))
+    rows = model.objects.filter(project=project, source_system=system)
+    if model is CrmOpportunity:
+        rows = rows.filter(deleted_at__isnull=True)
+    return set(rows.values_list("external_ref", flat=True))
 
 
-def mirror_on_deleted(project, source: str, stream: str, external_ids) -> int:
-    """Raw rows the source no longer has leave the mirror too."""
-    target = MIRROR_TABLES.get((source, stream))
-    if target is None or not external_ids:
-        return 0
-    model, system = target
-    deleted, _ = model.objects.filter(project=project, source_system=system, external_ref__in=external_ids).delete()
-    return deleted
+def mirror_on_removed(event) -> None:
+    """Connector removal hook (inside the tombstoning transaction): the mirror lets these records go."""
+    project = project_get(event.project_id)
+    if project is None:
+        return
+    for stream, ids in event.removed.items():
+        if (event.source, stream) in MIRROR_TABLES and ids:
+            mirror_on_deleted(project, event.source, stream, list(ids), reason=event.reason)
+
+
+def mirror_on_deleted(project, source: str, stream: str, external_ids, *, reason: str) -> int:
+    """Deals deleted at the source are closed with the reason; accounts and contacts go, and what linked to them
+    is relinked (or left unmatched)."""
+    model, system = MIRROR_TABLES[(source, stream)]
+    rows = model.objects.filter(project=project, source_system=system, external_ref__in=list(external_ids))
+    if model is CrmOpportunity:
+        now = timezone.now()
+        return rows.filter(deleted_at__isnull=True).update(deleted_at=now, deleted_reason=reason, updated_at=now)
+    removed, _ = rows.delete()
+    if system == ATTIO:  # people and deals may have lost their account, Chatwoot contacts their match
+        CrmContact.objects.filter(
+            project=project, source_system=ATTIO, account__isnull=True, link_status=LinkStatus.LINKED
+        ).update(link_status=LinkStatus.UNMATCHED)
+        contacts_link_chatwoot(project, None)
+    return removed

@@ -26,6 +26,11 @@ def job_run_active(*, project, job: str, since) -> JobRun | None:
     )
 
 
+def job_ran_since(*, project, jobs: list[str], since) -> bool:
+    """Whether any of these jobs was queued for the project after `since`, whatever became of it."""
+    return JobRun.objects.filter(project=project, job__in=jobs, created_at__gte=since).exists()
+
+
 def latest_job_runs(*, project) -> list[JobRun]:
     """The newest run of each job of the project (one query)."""
     return list(JobRun.objects.filter(project=project).order_by("job", "-created_at").distinct("job"))

@@ -12,9 +12,10 @@ def register() -> None:
     from rag.metrics import rag_families
     from rag.retention import retention_targets_register
     from rag.services.cascade import embeddings_on_run_finished, embeddings_tick
-    from rag.services.chunks import chunks_on_page
+    from rag.services.chunks import chunks_on_page, chunks_on_removed
 
     hooks.on_page_committed(chunks_on_page)
+    hooks.on_records_removed(chunks_on_removed)
     hooks.on_run_finished(embeddings_on_run_finished)
     # Every 20 min (and right after a sync that left pending chunks): embed pending chunks.
     schedule_register(Schedule("embeddings_run", tasks.embeddings_run.name, 20 * 60, "Embed pending chunks",

@@ -213,7 +213,9 @@ class AttioApp(ServiceApp):
 
     def note(self, request: Request, note_id: str) -> Response:
         found = request.tenant.dataset.attio.notes.get(note_id)
-        return json_response(200, {"data": found}) if found else self.not_found(request)
+        if found is None:
+            return self.not_found(request, f'Note with ID "{note_id}" was not found.')
+        return json_response(200, {"data": found})
 
 
 def _count(value) -> bool:

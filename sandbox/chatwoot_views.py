@@ -175,7 +175,7 @@ def message(tenant, conversation, item) -> dict:
         "status": item.status,
         "source_id": None,
         "content_type": "text",
-        "content_attributes": {},
+        "content_attributes": dict(item.content_attributes),
         "sender_type": item.sender_type,
         "sender_id": item.sender_id,
         "external_source_ids": {},

@@ -122,6 +122,7 @@ class Message:
     created_at: int
     updated_at: int
     status: str
+    content_attributes: dict = field(default_factory=dict)  # {"deleted": True} once deleted
 
 
 @dataclass(slots=True)
@@ -182,6 +183,7 @@ class Dataset:
         self.linear = gen_linear.build(self)
         self.attio = gen_attio.build(self)
         self.mutation_rng = stream(self.seed, "mutations")
+        self.deleted_up_to = {"conversation": 0, "message": 0}  # Chatwoot ids are sequences: never reused
 
     # ------------------------------------------------------------ the studio and its clients
 
@@ -268,7 +270,20 @@ class Dataset:
         return [c for c in self.contacts.values() if c.resolved]
 
     def next_message_id(self) -> int:
-        return 1 + max((c.messages[-1].id for c in self.conversations.values() if c.messages), default=0)
+        last = max((c.messages[-1].id for c in self.conversations.values() if c.messages), default=0)
+        return 1 + max(last, self.deleted_up_to["message"])
+
+    def next_conversation_id(self) -> int:
+        return 1 + max(max(self.conversations, default=0), self.deleted_up_to["conversation"])
+
+    def drop_conversations(self, conversations: list[Conversation]) -> list[int]:
+        """Delete conversations with their messages; returns the message ids (their ids are never handed out again)."""
+        message_ids = [m.id for c in conversations for m in c.messages]
+        for conversation in conversations:
+            del self.conversations[conversation.id]
+        self.deleted_up_to["conversation"] = max([self.deleted_up_to["conversation"], *(c.id for c in conversations)])
+        self.deleted_up_to["message"] = max([self.deleted_up_to["message"], *message_ids])
+        return message_ids
 
     def to_json(self) -> str:
         """Canonical JSON of the whole dataset (the determinism check compares these strings)."""
@@ -285,12 +300,12 @@ class Dataset:
         return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+_MESSAGE_FIELDS = [k for k in Message.__slots__ if k != "conversation_id"]
+
+
 def _conversation_dict(conversation: Conversation) -> dict:
     data = {k: getattr(conversation, k) for k in conversation.__slots__ if k != "messages"}
-    data["messages"] = [
-        (m.id, m.message_type, m.private, m.sender_type, m.sender_id, m.content, m.created_at, m.updated_at, m.status)
-        for m in conversation.messages
-    ]
+    data["messages"] = [[getattr(m, k) for k in _MESSAGE_FIELDS] for m in conversation.messages]
     return data
 
 

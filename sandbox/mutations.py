@@ -11,6 +11,7 @@ from sandbox.dataset import Conversation, Message, iso_ms, make_uuid
 from sandbox.gen_chatwoot import fill, incoming_bank, outgoing_bank
 
 ACTIONS = {}
+DELETED_MESSAGE = "This message was deleted"  # Chatwoot's `conversations.messages.deleted` text
 
 
 def action(fn):
@@ -84,7 +85,7 @@ def new_conversations(ds, rng, count, ids, messages: int | None = None):
     moment = int(ds.stamp())
     contacts = _pick(rng, ds.resolved_contacts(), count, ids, lambda c: c.id, "contact")
     new_ids, message_ids = [], []
-    next_conversation = max(ds.conversations, default=0) + 1
+    next_conversation = ds.next_conversation_id()
     next_message = ds.next_message_id()
     for n in range(count):
         contact = contacts[n % len(contacts)]
@@ -122,15 +123,52 @@ def edit_messages(ds, rng, count, ids):
 
 
 @action
+def delete_messages(ds, rng, count, ids):
+    """Chatwoot's soft delete: the message stays in the thread, its content replaced and flagged `deleted`.
+
+    The conversation's `updated_at` moves (Message `belongs_to :conversation, touch: true`) but not its
+    `last_activity_at`, so a reader filtering on last_activity_at never sees the deletion. (Sandbox
+    messages carry no attachments, so there are none to drop.)
+    """
+    moment = int(ds.stamp())
+    pool = [m for c in ds.conversations.values() for m in c.messages if _deletable(m)]
+    chosen = _pick(rng, pool, count, ids, lambda m: m.id, "deletable message")
+    for message in chosen:
+        message.content = DELETED_MESSAGE
+        message.content_attributes = {"deleted": True}
+        message.updated_at = moment
+        ds.conversations[message.conversation_id].updated_at = moment
+    return {"messages": [m.id for m in chosen], "conversations": sorted({m.conversation_id for m in chosen})}
+
+
+def _deletable(message: Message) -> bool:
+    """Activity messages ("Conversation was resolved by …") cannot be deleted; deleted ones are done."""
+    return message.message_type != 2 and not message.content_attributes.get("deleted")
+
+
+@action
 def delete_conversation(ds, rng, count, ids):
     """Delete conversations with their messages: later GETs answer 404 and lists skip them."""
     chosen = _pick(rng, list(ds.conversations.values()), count, ids, lambda c: c.id, "conversation")
-    for conversation in chosen:
-        del ds.conversations[conversation.id]
-    return {
-        "conversations": [c.id for c in chosen],
-        "messages": [m.id for c in chosen for m in c.messages],
-    }
+    messages = ds.drop_conversations(chosen)
+    return {"conversations": [c.id for c in chosen], "messages": messages}
+
+
+@action
+def delete_contacts(ds, rng, count, ids, anonymous: bool | None = None):
+    """Hard delete of contacts and, as Chatwoot's dependent destroy does, their conversations and messages.
+
+    `anonymous`: True picks only contacts `GET /contacts` does not list (no email, phone or identifier),
+    False only listed ones, None any.
+    """
+    pool = [c for c in ds.contacts.values() if anonymous is None or c.resolved != anonymous]
+    chosen = _pick(rng, pool, count, ids, lambda c: c.id, "contact")
+    gone = {c.id for c in chosen}
+    conversations = [c for c in ds.conversations.values() if c.contact_id in gone]
+    messages = ds.drop_conversations(conversations)
+    for contact in chosen:
+        del ds.contacts[contact.id]
+    return {"contacts": [c.id for c in chosen], "conversations": [c.id for c in conversations], "messages": messages}
 
 
 @action
@@ -204,6 +242,41 @@ def trash_issues(ds, rng, count, ids):
 
 
 @action
+def archive_issues(ds, rng, count, ids):
+    """Archive issues: `archivedAt` = `updatedAt` = now, not trashed; lists show them only with includeArchived."""
+    moment = iso_ms(ds.stamp())
+    live = [i for i in ds.linear.issues.values() if not i["archivedAt"]]
+    chosen = _pick(rng, live, count, ids, lambda i: i["id"], "unarchived issue")
+    for issue in chosen:
+        issue.update(archivedAt=moment, updatedAt=moment)
+    return {"issues": [i["id"] for i in chosen]}
+
+
+@action
+def unarchive_issues(ds, rng, count, ids):
+    """Like `issueUnarchive` (which also restores from the trash): archivedAt cleared, trashed false, updatedAt now."""
+    moment = iso_ms(ds.stamp())
+    shelved = [i for i in ds.linear.issues.values() if i["archivedAt"] or i["trashed"]]
+    chosen = _pick(rng, shelved, count, ids, lambda i: i["id"], "archived or trashed issue")
+    for issue in chosen:
+        issue.update(archivedAt=None, trashed=False, updatedAt=moment)
+    return {"issues": [i["id"] for i in chosen]}
+
+
+@action
+def delete_comments(ds, rng, count, ids):
+    """Hard delete of comments, replies included (threads are one level deep); the issue itself does not change."""
+    comments = ds.linear.comments
+    chosen = _pick(rng, list(comments.values()), count, ids, lambda c: c["id"], "comment")
+    gone = [c["id"] for c in chosen]
+    gone += [c["id"] for c in comments.values() if c["parentId"] in gone and c["id"] not in gone]
+    issues = list(dict.fromkeys(comments[c]["issueId"] for c in gone))
+    for comment_id in gone:
+        del comments[comment_id]
+    return {"comments": gone, "issues": issues}
+
+
+@action
 def new_comments(ds, rng, count, ids):
     """`count` comments on random issues (`ids` = issue ids to comment on)."""
     moment = ds.stamp()
@@ -252,6 +325,16 @@ def delete_deal(ds, rng, count, ids):
     for note_id in notes:
         del data.notes[note_id]
     return {"deals": [d["id"]["record_id"] for d in chosen], "notes": notes}
+
+
+@action
+def delete_notes(ds, rng, count, ids):
+    """Hard delete of notes: `GET /v2/notes/{id}` answers 404 and `GET /v2/notes` skips them."""
+    notes = ds.attio.notes
+    chosen = _pick(rng, list(notes.values()), count, ids, lambda n: n["id"]["note_id"], "note")
+    for note in chosen:
+        del notes[note["id"]["note_id"]]
+    return {"notes": [n["id"]["note_id"] for n in chosen]}
 
 
 @action

@@ -297,6 +297,14 @@ ATTIO_API_KEY = env_str("ATTIO_API_KEY", "")
 CRM_STAGE_MAP = env_str("CRM_STAGE_MAP", "")  # JSON {"source stage title": "discovery|qualified|…"}
 CONNECTOR_RECONCILIATION_MIN_COMPLETENESS_PCT = env_float("CONNECTOR_RECONCILIATION_MIN_COMPLETENESS_PCT", 95.0)
 RECONCILIATION_MAX_IDS = env_int("RECONCILIATION_MAX_IDS", 500, minimum=1)
+# Deletions found without webhooks (docs/deletions.md): stored ids no source list shows are asked for by id, at
+# most this many per stream per check; a second 404 at least this many seconds after the first tombstones the
+# record, at most this many records per connector per check (the rest wait for the next one).
+DELETION_PROBES_PER_RUN = env_int("DELETION_PROBES_PER_RUN", 1000, minimum=1)
+DELETION_CONFIRM_AFTER_SECONDS = env_int("DELETION_CONFIRM_AFTER_SECONDS", 300, minimum=0)
+DELETIONS_MAX_PER_RUN = env_int("DELETIONS_MAX_PER_RUN", 500, minimum=1)
+# Conversations whose messages a check re-reads because the source touched them (a deleted message), per run.
+DELETION_REREADS_PER_RUN = env_int("DELETION_REREADS_PER_RUN", 200, minimum=0)
 
 # ---------------------------------------------------------------- LightRAG (owned by the rag app)
 

@@ -21,6 +21,8 @@ def metric_payload(metric, *, with_ids: bool = False) -> dict:
         "run_id": str(metric.run_id),
         "total": metric.total,
         "missing": metric.missing,
+        "deleted_at_source": metric.deleted_at_source,
+        "not_listable": metric.not_listable,
         "duplicates": metric.duplicates,
         "orphans": metric.orphans,
         "completeness_pct": metric.completeness_pct,
@@ -29,6 +31,7 @@ def metric_payload(metric, *, with_ids: bool = False) -> dict:
     if with_ids:
         payload.update(
             missing_ids=metric.missing_ids,
+            deleted_ids=metric.deleted_ids,
             duplicate_ids=metric.duplicate_ids,
             orphan_ids=metric.orphan_ids,
             details=metric.details,
@@ -80,7 +83,11 @@ class ReconciliationDiffView(APIView):
                     "current_pct": metric.completeness_pct,
                     "previous_pct": previous_pct,
                     "delta_pct": round(metric.completeness_pct - previous_pct, 2) if previous else None,
+                    "missing": metric.missing,
+                    "deleted_at_source": metric.deleted_at_source,
+                    "not_listable": metric.not_listable,
                     "missing_ids": metric.missing_ids,
+                    "deleted_ids": metric.deleted_ids,
                     "duplicate_ids": metric.duplicate_ids,
                     "resync_url": f"/api/connectors/{metric.source}/resync",
                     "resync_body": {"ids": metric.missing_ids},

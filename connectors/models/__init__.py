@@ -19,7 +19,7 @@ from connectors.models.raw import (
     RawLinearWorkflowState,
     RawRecord,
 )
-from connectors.models.reconciliation import ReconciliationMetric
+from connectors.models.reconciliation import IdCheck, ReconciliationMetric
 from connectors.models.sync import (
     ConnectorConfig,
     ConnectorError,
@@ -37,6 +37,7 @@ __all__ = [
     "ConnectorError",
     "ConnectorSyncState",
     "ErrorStatus",
+    "IdCheck",
     "RawAttioCompany",
     "RawAttioDeal",
     "RawAttioNote",

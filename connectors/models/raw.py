@@ -29,7 +29,11 @@ class RawRecord(ScopedModel):
     source_updated_at = models.DateTimeField(null=True, blank=True)
     first_synced_at = models.DateTimeField(default=timezone.now)
     last_changed_at = models.DateTimeField(default=timezone.now)
+    # A tombstone: when and why the source stopped having this row (connectors.constants.TombstoneReason);
+    # both empty on a live row. Readers skip tombstones (`selectors.raw_rows`); a row the source shows again
+    # is revived by the upsert.
     deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_reason = models.CharField(max_length=20, blank=True, default="")
 
     # Columns the upsert writes besides the common ones (subclasses list their typed columns).
     typed_columns: tuple[str, ...] = ()

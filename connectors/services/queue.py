@@ -14,6 +14,7 @@ from django.utils import timezone
 from audit.services import audit_record
 from connectors.models import ConnectorConfig, ConnectorSyncState, ReconciliationMetric, SyncStatus
 from connectors.services import state as state_service
+from connectors.services.deletions import deletions_sweep
 from connectors.services.errors import errors_due
 from connectors.services.reconciliation import reconciliation_run
 from connectors.services.retry import errors_retry_due
@@ -21,7 +22,7 @@ from connectors.services.state import AlreadyRunning, state_for
 from connectors.services.sync import ConnectorNotConfigured, connector_sync
 from core.selectors import projects_with_ids
 from jobs.constants import JobStatus
-from jobs.selectors import job_run_active
+from jobs.selectors import job_ran_since, job_run_active
 from jobs.services import job_queue
 
 if TYPE_CHECKING:  # a type name only: runs are queued and read through jobs.services
@@ -31,8 +32,10 @@ if TYPE_CHECKING:  # a type name only: runs are queued and read through jobs.ser
 SYNC_TASK = "connectors.tasks.connector_sync_task"
 ERRORS_RETRY_TASK = "connectors.tasks.connector_errors_retry_project"
 RECONCILIATION_TASK = "connectors.tasks.connectors_reconciliation_project"
+DELETIONS_SWEEP_TASK = "connectors.tasks.connectors_deletions_sweep_project"
 
 RECONCILIATION_EVERY = dt.timedelta(hours=24)
+SWEEP_EVERY = dt.timedelta(minutes=30)
 # Past the longest task time limit (syncs and reconciliation: ~1 h), a run still "queued"/"running" is dead.
 ACTIVE_RUN_WINDOW = dt.timedelta(hours=2)
 
@@ -56,10 +59,6 @@ def configs_due(*, project=None, now: dt.datetime | None = None) -> list[Connect
         if last is None or now - last >= dt.timedelta(minutes=config.sync_interval_minutes):
             due.append(config)
     return due
-
-
-def _not_active(project, job: str) -> bool:
-    """No queued or running run of `job` for the project: a second tick must not queue the work again."""
 
 
 def _not_active(project, job: str) -> bool:
@@ -157,9 +156,8 @@ def reconciliation_work(*, project, run: "JobRun"):
 
 def reconciliation_daily(*, run: "JobRun"):
     """The daily beat job: the full id walk and reconciliation of every project with enabled connectors."""
-    project_ids = ConnectorConfig.objects.filter(enabled=True).values_list("project_id", flat=True).distinct()
     results = {}
-    for project in projects_with_ids(list(project_ids)):
+    for project in _projects_with_connectors():
         results[str(project.pk)] = reconciliation_run(project=project)["summary"].completeness_pct
     return JobStatus.SUCCEEDED, {"projects": len(results), "completeness": results}
 
@@ -171,3 +169,41 @@ def reconciliation_tick(*, project, trigger: str = "tick", limit: int = 10) -> l
     args = (str(project.pk),)
     job = "connectors_reconciliation"
     return [job_queue(job=job, project=project, trigger=trigger, task=RECONCILIATION_TASK, args=args)]
+
+
+# ---------------------------------------------------------------- deletion sweep
+
+
+def _projects_with_connectors() -> list:
+    project_ids = ConnectorConfig.objects.filter(enabled=True).values_list("project_id", flat=True).distinct()
+    return list(projects_with_ids(list(project_ids)))
+
+
+def deletions_sweep_work(*, project, run: "JobRun"):
+    """Sweep one project: walk its sources' ids, ask for the unlisted ones, apply confirmed deletions."""
+    summary = deletions_sweep(project=project, check_key=str(run.id))
+    failed = any("error" in entry for entry in summary.values())
+    return (JobStatus.PARTIAL if failed else JobStatus.SUCCEEDED), summary
+
+
+def deletions_sweep_cycle(*, run: "JobRun"):
+    """The 30-minute beat job: sweep every project with enabled connectors."""
+    results = {str(p.pk): deletions_sweep(project=p, check_key=str(run.id)) for p in _projects_with_connectors()}
+    return JobStatus.SUCCEEDED, {"projects": len(results), "sweeps": results}
+
+
+def deletions_sweep_due(*, project, now: dt.datetime | None = None) -> bool:
+    """Reconciled once (the first reconciliation does a sweep's work) and neither swept nor reconciled for 30 min."""
+    if not ReconciliationMetric.objects.filter(project=project).exists():
+        return False
+    since = (now or timezone.now()) - SWEEP_EVERY
+    return not job_ran_since(project=project, jobs=["connectors_deletions_sweep", "connectors_reconciliation"],
+                             since=since)  # fmt: skip
+
+
+def deletions_sweep_tick(*, project, trigger: str = "tick", limit: int = 10) -> list["JobRun"]:
+    """Scheduler tick: queue the project's sweep when it is due and none is queued or running."""
+    job = "connectors_deletions_sweep"
+    if limit < 1 or not deletions_sweep_due(project=project) or not _not_active(project, job):
+        return []
+    return [job_queue(job=job, project=project, trigger=trigger, task=DELETIONS_SWEEP_TASK, args=(str(project.pk),))]

@@ -1,13 +1,15 @@
 """Cross-system reconciliation: ids the source reports (a full id walk) vs raw rows vs mirror rows.
 
-Per connector and run it stores total, missing, duplicates, orphans, completeness and the ids behind
-each count (bounded), plus a portfolio row weighted by totals. History is append-only.
-`completeness_pct = 100 × (total − missing − duplicates) / total` (100 when total is 0).
+Per connector and run it stores, over the records the source has (`total` = listed + readable only by id):
+`missing` (the source has it, we do not: raw or mirror), `deleted_at_source` (gone at the source: tombstoned
+by this run, or pending a confirming check — see `connectors.services.deletions`), `not_listable` (no list shows
+it, a read by id does: present), `duplicates`, `orphans`, the ids behind each (bounded), and
+`completeness_pct = 100 × (total − missing) / total` (100 when total is 0): what we lack, not what the sources
+removed. A portfolio row sums them. History is append-only. A dry run asks the same and stores nothing.
 """
 
 import time
 import uuid
-from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -18,17 +20,16 @@ from audit.services import audit_record
 from connectors import hooks
 from connectors.models import PORTFOLIO, ConnectorConfig, ReconciliationMetric, SyncRun
 from connectors.selectors import raw_rows
+from connectors.services.deletions import ConnectorCheck, connector_check
 from connectors.services.sync import connector_sync
-from connectors.sources import connector_for
 from core.events import publish_on_commit
-from core.http import HttpError
 
 
-def completeness_pct(total: int, missing: int, duplicates: int) -> float:
-    """100 × (total − missing − duplicates) / total, 100 when total is 0, never below 0."""
+def completeness_pct(total: int, missing: int) -> float:
+    """100 × (total − missing) / total, 100 when total is 0, never below 0."""
     if total <= 0:
         return 100.0
-    return round(max(0.0, 100.0 * (total - missing - duplicates) / total), 2)
+    return round(max(0.0, 100.0 * (total - missing) / total), 2)
 
 
 @dataclass
@@ -37,13 +38,14 @@ class Tally:
 
     total: int = 0
     missing: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    not_listable: int = 0
     duplicates: list[str] = field(default_factory=list)
     orphans: list[str] = field(default_factory=list)
     details: dict = field(default_factory=dict)
 
     def metric(self, *, project, source: str, run_id, error: str = "") -> ReconciliationMetric:
         cap = settings.RECONCILIATION_MAX_IDS
-        pct = 0.0 if error else completeness_pct(self.total, len(self.missing), len(self.duplicates))
         return ReconciliationMetric(
             project=project,
             account_scope_id=project.account_scope_id,
@@ -51,10 +53,13 @@ class Tally:
             source=source,
             total=self.total,
             missing=len(self.missing),
+            deleted_at_source=len(self.deleted),
+            not_listable=self.not_listable,
             duplicates=len(self.duplicates),
             orphans=len(self.orphans),
-            completeness_pct=pct,
+            completeness_pct=0.0 if error else completeness_pct(self.total, len(self.missing)),
             missing_ids=self.missing[:cap],
+            deleted_ids=self.deleted[:cap],
             duplicate_ids=self.duplicates[:cap],
             orphan_ids=self.orphans[:cap],
             details=self.details,
@@ -62,25 +67,16 @@ class Tally:
         )
 
 
-def _compare_stream(tally: Tally, project, source: str, stream: str, walked: list[str]) -> None:
-    """Source ids vs raw ids vs mirror ids for one stream."""
-    source_ids = set(walked)
-    raw_ids = set(raw_rows(project=project, source=source, stream=stream).values_list("external_id", flat=True))
+def _tally_stream(tally: Tally, project, source: str, stream: str, check) -> None:
+    """One stream's check, plus the mirror: a record held in raw but not mirrored is missing too."""
     mirror = hooks.mirrored_ids(project, source, stream)
-    not_in_raw = sorted(source_ids - raw_ids)
-    gone_from_source = sorted(raw_ids - source_ids)
-    not_in_mirror = sorted((raw_ids & source_ids) - mirror) if mirror is not None else []
-    repeated = sorted(i for i, n in Counter(walked).items() if n > 1)
-    tally.total += len(source_ids | raw_ids)
-    tally.missing += [f"{stream}:{i}" for i in (*not_in_raw, *gone_from_source, *not_in_mirror)]
-    tally.duplicates += [f"{stream}:{i}" for i in repeated]
-    tally.details[stream] = {
-        "source": len(source_ids),
-        "raw": len(raw_ids),
-        "not_in_raw": len(not_in_raw),
-        "gone_from_source": len(gone_from_source),
-        "not_in_mirror": len(not_in_mirror),
-    }
+    not_in_mirror = sorted(check.held - mirror) if mirror is not None else []
+    tally.total += check.listed + len(check.not_listable)
+    tally.missing += [f"{stream}:{i}" for i in (*check.missing, *not_in_mirror)]
+    tally.deleted += [f"{stream}:{i}" for i in (*check.deleted_applied, *check.deleted_pending)]
+    tally.not_listable += len(check.not_listable)
+    tally.duplicates += [f"{stream}:{i}" for i in check.repeated]
+    tally.details[stream] = {**check.summary(), "not_in_mirror": len(not_in_mirror)}
 
 
 def _duplicate_emails(tally: Tally, project, source: str, stream: str) -> None:
@@ -103,15 +99,16 @@ def _orphans(tally: Tally, project, source: str) -> None:
         tally.orphans += [f"conversations:{i}" for i in conversations.values_list("external_id", flat=True)]
 
 
-def _reconcile_connector(project, config, run_id, sleep) -> ReconciliationMetric:
-    tally, connector = Tally(), connector_for(config, sleep=sleep)
-    try:
-        for stream in connector.reconciled_streams:
-            _compare_stream(tally, project, config.source, stream, list(connector.list_ids(stream=stream)))
-    except HttpError as exc:
-        return tally.metric(project=project, source=config.source, run_id=run_id, error=f"id walk failed: {exc}")
-    finally:
-        connector.close()
+def _reconcile_connector(project, config, run_id, sleep, *, apply: bool, actor, checks: dict) -> ReconciliationMetric:
+    check: ConnectorCheck = connector_check(
+        project=project, config=config, check_key=str(run_id), apply=apply, actor=actor, sleep=sleep
+    )
+    checks[config.source] = check
+    tally = Tally()
+    for stream, stream_check in check.streams.items():
+        _tally_stream(tally, project, config.source, stream, stream_check)
+    if check.error:
+        return tally.metric(project=project, source=config.source, run_id=run_id, error=check.error)
     email_streams = {"chatwoot": "contacts", "attio": "people"}
     if config.source in email_streams:
         _duplicate_emails(tally, project, config.source, email_streams[config.source])
@@ -120,8 +117,7 @@ def _reconcile_connector(project, config, run_id, sleep) -> ReconciliationMetric
 
 
 def _portfolio(project, run_id, metrics: list[ReconciliationMetric]) -> ReconciliationMetric:
-    total = sum(m.total for m in metrics)
-    missing, duplicates = sum(m.missing for m in metrics), sum(m.duplicates for m in metrics)
+    total, missing = sum(m.total for m in metrics), sum(m.missing for m in metrics)
     return ReconciliationMetric(
         project=project,
         account_scope_id=project.account_scope_id,
@@ -129,18 +125,31 @@ def _portfolio(project, run_id, metrics: list[ReconciliationMetric]) -> Reconcil
         source=PORTFOLIO,
         total=total,
         missing=missing,
-        duplicates=duplicates,
+        deleted_at_source=sum(m.deleted_at_source for m in metrics),
+        not_listable=sum(m.not_listable for m in metrics),
+        duplicates=sum(m.duplicates for m in metrics),
         orphans=sum(m.orphans for m in metrics),
-        completeness_pct=completeness_pct(total, missing, duplicates),
+        completeness_pct=completeness_pct(total, missing),
     )
 
 
-def reconciliation_run(*, project, actor=None, sleep=time.sleep) -> dict:
-    """Walk every enabled connector's ids, compare, store the metrics; audit completeness below threshold."""
+def reconciliation_run(*, project, actor=None, sleep=time.sleep, dry_run: bool = False) -> dict:
+    """Walk every enabled connector's ids, apply confirmed deletions, compare, store the metrics; audit
+    completeness below threshold. `dry_run` changes nothing and stores nothing."""
     run_id = uuid.uuid4()
     configs = ConnectorConfig.objects.filter(project=project, enabled=True).select_related("project")
-    metrics = [_reconcile_connector(project, config, run_id, sleep) for config in configs.order_by("source")]
+    actor, checks = actor or "reconciliation", {}
+    metrics = [
+        _reconcile_connector(project, config, run_id, sleep, apply=not dry_run, actor=actor, checks=checks)
+        for config in configs.order_by("source")
+    ]
     portfolio = _portfolio(project, run_id, metrics)
+    if not dry_run:
+        _store(project, run_id, metrics, portfolio, actor)
+    return {"run_id": str(run_id), "metrics": [*metrics, portfolio], "summary": portfolio, "checks": checks}
+
+
+def _store(project, run_id, metrics: list[ReconciliationMetric], portfolio, actor) -> None:
     threshold = settings.CONNECTOR_RECONCILIATION_MIN_COMPLETENESS_PCT
     with transaction.atomic():
         ReconciliationMetric.objects.bulk_create([*metrics, portfolio])
@@ -148,7 +157,7 @@ def reconciliation_run(*, project, actor=None, sleep=time.sleep) -> dict:
             if metric.completeness_pct < threshold:
                 audit_record(
                     action="reconciliation.completeness_low",
-                    actor=actor or "reconciliation",
+                    actor=actor,
                     project=project,
                     status="warning",
                     entity_type="connector",
@@ -157,18 +166,17 @@ def reconciliation_run(*, project, actor=None, sleep=time.sleep) -> dict:
                         "completeness_pct": metric.completeness_pct,
                         "threshold": threshold,
                         "missing": metric.missing,
-                        "duplicates": metric.duplicates,
+                        "deleted_at_source": metric.deleted_at_source,
                     },
                 )
         audit_record(
             action="reconciliation.run",
-            actor=actor or "reconciliation",
+            actor=actor,
             project=project,
             payload={"run_id": str(run_id), "portfolio_pct": portfolio.completeness_pct},
         )
         data = {"what": "reconciliation", "run_id": str(run_id), "completeness_pct": portfolio.completeness_pct}
         publish_on_commit(project_id=project.pk, event_type="data_changed", data=data)
-    return {"run_id": str(run_id), "metrics": [*metrics, portfolio], "summary": portfolio}
 
 
 def connector_resync(*, project, source: str, ids: dict[str, list[str]], actor) -> SyncRun:
@@ -176,7 +184,7 @@ def connector_resync(*, project, source: str, ids: dict[str, list[str]], actor) 
 
     Raises AlreadyRunning (409) when another run of the connector holds the lease.
     """
-    run = connector_sync(project=project, source=source, trigger="resync", resync_ids=ids)
+    run = connector_sync(project=project, source=source, trigger="resync", resync_ids=ids, full=True)
     audit_record(
         action="connector.resync",
         actor=actor,

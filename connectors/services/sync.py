@@ -18,9 +18,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from connectors import hooks
+from connectors.constants import TombstoneReason
 from connectors.models import RAW_MODELS, ConnectorConfig, ConnectorError, SyncRun, SyncStatus
 from connectors.services import errors as error_service
 from connectors.services import state as state_service
+from connectors.services.id_checks import id_checks, ids_not_found, ids_seen
+from connectors.services.tombstones import tombstones_apply, tombstones_revived, tombstones_written
 from connectors.sources import Connector, Page, connector_for
 from connectors.upsert import UpsertResult, raw_upsert
 from core.errors import Conflict
@@ -46,6 +49,7 @@ class StreamCounts:
     unchanged: int = 0
     failed: int = 0
     skipped: int = 0
+    deleted: int = 0
     pages: int = 0
     ms: int = 0
 
@@ -64,6 +68,7 @@ class SyncContext:
         self.project, self.source, self.connector = project, source, connector
         self.state, self.owner, self.run, self.full = state, owner, run, full
         self.counts: dict[str, StreamCounts] = {}
+        self.suspects: dict[str, set[str]] = {}  # per stream: ids under an id check, cleared when a page shows them
         self.last_event = 0.0
         self.on_page = None  # optional callback(stream, counts) for progress bars
 
@@ -155,7 +160,8 @@ def _walk_streams(ctx: SyncContext, *, streams, only_items: dict) -> tuple[str, 
 
 
 def _walk_resync(ctx: SyncContext, ids_by_stream: dict) -> tuple[str, str, str]:
-    """Re-read the named records; those the source no longer has are marked deleted."""
+    """Re-read the named records (a re-read conversation's messages from the start); those the source no longer
+    has earn a strike (the second one tombstones them)."""
     failures = []
     for stream, ids in ids_by_stream.items():
         ctx.counts[stream] = StreamCounts()
@@ -274,7 +280,8 @@ def _commit_page(ctx: SyncContext, stream: str, page: Page) -> None:
 
 
 def _commit(ctx: SyncContext, stream: str, page: Page, *, items=None) -> None:
-    """Rows, cursor (or the items' cursors), heartbeat in one transaction; hooks and events after commit."""
+    """Rows, cursor (or the items' cursors), heartbeat and tombstones in one transaction; hooks and events after
+    commit."""
     model = RAW_MODELS[(ctx.source, stream)]
     counts = ctx.counts[stream]
     with transaction.atomic():
@@ -282,10 +289,7 @@ def _commit(ctx: SyncContext, stream: str, page: Page, *, items=None) -> None:
             # The cursor commits with its rows, so losing the last commit in a crash loses both: safe.
             cursor.execute("SET LOCAL synchronous_commit = off")
         result = raw_upsert(model=model, project=ctx.project, rows=page.rows)
-        if items is None and page.skipped:
-            model.objects.filter(project=ctx.project, external_id__in=page.skipped, deleted_at__isnull=True).update(
-                deleted_at=timezone.now()
-            )
+        counts.deleted += _settle_deletions(ctx, stream, page, result)
         if items is not None:
             ctx.connector.items_committed(stream=stream, fetched=items)
         counts.add(result)
@@ -295,11 +299,7 @@ def _commit(ctx: SyncContext, stream: str, page: Page, *, items=None) -> None:
             state=ctx.state, owner=ctx.owner, stream=stream, cursor=cursor_value, progress=ctx.progress(stream)
         )
         event = hooks.PageCommitted(
-            project_id=ctx.project.pk,
-            source=ctx.source,
-            stream=stream,
-            changed_ids=tuple(result.changed_ids),
-            deleted_ids=tuple(page.skipped),
+            project_id=ctx.project.pk, source=ctx.source, stream=stream, changed_ids=tuple(result.changed_ids)
         )
         transaction.on_commit(lambda: hooks.page_committed(event))
         _maybe_publish_progress(ctx, stream)
@@ -307,6 +307,34 @@ def _commit(ctx: SyncContext, stream: str, page: Page, *, items=None) -> None:
         ctx.state.cursors[stream] = cursor_value
     if ctx.on_page is not None:
         ctx.on_page(stream, counts)
+
+
+def _settle_deletions(ctx: SyncContext, stream: str, page: Page, result: UpsertResult) -> int:
+    """In the page's transaction: rows written as tombstones leave every layer, revived ones bring their children
+    back, ids seen again lose their strikes, and ids the source answered 404 for earn one (the second one
+    tombstones them). Returns how many rows left."""
+    project, source = ctx.project, ctx.source
+    removed = 0
+    if result.tombstoned_ids:
+        written = tombstones_written(project=project, source=source, stream=stream, ids=result.tombstoned_ids)
+        removed += len(written.get(stream, []))
+    if result.revived:
+        tombstones_revived(project=project, source=source, stream=stream, revived=result.revived)
+    if stream not in ctx.suspects:
+        ctx.suspects[stream] = set(id_checks(project=project, source=source, stream=stream))
+    seen = ctx.suspects[stream].intersection(str(row["external_id"]) for row in page.rows)
+    if seen:
+        ids_seen(project=project, source=source, stream=stream, ids=seen)
+        ctx.suspects[stream] -= seen
+    if page.skipped:
+        gone_stream = ctx.connector.stream_spec(stream).parent or stream
+        check_key = str(ctx.run.id)
+        confirmed = ids_not_found(project=project, source=source, stream=gone_stream, ids=page.skipped,
+                                  check_key=check_key)  # fmt: skip
+        applied = tombstones_apply(project=project, source=source, stream=gone_stream, ids=confirmed,
+                                   reason=TombstoneReason.DELETED)  # fmt: skip
+        removed += len(applied.get(gone_stream, []))
+    return removed
 
 
 def _maybe_publish_progress(ctx: SyncContext, stream: str) -> None:

@@ -8,7 +8,7 @@ not rewritten. The cursor is the offset of the walk in progress and moves with e
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
-from connectors.sources.base import Connector, Page, StreamSpec, from_iso, text
+from connectors.sources.base import Child, Connector, Page, StreamSpec, from_iso, text
 from core.http import NotFoundError
 
 RECORDS_PAGE = 500
@@ -20,6 +20,11 @@ class AttioConnector(Connector):
     source = "attio"
     streams = (StreamSpec("companies"), StreamSpec("people"), StreamSpec("deals"), StreamSpec("notes"))
     reconciled_streams = ("companies", "people", "deals", "notes")
+    # A record's notes go with the record.
+    children = {
+        "deals": (Child("notes", "parent_external_id", (("parent_object", "deals"),)),),
+        "companies": (Child("notes", "parent_external_id", (("parent_object", "companies"),)),),
+    }
 
     def auth_headers(self, secret: str) -> dict:
         return {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}

@@ -31,10 +31,24 @@ class Page:
 
 @dataclass
 class StreamSpec:
-    """A stream: `pages` streams walk a list; `items` streams walk pages per item (e.g. per conversation)."""
+    """A stream: `pages` streams walk a list; `items` streams walk pages per item (e.g. per conversation).
+
+    An item that vanished (404) is a row of `parent`, the stream its items are (e.g. messages → conversations).
+    """
 
     name: str
     kind: str = "pages"
+    parent: str = ""
+
+
+@dataclass(frozen=True)
+class Child:
+    """Rows of `stream` that belong to a parent row through `column` (and the `where` pairs): the source deletes
+    them with their parent, so they share its tombstone (and its revival)."""
+
+    stream: str
+    column: str
+    where: tuple[tuple[str, str], ...] = ()
 
 
 class Connector:
@@ -101,6 +115,15 @@ class Connector:
 
     # Streams the reconciliation walks (streams fetched per parent, like messages, are left out).
     reconciled_streams: ClassVar[tuple[str, ...]] = ()
+    # Streams whose id walk also reads each record's version (see `stale_by_version`).
+    versioned_streams: ClassVar[tuple[str, ...]] = ()
+    # Per stream, the rows the source deletes with a row of it.
+    children: ClassVar[dict[str, tuple[Child, ...]]] = {}
+
+    def stale_by_version(self, *, stream: str, stored: dict[str, object]) -> list[str]:
+        """Of the last `list_ids` walk of `stream`, the ids whose source version is newer than `stored` ({id:
+        source_updated_at}): changed in ways no incremental cursor sees (e.g. a deleted Chatwoot message)."""
+        return []
 
     # ------------------------------------------------------------ shared
 

@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import F, Q
-from django.utils import timezone
 
+from connectors.constants import TombstoneReason
 from connectors.models import RawChatwootContact, RawChatwootConversation
 from connectors.raw_state import conversations_messages_synced
-from connectors.sources.base import Connector, Page, StreamSpec, from_epoch, text
+from connectors.sources.base import Child, Connector, Page, StreamSpec, from_epoch, text
 from core.http import NotFoundError
 
 CONVERSATIONS_PER_PAGE = 25
@@ -39,10 +39,20 @@ class ChatwootConnector(Connector):
         StreamSpec("inboxes"),
         StreamSpec("conversations"),
         StreamSpec("contacts"),
-        StreamSpec("messages", kind="items"),
+        StreamSpec("messages", kind="items", parent="conversations"),
     )
 
     reconciled_streams = ("inboxes", "conversations", "contacts")
+    versioned_streams = ("conversations",)
+    # Chatwoot destroys a contact's conversations with it, and a conversation's messages with it.
+    children = {
+        "contacts": (Child("conversations", "contact_external_id"),),
+        "conversations": (Child("messages", "conversation_external_id"),),
+    }
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._listed_updated_at: dict[str, float] = {}  # conversation id -> `updated_at` seen by the id walk
 
     def auth_headers(self, secret: str) -> dict:
         return {"api_access_token": secret}
@@ -157,32 +167,21 @@ class ChatwootConnector(Connector):
         path = f"{self.prefix}/conversations/{item.external_id}/messages"
         try:
             body = self.http.get(path, params={"after": after})
-        except NotFoundError:
-            return Page(rows=[], more=False, skipped=[item.external_id], state={"deleted": True})
+        except NotFoundError:  # the conversation is gone: a strike against it (see StreamSpec.parent)
+            return Page(rows=[], more=False, skipped=[item.external_id], state={"gone": True})
         messages = _payload(body)
         rows = [message_row(message, conversation_id=item.external_id) for message in messages]
         last = max([after, *(int(m["id"]) for m in messages)])
         return Page(rows=rows, more=len(messages) >= MESSAGES_PER_PAGE, state={"after": last})
 
-    def item_page_committed(self, *, stream, item: ConversationItem, page: Page) -> None:
-        conversation = RawChatwootConversation.objects.filter(project=self.project, external_id=item.external_id)
-        if (page.state or {}).get("deleted"):
-            conversation.update(deleted_at=timezone.now())
-            return
-        changes = {"messages_cursor": page.state["after"]}
-        if not page.more:
-            changes["messages_synced_activity_at"] = item.last_activity_at
-        conversation.update(**changes)
-
     def items_committed(self, *, stream, fetched) -> None:
         """One UPDATE for the batch: each conversation's message cursor, and that it is synced."""
-        deleted = [item.external_id for item, page in fetched if (page.state or {}).get("deleted")]
         synced = [
             (item.external_id, page.state["after"], item.last_activity_at)
             for item, page in fetched
-            if not (page.state or {}).get("deleted")
+            if not (page.state or {}).get("gone")
         ]
-        conversations_messages_synced(project=self.project, synced=synced, deleted=deleted)
+        conversations_messages_synced(project=self.project, synced=synced)
 
     # ------------------------------------------------------------ targeted re-sync and reconciliation walk
 
@@ -212,7 +211,9 @@ class ChatwootConnector(Connector):
                     params={"status": "all", "assignee_type": "all", "page": page},
                 )
                 items = (body.get("data") or {}).get("payload") or []
-                yield from (str(item["id"]) for item in items)
+                for item in items:
+                    self._listed_updated_at[str(item["id"])] = _epoch(item.get("updated_at"))
+                    yield str(item["id"])
                 if len(items) < CONVERSATIONS_PER_PAGE:
                     return
                 page += 1
@@ -228,6 +229,29 @@ class ChatwootConnector(Connector):
             yield from (str(item["id"]) for item in _payload(self.http.get(f"{self.prefix}/inboxes")))
         else:
             raise KeyError(stream)
+
+    def stale_by_version(self, *, stream, stored) -> list[str]:
+        """Conversations whose `updated_at` moved while `last_activity_at` did not: a message was deleted or
+        edited (Chatwoot touches the conversation), which the activity-filtered walk never re-reads."""
+        if stream != "conversations":
+            return []
+        stale = []
+        for external_id, updated_at in self._listed_updated_at.items():
+            known = stored.get(external_id)
+            if updated_at and known is not None and updated_at > known.timestamp():
+                stale.append(external_id)
+        return sorted(stale, key=lambda value: (len(value), value))
+
+
+def _epoch(value) -> float:
+    moment = from_epoch(value)
+    return moment.timestamp() if moment else 0.0
+
+
+def _flagged_deleted(message: dict) -> bool:
+    """Chatwoot deletes a message softly: it stays listed, with `content_attributes.deleted` set."""
+    attributes = message.get("content_attributes")
+    return isinstance(attributes, dict) and bool(attributes.get("deleted"))
 
 
 def _one(body) -> dict:
@@ -305,6 +329,7 @@ def conversation_row(item: dict) -> dict:
 def message_row(item: dict, *, conversation_id: str) -> dict:
     return {
         "external_id": item["id"],
+        "deleted_reason": TombstoneReason.DELETED if _flagged_deleted(item) else "",
         "raw": item,
         "source_created_at": from_epoch(item.get("created_at")),
         "source_updated_at": from_epoch(item.get("updated_at")),

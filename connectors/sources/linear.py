@@ -8,7 +8,8 @@ which the upsert de-duplicates by id. `RATELIMITED` is a rate limit whatever the
 
 from collections.abc import Iterator
 
-from connectors.sources.base import Connector, Page, StreamSpec, from_iso, text
+from connectors.constants import TombstoneReason
+from connectors.sources.base import Child, Connector, Page, StreamSpec, from_iso, text
 from core.http import AuthError, PermanentError, RateLimitedError, TransientError, parse_reset_ms
 
 PAGE_SIZE = 100
@@ -89,6 +90,8 @@ class LinearConnector(Connector):
     source = "linear"
     streams = tuple(StreamSpec(name) for name in SELECTIONS)
     reconciled_streams = tuple(SELECTIONS)
+    # An issue deleted (or trashed) takes its comments with it.
+    children = {"issues": (Child("comments", "issue_external_id"),)}
     classify_body = staticmethod(classify_graphql)
 
     def auth_headers(self, secret: str) -> dict:
@@ -173,6 +176,7 @@ ROW_BUILDERS = {
     },
     "issues": lambda n: {
         **_common(n),
+        "deleted_reason": TombstoneReason.TRASHED if n.get("trashed") else "",
         "identifier": text(n.get("identifier"), 50),
         "title": text(n.get("title")),
         "description": text(n.get("description")),

@@ -127,18 +127,25 @@ def test_fixing_credentials_unpauses(studio, make_tenant, bind, sleep, sandbox):
     assert sync(studio, "attio", sleep).status == "ok"
 
 
-def test_a_conversation_deleted_mid_sync_is_skipped_and_logged(studio, make_tenant, bind, sleep, sandbox, caplog):
+def test_a_conversation_deleted_mid_sync_is_skipped_logged_and_gone_after_a_second_404(
+    studio, make_tenant, bind, sleep, sandbox, caplog, confirm_at_once
+):
     tenant = make_tenant()
     bind(studio, tenant, sources=["chatwoot"])
     sync(studio, "chatwoot", sleep, streams=["inboxes", "conversations"])
     victim = sandbox.mutate(tenant=tenant.name, action="delete_conversation", count=1)["conversations"][0]
+    conversation = RawChatwootConversation.objects.filter(project=studio, external_id=str(victim))
 
     run = sync(studio, "chatwoot", sleep, streams=["messages"])
     assert run.status == "ok"
     assert run.counts["messages"]["skipped"] == 1
-    assert RawChatwootConversation.objects.get(project=studio, external_id=str(victim)).deleted_at is not None
-    assert not RawChatwootMessage.objects.filter(project=studio, conversation_external_id=str(victim)).exists()
     assert any("vanished" in record.message for record in caplog.records)
+    assert conversation.get().deleted_at is None  # one 404 is a strike, not a deletion
+
+    run = sync(studio, "chatwoot", sleep, streams=["messages"])
+    assert run.counts["messages"]["deleted"] == 1
+    assert (conversation.get().deleted_at is not None, conversation.get().deleted_reason) == (True, "deleted")
+    assert not RawChatwootMessage.objects.filter(project=studio, conversation_external_id=str(victim)).exists()
 
 
 def test_backoff_schedule_doubles_from_30s_and_is_capped_at_6h():

@@ -204,14 +204,27 @@ def test_the_same_external_ids_in_two_projects_stay_apart(alpha, beta, spy):
     assert {r.account_scope_id for r in stored(beta).values()} == {beta.account_scope_id}
 
 
-def test_a_row_marked_deleted_comes_back_even_with_the_same_payload(alpha):
+def test_a_tombstoned_row_comes_back_even_with_the_same_payload(alpha):
     upsert_messages(alpha, messages(range(1, 4)))
-    RawChatwootMessage.objects.filter(project=alpha, external_id="2").update(deleted_at=OLD)
+    RawChatwootMessage.objects.filter(project=alpha, external_id="2").update(deleted_at=OLD, deleted_reason="deleted")
 
     result = upsert_messages(alpha, messages(range(1, 4)))
 
-    assert (result.updated_ids, result.unchanged) == (["2"], 2)
-    assert stored(alpha)["2"].deleted_at is None
+    assert (result.updated_ids, result.unchanged, result.revived) == (["2"], 2, {"2": OLD})
+    assert (stored(alpha)["2"].deleted_at, stored(alpha)["2"].deleted_reason) == (None, "")
+
+
+def test_a_row_its_payload_calls_deleted_is_written_as_a_tombstone_once(alpha):
+    upsert_messages(alpha, messages(range(1, 3)))
+    flagged = {**message(2, content="This message was deleted"), "deleted_reason": "deleted"}
+
+    first = upsert_messages(alpha, [message(1), flagged, {**message(3), "deleted_reason": "deleted"}])
+    again = upsert_messages(alpha, [message(1), flagged])
+
+    assert (sorted(first.tombstoned_ids), first.inserted_ids, first.updated_ids) == (["2", "3"], [], [])
+    assert (again.tombstoned_ids, again.unchanged) == ([], 2)
+    assert stored(alpha)["2"].deleted_reason == "deleted" and stored(alpha)["2"].deleted_at is not None
+    assert stored(alpha)["3"].deleted_at is not None
 
 
 def test_duplicates_in_a_batch_count_once_and_the_last_one_wins(alpha):

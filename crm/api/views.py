@@ -91,7 +91,9 @@ class OpportunityStageView(APIView):
     @idempotent
     def post(self, request, opportunity_id: str):
         pk = parse_uuid(opportunity_id, field="id")
-        opportunity = CrmOpportunity.objects.filter(project=request.project, pk=pk).select_related("project").first()
+        opportunity = (
+            selectors.live_opportunities(project=request.project).filter(pk=pk).select_related("project").first()
+        )
         if opportunity is None:
             raise not_found()
         serializer = StageMoveSerializer(data=request.data)

@@ -1,8 +1,8 @@
 """Documents per source type, read from raw rows through `connectors.selectors.raw_rows` only.
 
 Each builder takes a project and source ids and returns `(documents, gone)`: the documents of the ids that
-still exist, and the ids whose record is gone (deleted, trashed, or a conversation left with nothing
-public to say). Private Chatwoot notes and activity lines never become units.
+still exist, and the ids whose record is gone (tombstoned: deleted or trashed at the source, or a conversation
+left with nothing public to say). Private Chatwoot notes and activity lines never become units.
 """
 
 from collections import defaultdict
@@ -155,8 +155,8 @@ def conversations_at_domains(project, domains) -> list[str]:
 
 def issue_documents(project, ids) -> tuple[list[Document], list[str]]:
     """One document per issue: title, description, then its comments in order."""
-    issues = [i for i in raw_rows(project=project, source="linear", stream="issues", external_ids=_ids(ids))
-              if not (i.raw or {}).get("trashed")]  # fmt: skip
+    # Trashed issues are tombstones (raw_rows leaves them out); archived ones stay, marked archived.
+    issues = list(raw_rows(project=project, source="linear", stream="issues", external_ids=_ids(ids)))
     comments = defaultdict(list)
     rows = (
         raw_rows(project=project, source="linear", stream="comments")
@@ -177,7 +177,8 @@ def issue_documents(project, ids) -> tuple[list[Document], list[str]]:
 def _issue_document(issue, comments, project_name: str) -> Document:
     state = ((issue.raw or {}).get("state") or {}).get("name") or issue.state_type
     label = issue.identifier or issue.external_id
-    context = " · ".join(part for part in (state, project_name) if part)
+    archived = "archived" if issue.archived_at else ""
+    context = " · ".join(part for part in (state, project_name, archived) if part)
     units = [Unit(issue.title, at=issue.source_created_at)]
     units += [Unit(issue.description, at=issue.source_created_at)] if issue.description else []
     units += [Unit(f"Comment: {c.body}", ref=f"c:{c.external_id}", at=c.source_created_at) for c in comments if c.body]
@@ -189,7 +190,7 @@ def _issue_document(issue, comments, project_name: str) -> Document:
         url=issue.url,
         units=units,
         occurred_at=issue.source_created_at,
-        meta={"identifier": issue.identifier, "state": state},
+        meta={"identifier": issue.identifier, "state": state, "archived": bool(issue.archived_at)},
     )
 
 

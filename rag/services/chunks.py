@@ -1,6 +1,8 @@
 """Chunk building: after each committed sync page, the sources it touched are re-chunked.
 
-`chunks_on_page` is registered with `connectors.hooks.on_page_committed`; it maps the page's stream to the
+`chunks_on_page` is registered with `connectors.hooks.on_page_committed`, `chunks_on_removed` with
+`connectors.hooks.on_records_removed` (it runs inside the transaction that tombstones rows, so a deleted
+record's chunks and vectors go with it); both map the stream to the
 documents that read it (a message page → its conversations, a comment page → its issues, a note page → its
 deal or company, a company page → the company, its deals and the conversations whose header names it) and
 refreshes exactly those. `chunks_rebuild` does the same for every record of a project and sweeps orphans.
@@ -12,7 +14,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.db import connection, transaction
 
-from connectors.hooks import PageCommitted
+from connectors.hooks import PageCommitted, RecordsRemoved
 from core.events import publish_on_commit
 from core.selectors import project_get
 from rag.chunking import sources
@@ -24,27 +26,23 @@ log = logging.getLogger("rag.chunks")
 REFRESH_BATCH = 200  # source records per builder call
 
 
-def _conversation_targets(project, event: PageCommitted) -> dict:
-    ids = set(event.changed_ids) | set(event.deleted_ids)
-    if event.stream == "messages":
-        # Changed rows are messages: map them to their conversations. A vanished item of this stream is a
-        # whole conversation (its messages answered 404), so deleted ids are conversation ids.
+def _conversation_targets(project, stream: str, ids: set[str]) -> dict:
+    if stream == "messages":  # messages (live or just removed) → their conversations
         from connectors.selectors import raw_rows
 
-        rows = raw_rows(project=project, source="chatwoot", stream="messages", external_ids=event.changed_ids)
-        ids = set(rows.values_list("conversation_external_id", flat=True)) | set(event.deleted_ids)
-    elif event.stream == "contacts":
+        rows = raw_rows(project=project, source="chatwoot", stream="messages", external_ids=ids, include_deleted=True)
+        ids = set(rows.values_list("conversation_external_id", flat=True))
+    elif stream == "contacts":
         ids = set(sources.conversations_with_new_headers(project, sources.conversations_of_contacts(project, ids)))
     else:  # conversations: their messages arrive on messages pages; here only header changes matter
         ids = set(sources.conversations_with_new_headers(project, ids))
     return {SourceType.CHATWOOT_CONVERSATION: ids}
 
 
-def _issue_targets(project, event: PageCommitted) -> dict:
-    ids = set(event.changed_ids) | set(event.deleted_ids)
-    if event.stream == "comments":
+def _issue_targets(project, stream: str, ids: set[str]) -> dict:
+    if stream == "comments":
         ids = set(sources.issues_of_comments(project, ids))
-    elif event.stream == "projects":
+    elif stream == "projects":
         from connectors.selectors import raw_rows
 
         rows = raw_rows(project=project, source="linear", stream="issues").filter(project_external_id__in=list(ids))
@@ -52,11 +50,10 @@ def _issue_targets(project, event: PageCommitted) -> dict:
     return {SourceType.LINEAR_ISSUE: ids}
 
 
-def _attio_targets(project, event: PageCommitted) -> dict:
-    ids = set(event.changed_ids) | set(event.deleted_ids)
-    if event.stream == "deals":
+def _attio_targets(project, stream: str, ids: set[str]) -> dict:
+    if stream == "deals":
         return {SourceType.ATTIO_DEAL: ids}
-    if event.stream == "companies":
+    if stream == "companies":
         return {
             SourceType.ATTIO_COMPANY: ids,
             SourceType.ATTIO_DEAL: set(sources.deals_of_companies(project, ids)),
@@ -66,14 +63,15 @@ def _attio_targets(project, event: PageCommitted) -> dict:
                 )
             ),
         }
-    if event.stream == "notes":
+    if stream == "notes":
         parents = sources.note_parents(project, ids)
         return {SourceType.ATTIO_DEAL: set(parents["deals"]), SourceType.ATTIO_COMPANY: set(parents["companies"])}
-    if event.stream == "people":
+    if stream == "people":
         return {SourceType.ATTIO_COMPANY: set(sources.company_of_people(project, ids))}
     return {}
 
 
+# (source, stream) → function(project, stream, ids) → {source type: ids of the documents those rows feed}
 ROUTES = {
     ("chatwoot", "messages"): _conversation_targets,
     ("chatwoot", "conversations"): _conversation_targets,
@@ -89,14 +87,27 @@ ROUTES = {
 
 
 def chunks_on_page(event: PageCommitted) -> StoreResult | None:
-    """Hook: re-chunk the sources a committed page changed (or removed)."""
+    """Hook: re-chunk the sources a committed page changed."""
     route = ROUTES.get((event.source, event.stream))
-    if route is None or not (event.changed_ids or event.deleted_ids):
+    if route is None or not event.changed_ids:
         return None
     project = project_get(event.project_id)
     if project is None:
         return None
-    targets = route(project, event)
+    return chunks_refresh_many(project=project, targets=route(project, event.stream, set(event.changed_ids)))
+
+
+def chunks_on_removed(event: RecordsRemoved) -> StoreResult | None:
+    """Removal hook, inside the tombstoning transaction: the documents these rows fed are rebuilt without them
+    (or, when the whole record went, their chunks and vectors are deleted)."""
+    project = project_get(event.project_id)
+    if project is None:
+        return None
+    targets: dict[str, set[str]] = defaultdict(set)
+    for stream, ids in event.removed.items():
+        route = ROUTES.get((event.source, stream))
+        for source_type, source_ids in (route(project, stream, set(ids)) if route and ids else {}).items():
+            targets[source_type] |= source_ids
     return chunks_refresh_many(project=project, targets=targets)
 
 

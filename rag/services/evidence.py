@@ -84,6 +84,7 @@ def _item(number: int, ranked: Ranked, keys: set[str], chunk_ids: list[int]) -> 
         "url": url,
         "score": round(ranked.score, 6),
         "ref": ref,
+        "archived": bool((chunk.meta or {}).get("archived")),  # archived at the source, still readable there
         "chunk_ids": chunk_ids,
     }
 

@@ -94,9 +94,11 @@ def test_an_edited_issue_goes_back_to_pending_and_is_embedded_again(studio_proje
     assert after.embedding is not None
 
 
-def test_a_deleted_conversation_loses_its_chunks(studio_project, sandbox, sync_all):
+def test_a_deleted_conversation_loses_its_chunks(studio_project, sandbox, sync_all, confirm_at_once):
     conversation = Chunk.objects.filter(project=studio_project, source_type=SourceType.CHATWOOT_CONVERSATION).first()
     sandbox.mutate(tenant=studio_project.tenant.name, action="delete_conversation", ids=[int(conversation.source_id)])
+    sync_all(studio_project, sources=["chatwoot"], full=True)
+    assert Chunk.objects.filter(pk=conversation.pk).exists()  # one 404 is not yet a deletion
     sync_all(studio_project, sources=["chatwoot"], full=True)
     gone = Chunk.objects.filter(
         project=studio_project, source_type=SourceType.CHATWOOT_CONVERSATION, source_id=conversation.source_id
@@ -105,10 +107,11 @@ def test_a_deleted_conversation_loses_its_chunks(studio_project, sandbox, sync_a
     assert Chunk.objects.filter(project=studio_project, source_type=SourceType.CHATWOOT_CONVERSATION).exists()
 
 
-def test_a_deleted_issue_found_by_a_resync_loses_its_chunk(studio_project, sandbox, sync_all):
+def test_a_deleted_issue_found_by_a_resync_loses_its_chunk(studio_project, sandbox, sync_all, confirm_at_once):
     issue = Chunk.objects.filter(project=studio_project, source_type=SourceType.LINEAR_ISSUE).first()
     sandbox.mutate(tenant=studio_project.tenant.name, action="delete_issues", ids=[issue.source_id])
-    sync_all(studio_project, sources=["linear"], resync_ids={"issues": [issue.source_id]})
+    for _ in range(2):
+        sync_all(studio_project, sources=["linear"], resync_ids={"issues": [issue.source_id]})
     assert not Chunk.objects.filter(pk=issue.pk).exists()
 
 

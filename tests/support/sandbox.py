@@ -66,6 +66,12 @@ def sleep(waits):
 
 
 @pytest.fixture
+def confirm_at_once(settings):
+    """A second 404 confirms a deletion however soon it follows the first (production waits 5 minutes)."""
+    settings.DELETION_CONFIRM_AFTER_SECONDS = 0
+
+
+@pytest.fixture
 def studio(db):
     scope = AccountScope.objects.create(name="Sandbox studio")
     return Project.objects.create(name="Sync project", account_scope=scope)

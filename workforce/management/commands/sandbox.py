@@ -2,12 +2,18 @@
 
     manage.py sandbox --messages 2000 --bind "Demo studio" --sync
     manage.py sandbox --fault '{"service": "chatwoot", "path": "/messages", "kind": "status", "status": 503}'
+    manage.py sandbox --bind "Demo studio" --sync --mutate delete_contacts:2 --mutate archive_issues
 
 Serves until Ctrl-C. With --bind, the project's connector configs point at the servers (new ports are
 bound again on every start); with --sync, a sync of each connector is queued for the Celery worker.
+--mutate ACTION[:COUNT] (repeatable; actions in sandbox/mutations.py) changes the tenant's data once
+the servers are up and prints the affected ids as JSON: the dataset of a seed is the same on every
+start, so a project synced before shows those changes (deletions included) on its next sync. While
+the servers run, `POST /_sandbox/mutate` on any of them does the same.
 """
 
 import json
+import re
 import signal
 import threading
 
@@ -28,6 +34,13 @@ class Command(BaseCommand):
         parser.add_argument("--bind", help="Project name or id whose connectors should use these servers.")
         parser.add_argument("--sync", action="store_true", help="Queue a sync of each bound connector.")
         parser.add_argument("--fault", action="append", default=[], help="A fault rule as JSON (repeatable).")
+        parser.add_argument(
+            "--mutate",
+            action="append",
+            default=[],
+            metavar="ACTION[:COUNT]",
+            help="Change the tenant's data like its users would, e.g. delete_messages:3 (repeatable).",
+        )
         parser.add_argument("--chatwoot-port", type=int, default=0)
         parser.add_argument("--linear-port", type=int, default=0)
         parser.add_argument("--attio-port", type=int, default=0)
@@ -35,6 +48,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from sandbox import SandboxServers
 
+        mutations = [parse_mutation(spec) for spec in options["mutate"]]  # a typo fails before anything starts
         servers = SandboxServers(
             host=options["host"],
             chatwoot_port=options["chatwoot_port"],
@@ -48,6 +62,9 @@ class Command(BaseCommand):
             except (ValueError, TypeError) as exc:
                 servers.stop()
                 raise CommandError(f"bad --fault {rule!r}: {exc}") from exc
+        for action, count in mutations:
+            affected = servers.mutate(tenant=tenant.name, action=action, count=count)
+            self.stdout.write(json.dumps({"action": action, "affected": affected}))
         if options["bind"]:
             self._bind(options["bind"], servers, tenant, queue_sync=options["sync"])
         urls = {"chatwoot": servers.chatwoot_url, "linear": servers.linear_url, "attio": servers.attio_url}
@@ -82,3 +99,15 @@ class Command(BaseCommand):
             signal.signal(sig, lambda *_: stopped.set())
         stopped.wait()
         servers.stop()
+
+
+def parse_mutation(spec: str) -> tuple[str, int]:
+    """`ACTION[:COUNT]` (COUNT defaults to 1) as (action, count); an unknown action names the valid ones."""
+    from sandbox.mutations import ACTIONS
+
+    action, _, count = spec.partition(":")
+    if action not in ACTIONS:
+        raise CommandError(f"unknown --mutate action {action!r}; valid: {', '.join(sorted(ACTIONS))}")
+    if not re.fullmatch(r"[1-9][0-9]*", count or "1"):
+        raise CommandError(f"bad --mutate {spec!r}: COUNT must be a positive whole number")
+    return action, int(count or "1")
