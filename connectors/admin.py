@@ -1,9 +1,9 @@
-"""Admin for connectors: configs (secret write-only), states, runs, errors with retry/resolve actions."""
+"""Admin for connectors: configs (secret write-only), states, runs, errors with retry/resolve actions, id checks."""
 
 from django import forms
 from django.contrib import admin, messages
 
-from connectors.models import ConnectorConfig, ConnectorError, ConnectorSyncState, ErrorStatus, SyncRun
+from connectors.models import ConnectorConfig, ConnectorError, ConnectorSyncState, ErrorStatus, IdCheck, SyncRun
 from connectors.services import errors as error_service
 from connectors.services import retry as retry_service
 from connectors.services.configs import connector_unpause
@@ -110,3 +110,18 @@ class ConnectorErrorAdmin(admin.ModelAdmin):
             error_service.error_mark_resolved(error=error, how=f"resolved by {request.user.username} in admin")
             count += 1
         self.message_user(request, f"Marked {count} error(s) resolved.")
+
+
+@admin.register(IdCheck)
+class IdCheckAdmin(admin.ModelAdmin):
+    """Read-only: records no source list shows, readable by id (present) or on their way out (not_found)."""
+
+    list_display = ["project", "source", "stream", "external_id", "outcome", "strikes", "checked_at"]
+    list_filter = ["source", "stream", "outcome"]
+    search_fields = ["external_id"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

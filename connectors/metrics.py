@@ -29,7 +29,7 @@ def connector_families():
             state.add_metric([*labels, value], 1 if row["status"] == value else 0)
     yield from (last_success, lag, failures, state)
     yield from _error_families()
-    yield _completeness_family()
+    yield from _completeness_families()
 
 
 def _error_families():
@@ -55,10 +55,26 @@ def _error_families():
     yield dead
 
 
-def _completeness_family():
-    family = GaugeMetricFamily(
+RECONCILIATION_CATEGORIES = {
+    "missing": "The source has it, we do not (latest reconciliation).",
+    "deleted_at_source": "Gone at the source, applied or pending (latest reconciliation).",
+    "not_listable": "Not in the source's lists, readable by id: present (latest reconciliation).",
+    "duplicates": "Duplicate ids or contact e-mails (latest reconciliation).",
+    "orphans": "Deals without company, conversations without contact (latest reconciliation).",
+}
+
+
+def _completeness_families():
+    completeness = GaugeMetricFamily(
         "app_reconciliation_completeness_pct", "Latest reconciliation completeness.", labels=LABELS
     )
+    categories = {
+        name: GaugeMetricFamily(f"app_reconciliation_{name}", help_text, labels=LABELS)
+        for name, help_text in RECONCILIATION_CATEGORIES.items()
+    }
     for metric in reconciliation_latest_all():
-        family.add_metric([str(metric.project_id), metric.source], metric.completeness_pct)
-    return family
+        labels = [str(metric.project_id), metric.source]
+        completeness.add_metric(labels, metric.completeness_pct)
+        for name, family in categories.items():
+            family.add_metric(labels, getattr(metric, name))
+    return [completeness, *categories.values()]

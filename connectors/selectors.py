@@ -111,7 +111,16 @@ def reconciliation_latest_all() -> list:
     return list(
         ReconciliationMetric.objects.order_by("project_id", "source", "-created_at")
         .distinct("project_id", "source")
-        .only("project_id", "source", "completeness_pct")
+        .only(
+            "project_id",
+            "source",
+            "completeness_pct",
+            "missing",
+            "deleted_at_source",
+            "not_listable",
+            "duplicates",
+            "orphans",
+        )
     )
 
 

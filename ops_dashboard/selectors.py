@@ -355,6 +355,8 @@ def reconciliation_diff(*, project, shown: int = DIFF_IDS_SHOWN) -> list[dict]:
                 "below_threshold": metric.completeness_pct < settings.CONNECTOR_RECONCILIATION_MIN_COMPLETENESS_PCT,
                 "missing_shown": metric.missing_ids[:shown],
                 "missing_more": max(0, metric.missing - shown),
+                "deleted_shown": metric.deleted_ids[:shown],
+                "deleted_more": max(0, metric.deleted_at_source - shown),
                 "duplicates_shown": metric.duplicate_ids[:shown],
                 "duplicates_more": max(0, metric.duplicates - shown),
                 "resync_url": reverse("connector-resync", kwargs={"name": metric.source}),

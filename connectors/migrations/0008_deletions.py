@@ -24,72 +24,72 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="rawattiocompany",
             name="deleted_reason",
-            field=models.CharField(blank=True, default="", max_length=20),
+            field=models.CharField(blank=True, db_default="", default="", max_length=20),
         ),
         migrations.AddField(
             model_name="rawattiodeal",
             name="deleted_reason",
-            field=models.CharField(blank=True, default="", max_length=20),
+            field=models.CharField(blank=True, db_default="", default="", max_length=20),
         ),
         migrations.AddField(
             model_name="rawattionote",
             name="deleted_reason",
-            field=models.CharField(blank=True, default="", max_length=20),
+            field=models.CharField(blank=True, db_default="", default="", max_length=20),
         ),
         migrations.AddField(
             model_name="rawattioperson",
             name="deleted_reason",
-            field=models.CharField(blank=True, default="", max_length=20),
+            field=models.CharField(blank=True, db_default="", default="", max_length=20),
         ),
         migrations.AddField(
             model_name="rawchatwootcontact",
             name="deleted_reason",
-            field=models.CharField(blank=True, default="", max_length=20),
+            field=models.CharField(blank=True, db_default="", default="", max_length=20),
         ),
         migrations.AddField(
             model_name="rawchatwootconversation",
             name="deleted_reason",
-            field=models.CharField(blank=True, default="", max_length=20),
+            field=models.CharField(blank=True, db_default="", default="", max_length=20),
         ),
         migrations.AddField(
             model_name="rawchatwootinbox",
             name="deleted_reason",
-            field=models.CharField(blank=True, default="", max_length=20),
+            field=models.CharField(blank=True, db_default="", default="", max_length=20),
         ),
         migrations.AddField(
             model_name="rawchatwootmessage",
             name="deleted_reason",
-            field=models.CharField(blank=True, default="", max_length=20),
+            field=models.CharField(blank=True, db_default="", default="", max_length=20),
         ),
         migrations.AddField(
             model_name="rawlinearcomment",
             name="deleted_reason",
-            field=models.CharField(blank=True, default="", max_length=20),
+            field=models.CharField(blank=True, db_default="", default="", max_length=20),
         ),
         migrations.AddField(
             model_name="rawlinearcycle",
             name="deleted_reason",
-            field=models.CharField(blank=True, default="", max_length=20),
+            field=models.CharField(blank=True, db_default="", default="", max_length=20),
         ),
         migrations.AddField(
             model_name="rawlinearissue",
             name="deleted_reason",
-            field=models.CharField(blank=True, default="", max_length=20),
+            field=models.CharField(blank=True, db_default="", default="", max_length=20),
         ),
         migrations.AddField(
             model_name="rawlinearproject",
             name="deleted_reason",
-            field=models.CharField(blank=True, default="", max_length=20),
+            field=models.CharField(blank=True, db_default="", default="", max_length=20),
         ),
         migrations.AddField(
             model_name="rawlinearteam",
             name="deleted_reason",
-            field=models.CharField(blank=True, default="", max_length=20),
+            field=models.CharField(blank=True, db_default="", default="", max_length=20),
         ),
         migrations.AddField(
             model_name="rawlinearworkflowstate",
             name="deleted_reason",
-            field=models.CharField(blank=True, default="", max_length=20),
+            field=models.CharField(blank=True, db_default="", default="", max_length=20),
         ),
         migrations.AddField(
             model_name="reconciliationmetric",
@@ -147,6 +147,118 @@ class Migration(migrations.Migration):
                     models.UniqueConstraint(fields=("project", "source", "stream", "external_id"), name="id_check_uniq")
                 ],
             },
+        ),
+        migrations.AddConstraint(
+            model_name="rawattiocompany",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deleted_reason", ""), _negated=True),
+                fields=("project", "external_id"),
+                name="connectors_rawattiocompany_tombstone",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="rawattiodeal",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deleted_reason", ""), _negated=True),
+                fields=("project", "external_id"),
+                name="connectors_rawattiodeal_tombstone",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="rawattionote",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deleted_reason", ""), _negated=True),
+                fields=("project", "external_id"),
+                name="connectors_rawattionote_tombstone",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="rawattioperson",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deleted_reason", ""), _negated=True),
+                fields=("project", "external_id"),
+                name="connectors_rawattioperson_tombstone",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="rawchatwootcontact",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deleted_reason", ""), _negated=True),
+                fields=("project", "external_id"),
+                name="connectors_rawchatwootcontact_tombstone",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="rawchatwootconversation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deleted_reason", ""), _negated=True),
+                fields=("project", "external_id"),
+                name="connectors_rawchatwootconversation_tombstone",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="rawchatwootinbox",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deleted_reason", ""), _negated=True),
+                fields=("project", "external_id"),
+                name="connectors_rawchatwootinbox_tombstone",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="rawchatwootmessage",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deleted_reason", ""), _negated=True),
+                fields=("project", "external_id"),
+                name="connectors_rawchatwootmessage_tombstone",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="rawlinearcomment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deleted_reason", ""), _negated=True),
+                fields=("project", "external_id"),
+                name="connectors_rawlinearcomment_tombstone",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="rawlinearcycle",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deleted_reason", ""), _negated=True),
+                fields=("project", "external_id"),
+                name="connectors_rawlinearcycle_tombstone",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="rawlinearissue",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deleted_reason", ""), _negated=True),
+                fields=("project", "external_id"),
+                name="connectors_rawlinearissue_tombstone",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="rawlinearproject",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deleted_reason", ""), _negated=True),
+                fields=("project", "external_id"),
+                name="connectors_rawlinearproject_tombstone",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="rawlinearteam",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deleted_reason", ""), _negated=True),
+                fields=("project", "external_id"),
+                name="connectors_rawlinearteam_tombstone",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="rawlinearworkflowstate",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deleted_reason", ""), _negated=True),
+                fields=("project", "external_id"),
+                name="connectors_rawlinearworkflowstate_tombstone",
+            ),
         ),
         scope_guard_operation("connector_id_checks"),
         # Tombstones written before reasons existed were all "gone from the source".

@@ -33,7 +33,7 @@ class RawRecord(ScopedModel):
     # both empty on a live row. Readers skip tombstones (`selectors.raw_rows`); a row the source shows again
     # is revived by the upsert.
     deleted_at = models.DateTimeField(null=True, blank=True)
-    deleted_reason = models.CharField(max_length=20, blank=True, default="")
+    deleted_reason = models.CharField(max_length=20, blank=True, default="", db_default="")  # raw SQL too
 
     # Columns the upsert writes besides the common ones (subclasses list their typed columns).
     typed_columns: tuple[str, ...] = ()
@@ -44,7 +44,14 @@ class RawRecord(ScopedModel):
     class Meta:
         abstract = True
         constraints = [
-            models.UniqueConstraint(fields=["project", "external_id"], name="%(app_label)s_%(class)s_ext_uniq")
+            models.UniqueConstraint(fields=["project", "external_id"], name="%(app_label)s_%(class)s_ext_uniq"),
+            # The tombstones alone (a partial index, tiny): the upsert looks up which rows of a batch it revives,
+            # and that must not cost a re-sync of live rows anything. (Unique as the key above: implied.)
+            models.UniqueConstraint(
+                fields=["project", "external_id"],
+                condition=~models.Q(deleted_reason=""),
+                name="%(app_label)s_%(class)s_tombstone",
+            ),
         ]
 
     def __str__(self) -> str:

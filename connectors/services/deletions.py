@@ -3,7 +3,8 @@
 Per stream a check walks every id the source lists and compares it with the stored rows:
 
 - `missing`: the source lists it, we hold no live row (never synced, or tombstoned and back at the source);
-- a stored live row no list shows is asked for by id (bounded per run, least recently asked first):
+- a stored live row no list shows is asked for by id (bounded per run, least recently asked first; one known
+  readable by id is asked again after a day):
   readable → `not_listable` (present: e.g. an anonymous Chatwoot contact, which `GET /contacts` leaves out);
   404 or left out of the answer → a strike; the second strike of a later check tombstones it
   (`deleted_applied`, bounded per connector per run) — until then it is `deleted_pending`;
@@ -16,11 +17,13 @@ reconciliation also compares the mirror and stores the figures. A dry run asks t
 nothing.
 """
 
+import datetime as dt
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils import timezone
 
 from audit.services import audit_record
 from connectors.constants import TombstoneReason
@@ -29,11 +32,13 @@ from connectors.selectors import raw_rows
 from connectors.services.id_checks import STRIKES_TO_DELETE, id_checks, ids_found_by_id, ids_not_found, ids_seen
 from connectors.services.state import AlreadyRunning
 from connectors.services.sync import connector_sync
-from connectors.services.tombstones import tombstones_apply
+from connectors.services.tombstones import descendants, tombstones_apply
 from connectors.sources import connector_for
 from core.http import HttpError
 
 PROBE_BATCH = 25  # ids per by-id read: an error loses at most this batch's answers
+# A record known readable by id only is asked again after a day (a deleted anonymous contact is found within one).
+PRESENT_RECHECK = dt.timedelta(hours=24)
 
 
 @dataclass
@@ -69,6 +74,8 @@ class ConnectorCheck:
     source: str
     streams: dict[str, StreamCheck] = field(default_factory=dict)
     error: str = ""
+    # Dry run: rows that would leave with a parent this check would delete (a real run tombstones them).
+    doomed: dict[str, set[str]] = field(default_factory=dict)
 
     @property
     def applied(self) -> int:
@@ -82,7 +89,7 @@ def connector_check(*, project, config, check_key: str, apply: bool = True, acto
     connector = connector_for(config, sleep=sleep)
     try:
         for stream in connector.reconciled_streams:
-            result.streams[stream] = _check_stream(connector, project, stream, str(check_key), apply, budget)
+            result.streams[stream] = _check_stream(connector, project, stream, str(check_key), apply, budget, result)
     except HttpError as exc:
         result.error = f"id walk failed: {exc}"
     finally:
@@ -93,13 +100,15 @@ def connector_check(*, project, config, check_key: str, apply: bool = True, acto
     return result
 
 
-def _check_stream(connector, project, stream: str, check_key: str, apply: bool, budget: list[int]) -> StreamCheck:
+def _check_stream(
+    connector, project, stream: str, check_key: str, apply: bool, budget: list[int], result
+) -> StreamCheck:
     walked = list(connector.list_ids(stream=stream))
     listed = set(walked)
     check = StreamCheck(listed=len(listed), repeated=sorted(i for i, n in Counter(walked).items() if n > 1))
     stored = raw_rows(project=project, source=connector.source, stream=stream, include_deleted=True)
     reasons = dict(stored.values_list("external_id", "deleted_reason"))
-    live = {external_id for external_id, reason in reasons.items() if not reason}
+    live = {external_id for external_id, reason in reasons.items() if not reason} - result.doomed.get(stream, set())
     check.held = live & listed
     # A row we tombstoned as deleted that the source lists again is missing (the next sync revives it); one the
     # source itself marks (a trashed issue, listed with `includeArchived`) is held as it should be.
@@ -108,6 +117,11 @@ def _check_stream(connector, project, stream: str, check_key: str, apply: bool, 
     if apply:
         ids_seen(project=project, source=connector.source, stream=stream, ids=listed & set(checks))
     _ask_unlisted(connector, project, stream, check, sorted(live - listed), checks, check_key, apply, budget)
+    if not apply and check.deleted_applied:
+        doomed = descendants(project=project, source=connector.source, stream=stream, ids=check.deleted_applied)
+        check.children_removed = sum(len(ids) for ids in doomed.values())
+        for child_stream, ids in doomed.items():
+            result.doomed.setdefault(child_stream, set()).update(ids)
     if stream in connector.versioned_streams and check.held:
         versions = dict(stored.filter(external_id__in=check.held).values_list("external_id", "source_updated_at"))
         check.stale = connector.stale_by_version(stream=stream, stored=versions)[: settings.DELETION_REREADS_PER_RUN]
@@ -116,12 +130,14 @@ def _check_stream(connector, project, stream: str, check_key: str, apply: bool, 
 
 def _ask_unlisted(connector, project, stream, check: StreamCheck, unlisted, checks, check_key, apply, budget):
     """Ask the source for stored rows its lists did not show; sort them into present, gone, pending, unverified."""
-    order = sorted(unlisted, key=lambda i: _asking_order(checks.get(i)))
-    asked, rest = order[: settings.DELETION_PROBES_PER_RUN], order[settings.DELETION_PROBES_PER_RUN :]
+    recent = timezone.now() - PRESENT_RECHECK
+    fresh = {i for i in unlisted if _known_present(checks.get(i)) and checks[i].checked_at >= recent}
+    order = sorted((i for i in unlisted if i not in fresh), key=lambda i: _asking_order(checks.get(i)))
+    asked, rest = order[: settings.DELETION_PROBES_PER_RUN], [*order[settings.DELETION_PROBES_PER_RUN :], *fresh]
     present, not_found, unanswered = _probe(connector, stream, asked)
     for external_id in [*unanswered, *rest]:  # not asked (or no answer) this time: what we knew stands
         known = checks.get(external_id)
-        if known is not None and known.outcome == IdCheck.PRESENT:
+        if _known_present(known):
             check.not_listable.append(external_id)
         elif known is not None:
             check.deleted_pending.append(external_id)
@@ -145,6 +161,10 @@ def _ask_unlisted(connector, project, stream, check: StreamCheck, unlisted, chec
     check.deleted_pending += [i for i in not_found if i not in applied]
 
 
+def _known_present(known: IdCheck | None) -> bool:
+    return known is not None and known.outcome == IdCheck.PRESENT
+
+
 def _asking_order(known: IdCheck | None) -> tuple:
     """Never asked first, then suspected gone, then known present (least recently asked first)."""
     if known is None:
@@ -153,10 +173,14 @@ def _asking_order(known: IdCheck | None) -> tuple:
 
 
 def _would_confirm(known: IdCheck | None, check_key: str) -> bool:
-    """Dry run: would this 404 be the confirming strike?"""
-    if known is None or known.outcome != IdCheck.NOT_FOUND or known.check_key == check_key:
+    """Dry run: would this 404 be the confirming strike (the rule of `id_checks.ids_not_found`)?"""
+    if known is None or known.outcome != IdCheck.NOT_FOUND:
         return False
-    return known.strikes + 1 >= STRIKES_TO_DELETE
+    if known.strikes >= STRIKES_TO_DELETE:
+        return True  # confirmed before, held back by the per-check bound
+    gap = dt.timedelta(seconds=settings.DELETION_CONFIRM_AFTER_SECONDS)
+    counts = known.check_key != check_key and timezone.now() - known.checked_at >= gap
+    return counts and known.strikes + 1 >= STRIKES_TO_DELETE
 
 
 def _probe(connector, stream: str, ids: list[str]) -> tuple[list[str], list[str], list[str]]:

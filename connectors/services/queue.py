@@ -187,8 +187,9 @@ def deletions_sweep_work(*, project, run: "JobRun"):
 
 
 def deletions_sweep_cycle(*, run: "JobRun"):
-    """The 30-minute beat job: sweep every project with enabled connectors."""
-    results = {str(p.pk): deletions_sweep(project=p, check_key=str(run.id)) for p in _projects_with_connectors()}
+    """The 30-minute beat job: sweep every project with enabled connectors that is due."""
+    due = [project for project in _projects_with_connectors() if deletions_sweep_due(project=project)]
+    results = {str(p.pk): deletions_sweep(project=p, check_key=str(run.id)) for p in due}
     return JobStatus.SUCCEEDED, {"projects": len(results), "sweeps": results}
 
 

@@ -46,27 +46,41 @@ def tombstones_revived(*, project, source: str, stream: str, revived: dict[str, 
         _revive_children(project, source, stream, [external_id], at)
 
 
+def descendants(*, project, source: str, stream: str, ids) -> dict[str, list[str]]:
+    """Live rows the source deletes together with these (their children, the children's children…), per stream."""
+    found: dict[str, list[str]] = {}
+    for child in REGISTRY[source].children.get(stream, ()):
+        rows = RAW_MODELS[(source, child.stream)].objects.filter(
+            project=project, deleted_reason="", **{f"{child.column}__in": list(ids)}, **dict(child.where)
+        )
+        child_ids = list(rows.values_list("external_id", flat=True))
+        if child_ids:
+            _merge(found, {child.stream: child_ids})
+            _merge(found, descendants(project=project, source=source, stream=child.stream, ids=child_ids))
+    return found
+
+
 def _cascade(project, source: str, stream: str, ids: list[str], *, reason: str, at) -> dict[str, list[str]]:
-    model = RAW_MODELS[(source, stream)]
-    live = model.objects.filter(project=project, external_id__in=ids, deleted_reason="")
+    live = RAW_MODELS[(source, stream)].objects.filter(project=project, external_id__in=ids, deleted_reason="")
     newly = list(live.values_list("external_id", flat=True))
     if not newly:
         return {}
-    model.objects.filter(project=project, external_id__in=newly).update(deleted_at=at, deleted_reason=reason)
     removed = {stream: newly}
     _merge(removed, _cascade_children(project, source, stream, newly, reason=reason, at=at))
+    _tombstone(project, source, {stream: newly}, reason=reason, at=at)
     return removed
 
 
 def _cascade_children(project, source: str, stream: str, parents: list[str], *, reason: str, at) -> dict:
-    removed: dict[str, list[str]] = {}
-    for child in REGISTRY[source].children.get(stream, ()):
-        rows = RAW_MODELS[(source, child.stream)].objects.filter(
-            project=project, deleted_reason="", **{f"{child.column}__in": parents}, **dict(child.where)
-        )
-        ids = list(rows.values_list("external_id", flat=True))
-        _merge(removed, _cascade(project, source, child.stream, ids, reason=reason, at=at))
-    return removed
+    children = descendants(project=project, source=source, stream=stream, ids=parents)
+    _tombstone(project, source, children, reason=reason, at=at)
+    return children
+
+
+def _tombstone(project, source: str, ids_by_stream: dict[str, list[str]], *, reason: str, at) -> None:
+    for stream, ids in ids_by_stream.items():
+        rows = RAW_MODELS[(source, stream)].objects.filter(project=project, external_id__in=ids, deleted_reason="")
+        rows.update(deleted_at=at, deleted_reason=reason)
 
 
 def _revive_children(project, source: str, stream: str, parents: list[str], at) -> None:

@@ -1,5 +1,7 @@
 """Reconciliation against the sandbox: formula, missing and duplicate ids, diff, targeted re-sync."""
 
+import uuid
+
 import pytest
 
 from audit.models import AuditEvent
@@ -121,3 +123,16 @@ def test_another_projects_reconciliation_never_shows(owner_api, project, other_p
     body = owner_api.get("/api/connectors/reconciliation").json()
     assert body["latest"] == []
     assert owner_api.get("/api/connectors/reconciliation/diff").json()["diff"] == []
+
+
+def test_metrics_export_each_category_of_the_latest_reconciliation(api, studio):
+    ReconciliationMetric.objects.create(
+        project=studio, account_scope_id=studio.account_scope_id, run_id=uuid.uuid4(), source="chatwoot", total=140,
+        missing=2, deleted_at_source=5, not_listable=37, duplicates=1, orphans=4, completeness_pct=98.57,
+    )  # fmt: skip
+    text = api.get("/metrics").content.decode()
+    labels = f'{{connector="chatwoot",project="{studio.pk}"}}'
+    expected = {"completeness_pct": 98.57, "missing": 2, "deleted_at_source": 5, "not_listable": 37,
+                "duplicates": 1, "orphans": 4}  # fmt: skip
+    for name, value in expected.items():
+        assert f"app_reconciliation_{name}{labels} {float(value)}" in text, name

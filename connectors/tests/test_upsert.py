@@ -223,7 +223,8 @@ def test_a_row_its_payload_calls_deleted_is_written_as_a_tombstone_once(alpha):
 
     assert (sorted(first.tombstoned_ids), first.inserted_ids, first.updated_ids) == (["2", "3"], [], [])
     assert (again.tombstoned_ids, again.unchanged) == ([], 2)
-    assert stored(alpha)["2"].deleted_reason == "deleted" and stored(alpha)["2"].deleted_at is not None
+    assert stored(alpha)["2"].deleted_reason == "deleted"
+    assert stored(alpha)["2"].deleted_at is not None
     assert stored(alpha)["3"].deleted_at is not None
 
 

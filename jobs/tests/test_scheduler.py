@@ -44,10 +44,12 @@ def test_scheduler_lists_every_schedule_with_cadence_and_next_run(owner_api, sch
         "connectors_sync_cycle": 900,
         "connector_errors_retry": 300,
         "embeddings_run": 1200,
+        "connectors_deletions_sweep": 1800,
         "connectors_reconciliation_daily": 86400,
         "retention_cleanup": 43200,
     }
-    assert [job["cadence"] for job in jobs] == ["PT5M", "PT15M", "PT20M", "PT12H", "P1D"]  # most frequent first
+    # Most frequent first.
+    assert [job["cadence"] for job in jobs] == ["PT5M", "PT15M", "PT20M", "PT30M", "PT12H", "P1D"]
     assert all(job["enabled"] and not job["suspended"] for job in jobs)
     # Never run: beat counts the first interval from its own start, so no time is promised.
     assert {job["next_run_at"] for job in jobs} == {None}

@@ -240,6 +240,18 @@ def test_reconciliation_diff_offers_a_resync_of_the_missing_ids(owner_api, proje
     assert 'data-connector="portfolio"' not in html
 
 
+def test_reconciliation_shows_deleted_at_source_and_not_listable_apart_from_missing(owner_api, project):
+    deleted = ["contacts:41", "conversations:7"]
+    make_metric(project, "chatwoot", 100.0, deleted_at_source=2, deleted_ids=deleted, not_listable=37)
+    html = partial(owner_api, "connectors/reconciliation")
+    chatwoot = row(html, "data-connector", "chatwoot")
+    assert re.search(r'data-testid="missing-chatwoot">0<', chatwoot)
+    assert re.search(r'data-testid="deleted-chatwoot">2<', chatwoot)
+    assert re.search(r'data-testid="not-listable-chatwoot">37<', chatwoot)
+    assert "deleted at source: <code>contacts:41 conversations:7</code>" in html
+    assert 'data-action="resync"' not in chatwoot  # deletions are applied, not re-synced
+
+
 def test_reconciliation_empty_state_says_what_a_run_does(owner_api):
     html = partial(owner_api, "connectors/reconciliation")
     assert "No reconciliation yet" in html

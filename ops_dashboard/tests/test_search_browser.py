@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from connectors.selectors import raw_rows
 from connectors.services.sync import connector_sync
 from core.models import Role
 from rag.models import Feedback, QueryRun
@@ -61,3 +62,19 @@ def test_a_refused_query_shows_the_api_error_inline(page, login_cookie, make_use
     page.get_by_role("button", name="Ask").click()
     expect(page.get_by_role("alert")).to_have_text("date_to: Must be later than date_from.")
     expect(page.get_by_test_id("answer-card")).to_be_hidden()
+
+
+def test_an_archived_issue_is_found_and_marked_archived(page, login_cookie, searchable):
+    user, project = searchable
+    archived = raw_rows(project=project, source="linear", stream="issues").filter(archived_at__isnull=False).first()
+    assert archived is not None, "the sandbox archives some old closed issues"
+    login_cookie(page, user, project)
+    page.goto("/search")
+    page.get_by_label("Question").fill(archived.title)
+    page.get_by_role("button", name="Ask").click()
+
+    card = page.locator(".evidence-card", has_text=f"source id {archived.external_id}")
+    expect(card.locator(".badge.warn")).to_have_text("archived")
+    live = page.locator(".evidence-card", has_not_text=f"source id {archived.external_id}").first
+    expect(live).to_be_visible()
+    expect(live.locator(".badge.warn")).to_have_count(0)

@@ -70,6 +70,7 @@
       title.rel = "noopener noreferrer";
     }
     head.append(title, " ", element("span", item.source_type.replace(/_/g, " "), "muted small"));
+    if (item.archived) head.append(" ", element("span", "archived", "badge warn"));
     if (item.occurred_at) head.append(" · ", element("time", new Date(item.occurred_at).toLocaleString(), "muted small"));
     card.append(head, element("p", item.snippet, "snippet"));
     const meta = element("div", "source id " + item.source_id + " · score " + Number(item.score).toFixed(3), "muted small");

@@ -90,3 +90,22 @@ def raw_snapshot(project, source: str | None = None) -> dict:
 
 def totals(run, key: str) -> int:
     return sum(stream[key] for stream in run.counts.values())
+
+
+@pytest.fixture
+def published(monkeypatch):
+    """Live events published during the test, as (project id, event type, data); nothing reaches the bus.
+
+    Events go out after commit (`core.events.publish_on_commit`): run the work inside
+    `django_capture_on_commit_callbacks(execute=True)` (or a `transaction=True` test) to see them.
+    """
+    import core.events
+
+    sent = []
+
+    def record(*, project_id, event_type: str, data: dict) -> bool:
+        sent.append((project_id, event_type, data))
+        return True
+
+    monkeypatch.setattr(core.events, "publish", record)
+    return sent
