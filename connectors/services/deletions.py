@@ -84,81 +84,91 @@ class ConnectorCheck:
 
 def connector_check(*, project, config, check_key: str, apply: bool = True, actor=None, sleep=time.sleep):
     """Check one connector's streams against the source; with `apply`, record strikes and apply tombstones."""
-    result = ConnectorCheck(config.source)
-    budget = [settings.DELETIONS_MAX_PER_RUN]
     connector = connector_for(config, sleep=sleep)
+    checker = _Checker(connector, project, str(check_key), apply)
     try:
         for stream in connector.reconciled_streams:
-            result.streams[stream] = _check_stream(connector, project, stream, str(check_key), apply, budget, result)
+            checker.result.streams[stream] = checker.stream(stream)
     except HttpError as exc:
-        result.error = f"id walk failed: {exc}"
+        checker.result.error = f"id walk failed: {exc}"
     finally:
         connector.close()
     if apply:
-        _reread_stale(project, config.source, result, sleep)
-        _audit(project, result, check_key, actor)
-    return result
+        _reread_stale(project, config.source, checker.result, sleep)
+        _audit(project, checker.result, check_key, actor)
+    return checker.result
 
 
-def _check_stream(
-    connector, project, stream: str, check_key: str, apply: bool, budget: list[int], result
-) -> StreamCheck:
-    walked = list(connector.list_ids(stream=stream))
-    listed = set(walked)
-    check = StreamCheck(listed=len(listed), repeated=sorted(i for i, n in Counter(walked).items() if n > 1))
-    stored = raw_rows(project=project, source=connector.source, stream=stream, include_deleted=True)
-    reasons = dict(stored.values_list("external_id", "deleted_reason"))
-    live = {external_id for external_id, reason in reasons.items() if not reason} - result.doomed.get(stream, set())
-    check.held = live & listed
-    # A row we tombstoned as deleted that the source lists again is missing (the next sync revives it); one the
-    # source itself marks (a trashed issue, listed with `includeArchived`) is held as it should be.
-    check.missing = sorted(i for i in listed if reasons.get(i, TombstoneReason.DELETED) == TombstoneReason.DELETED)
-    checks = id_checks(project=project, source=connector.source, stream=stream)
-    if apply:
-        ids_seen(project=project, source=connector.source, stream=stream, ids=listed & set(checks))
-    _ask_unlisted(connector, project, stream, check, sorted(live - listed), checks, check_key, apply, budget)
-    if not apply and check.deleted_applied:
-        doomed = descendants(project=project, source=connector.source, stream=stream, ids=check.deleted_applied)
-        check.children_removed = sum(len(ids) for ids in doomed.values())
-        for child_stream, ids in doomed.items():
-            result.doomed.setdefault(child_stream, set()).update(ids)
-    if stream in connector.versioned_streams and check.held:
-        versions = dict(stored.filter(external_id__in=check.held).values_list("external_id", "source_updated_at"))
-        check.stale = connector.stale_by_version(stream=stream, stored=versions)[: settings.DELETION_REREADS_PER_RUN]
-    return check
+class _Checker:
+    """One check of one connector: its streams in order, the tombstone budget they share."""
 
+    def __init__(self, connector, project, check_key: str, apply: bool) -> None:
+        self.connector, self.project, self.check_key, self.apply = connector, project, check_key, apply
+        self.source = connector.source
+        self.budget = settings.DELETIONS_MAX_PER_RUN
+        self.result = ConnectorCheck(self.source)
 
-def _ask_unlisted(connector, project, stream, check: StreamCheck, unlisted, checks, check_key, apply, budget):
-    """Ask the source for stored rows its lists did not show; sort them into present, gone, pending, unverified."""
-    recent = timezone.now() - PRESENT_RECHECK
-    fresh = {i for i in unlisted if _known_present(checks.get(i)) and checks[i].checked_at >= recent}
-    order = sorted((i for i in unlisted if i not in fresh), key=lambda i: _asking_order(checks.get(i)))
-    asked, rest = order[: settings.DELETION_PROBES_PER_RUN], [*order[settings.DELETION_PROBES_PER_RUN :], *fresh]
-    present, not_found, unanswered = _probe(connector, stream, asked)
-    for external_id in [*unanswered, *rest]:  # not asked (or no answer) this time: what we knew stands
-        known = checks.get(external_id)
-        if _known_present(known):
-            check.not_listable.append(external_id)
-        elif known is not None:
-            check.deleted_pending.append(external_id)
+    def stream(self, stream: str) -> StreamCheck:
+        walked = list(self.connector.list_ids(stream=stream))
+        listed = set(walked)
+        check = StreamCheck(listed=len(listed), repeated=sorted(i for i, n in Counter(walked).items() if n > 1))
+        stored = raw_rows(project=self.project, source=self.source, stream=stream, include_deleted=True)
+        reasons = dict(stored.values_list("external_id", "deleted_reason"))
+        live = {i for i, reason in reasons.items() if not reason} - self.result.doomed.get(stream, set())
+        check.held = live & listed
+        # A row we tombstoned as deleted that the source lists again is missing (the next sync revives it); one
+        # the source itself marks (a trashed issue, listed with `includeArchived`) is held as it should be.
+        check.missing = sorted(i for i in listed if reasons.get(i, TombstoneReason.DELETED) == TombstoneReason.DELETED)
+        checks = id_checks(project=self.project, source=self.source, stream=stream)
+        if self.apply:
+            ids_seen(project=self.project, source=self.source, stream=stream, ids=listed & set(checks))
+        self._ask_unlisted(stream, check, sorted(live - listed), checks)
+        if stream in self.connector.versioned_streams and check.held:
+            versions = dict(stored.filter(external_id__in=check.held).values_list("external_id", "source_updated_at"))
+            stale = self.connector.stale_by_version(stream=stream, stored=versions)
+            check.stale = stale[: settings.DELETION_REREADS_PER_RUN]
+        return check
+
+    def _ask_unlisted(self, stream: str, check: StreamCheck, unlisted: list[str], checks: dict) -> None:
+        """Ask the source for stored rows its lists did not show: present, gone, pending or unverified."""
+        recent = timezone.now() - PRESENT_RECHECK
+        fresh = {i for i in unlisted if _known_present(checks.get(i)) and checks[i].checked_at >= recent}
+        order = sorted((i for i in unlisted if i not in fresh), key=lambda i: _asking_order(checks.get(i)))
+        limit = settings.DELETION_PROBES_PER_RUN
+        present, not_found, unanswered = _probe(self.connector, stream, order[:limit])
+        for external_id in [*unanswered, *order[limit:], *fresh]:  # not asked (or unanswered): what we knew stands
+            known = checks.get(external_id)
+            if _known_present(known):
+                check.not_listable.append(external_id)
+            elif known is not None:
+                check.deleted_pending.append(external_id)
+            else:
+                check.unverified.append(external_id)
+        check.not_listable += present
+        if self.apply:
+            self._apply(stream, check, present, not_found)
         else:
-            check.unverified.append(external_id)
-    check.not_listable += present
-    if apply:
-        ids_found_by_id(project=project, source=connector.source, stream=stream, ids=present, check_key=check_key)
-        confirmed = ids_not_found(
-            project=project, source=connector.source, stream=stream, ids=not_found, check_key=check_key
-        )
-        removed = tombstones_apply(project=project, source=connector.source, stream=stream,
-                                   ids=confirmed[: budget[0]], reason=TombstoneReason.DELETED)  # fmt: skip
+            self._foresee(stream, check, [i for i in not_found if _would_confirm(checks.get(i), self.check_key)])
+        self.budget -= len(check.deleted_applied)
+        applied = set(check.deleted_applied)
+        check.deleted_pending += [i for i in not_found if i not in applied]
+
+    def _apply(self, stream: str, check: StreamCheck, present: list[str], not_found: list[str]) -> None:
+        where = {"project": self.project, "source": self.source, "stream": stream, "check_key": self.check_key}
+        ids_found_by_id(ids=present, **where)
+        confirmed = ids_not_found(ids=not_found, **where)
+        removed = tombstones_apply(project=self.project, source=self.source, stream=stream,
+                                   ids=confirmed[: self.budget], reason=TombstoneReason.DELETED)  # fmt: skip
         check.deleted_applied = removed.pop(stream, [])
         check.children_removed = sum(len(ids) for ids in removed.values())
-    else:
-        confirmed = [i for i in not_found if _would_confirm(checks.get(i), check_key)]
-        check.deleted_applied = confirmed[: budget[0]]
-    budget[0] -= len(check.deleted_applied)
-    applied = set(check.deleted_applied)
-    check.deleted_pending += [i for i in not_found if i not in applied]
+
+    def _foresee(self, stream: str, check: StreamCheck, confirmed: list[str]) -> None:
+        """Dry run: what `_apply` would tombstone, and the rows that would leave with it."""
+        check.deleted_applied = confirmed[: self.budget]
+        doomed = descendants(project=self.project, source=self.source, stream=stream, ids=check.deleted_applied)
+        check.children_removed = sum(len(ids) for ids in doomed.values())
+        for child_stream, ids in doomed.items():
+            self.result.doomed.setdefault(child_stream, set()).update(ids)
 
 
 def _known_present(known: IdCheck | None) -> bool:
