@@ -35,7 +35,7 @@ def ids_not_found(*, project, source: str, stream: str, ids, check_key: str) -> 
         for external_id in ids:
             check = known.get(external_id)
             if check is None:
-                fresh.append(_strike(project, source, stream, external_id, check_key, now))
+                fresh.append(_check(project, source, stream, external_id, IdCheck.NOT_FOUND, check_key, now))
                 continue
             repeat = check.outcome == IdCheck.NOT_FOUND
             if repeat and (check.check_key == str(check_key) or now - check.checked_at < gap):
@@ -49,15 +49,16 @@ def ids_not_found(*, project, source: str, stream: str, ids, check_key: str) -> 
     return sorted(confirmed)
 
 
-def _strike(project, source, stream, external_id, check_key, now) -> IdCheck:
+def _check(project, source: str, stream: str, external_id: str, outcome: str, check_key, now) -> IdCheck:
+    """A first answer about one id: a strike (`not_found`) or a sighting by id (`present`)."""
     return IdCheck(
         project=project,
         account_scope_id=project.account_scope_id,
         source=source,
         stream=stream,
         external_id=external_id,
-        outcome=IdCheck.NOT_FOUND,
-        strikes=1,
+        outcome=outcome,
+        strikes=1 if outcome == IdCheck.NOT_FOUND else 0,
         check_key=str(check_key),
         checked_at=now,
     )
@@ -65,23 +66,8 @@ def _strike(project, source, stream, external_id, check_key, now) -> IdCheck:
 
 def ids_found_by_id(*, project, source: str, stream: str, ids, check_key: str) -> None:
     """These ids are readable by id (though no list shows them): present, strikes cleared, checked now."""
-    ids = sorted({str(i) for i in ids})
-    if not ids:
-        return
-    rows = [
-        IdCheck(
-            project=project,
-            account_scope_id=project.account_scope_id,
-            source=source,
-            stream=stream,
-            external_id=external_id,
-            outcome=IdCheck.PRESENT,
-            strikes=0,
-            check_key=str(check_key),
-            checked_at=timezone.now(),
-        )
-        for external_id in ids
-    ]
+    now = timezone.now()
+    rows = [_check(project, source, stream, i, IdCheck.PRESENT, check_key, now) for i in sorted({str(i) for i in ids})]
     IdCheck.objects.bulk_create(
         rows,
         update_conflicts=True,

@@ -13,7 +13,6 @@ from audit.models import AuditEvent
 from connectors.models import RAW_MODELS, IdCheck, ReconciliationMetric
 from connectors.selectors import raw_rows
 from connectors.services.deletions import deletions_sweep
-from connectors.services.reconciliation import reconciliation_run
 from connectors.services.sync import connector_sync
 from crm.models import CrmContact, CrmOpportunity
 from rag.models import Chunk, SourceType
@@ -36,29 +35,6 @@ def sync(sleep, django_capture_on_commit_callbacks):
             result = connector_sync(project=project, source=source, sleep=sleep, **kwargs)
         assert result.status == "ok", result.error
         return result
-
-    return run
-
-
-@pytest.fixture
-def reconcile(sleep, django_capture_on_commit_callbacks):
-    """One reconciliation run; returns its metrics by connector."""
-
-    def run(project) -> dict:
-        with django_capture_on_commit_callbacks(execute=True):
-            result = reconciliation_run(project=project, sleep=sleep)
-        return {metric.source: metric for metric in result["metrics"]}
-
-    return run
-
-
-@pytest.fixture
-def sweep(sleep, django_capture_on_commit_callbacks):
-    """One scheduled deletion sweep (its own check key, as each scheduled run has)."""
-
-    def run(project) -> dict:
-        with django_capture_on_commit_callbacks(execute=True):
-            return deletions_sweep(project=project, check_key=str(uuid.uuid4()), sleep=sleep)
 
     return run
 

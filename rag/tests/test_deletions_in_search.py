@@ -1,15 +1,12 @@
 """Deletions at the sources leave search, answers and the mirror (and nothing else does); a restored record comes
 back once. Real HTTP to the sandbox: the source changes, a sync or a check (sweep / reconciliation) finds it."""
 
-import uuid
 from collections import Counter
 
 import pytest
 
 from connectors.models import RAW_MODELS
 from connectors.selectors import raw_rows
-from connectors.services.deletions import deletions_sweep
-from connectors.services.reconciliation import reconciliation_run
 from crm.models import CrmContact, CrmOpportunity, CrmOpportunityStageEvent
 from rag.models import Chunk, SourceType
 from rag.services.embeddings import embeddings_run
@@ -31,12 +28,11 @@ def searchable(studio_project):
 
 
 @pytest.fixture
-def sweep(sleep, django_capture_on_commit_callbacks):
-    """One scheduled deletion sweep over every connector, with its own check key; chunks embedded after it."""
+def sweep(sweep):
+    """The deletion sweep, then the embedding run, as the scheduler would do."""
 
     def run(project) -> dict:
-        with django_capture_on_commit_callbacks(execute=True):
-            summary = deletions_sweep(project=project, check_key=str(uuid.uuid4()), sleep=sleep)
+        summary = sweep(project)
         embeddings_run(project=project)
         return summary
 
@@ -44,14 +40,13 @@ def sweep(sleep, django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
-def reconcile(sleep, django_capture_on_commit_callbacks):
-    """One reconciliation run (metrics by connector); chunks embedded after it."""
+def reconcile(reconcile):
+    """A reconciliation (metrics by connector), then the embedding run."""
 
     def run(project) -> dict:
-        with django_capture_on_commit_callbacks(execute=True):
-            result = reconciliation_run(project=project, sleep=sleep)
+        metrics = reconcile(project)
         embeddings_run(project=project)
-        return {metric.source: metric for metric in result["metrics"]}
+        return metrics
 
     return run
 

@@ -109,3 +109,30 @@ def published(monkeypatch):
 
     monkeypatch.setattr(core.events, "publish", record)
     return sent
+
+
+@pytest.fixture
+def reconcile(sleep, django_capture_on_commit_callbacks):
+    """One reconciliation run, after-commit hooks included; returns its metrics by connector."""
+    from connectors.services.reconciliation import reconciliation_run
+
+    def run(project) -> dict:
+        with django_capture_on_commit_callbacks(execute=True):
+            result = reconciliation_run(project=project, sleep=sleep)
+        return {metric.source: metric for metric in result["metrics"]}
+
+    return run
+
+
+@pytest.fixture
+def sweep(sleep, django_capture_on_commit_callbacks):
+    """One scheduled deletion sweep over every connector (its own check key, as each scheduled run has)."""
+    import uuid
+
+    from connectors.services.deletions import deletions_sweep
+
+    def run(project) -> dict:
+        with django_capture_on_commit_callbacks(execute=True):
+            return deletions_sweep(project=project, check_key=str(uuid.uuid4()), sleep=sleep)
+
+    return run
