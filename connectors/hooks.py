@@ -15,12 +15,14 @@ log = logging.getLogger("connectors.hooks")
 
 @dataclass(frozen=True)
 class PageCommitted:
-    """A committed page: which live rows of which stream changed (inserted, updated or revived)."""
+    """A committed page: which live rows of which stream changed (inserted, updated or revived). An urgent page
+    (a webhook's re-read) has its chunks embedded at once, not by the next embedding run."""
 
     project_id: object
     source: str
     stream: str
     changed_ids: tuple[str, ...] = ()
+    urgent: bool = False
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from functools import partial
 
 from celery import shared_task
 
-from connectors.services import queue
+from connectors.services import queue, webhook_apply
 from jobs.services import job_execute
 
 
@@ -66,6 +66,12 @@ def connectors_deletions_sweep_project(self, project_id, job_run_id):
         job="connectors_deletions_sweep", work=queue.deletions_sweep_work, run_id=job_run_id, project_id=project_id,
         task_id=_id(self),
     )  # fmt: skip
+
+
+@shared_task(bind=True, acks_late=True, soft_time_limit=600, time_limit=660)
+def webhook_deliveries_apply(self, endpoint_id):
+    """On the `webhooks` queue: apply an endpoint's queued deliveries (the deliveries are the record, no JobRun)."""
+    return webhook_apply.deliveries_apply(endpoint_id=endpoint_id)
 
 
 def _id(task) -> str:

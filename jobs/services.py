@@ -63,6 +63,24 @@ def job_queue(*, job: str, project, trigger: str, task: str, args: tuple = (), k
     return run
 
 
+def task_send_quietly(*, task: str, args: tuple = ()) -> bool:
+    """Send a task that keeps its own record (no JobRun: e.g. applying webhook deliveries, which are stored rows),
+    after commit when inside a transaction; False (logged) when the broker refuses."""
+
+    def send() -> bool:
+        try:
+            current_app.tasks[task].apply_async(args=args, retry=False)
+        except OperationalError:
+            log.warning("broker unavailable: %s not queued", task)
+            return False
+        return True
+
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(send)
+        return True
+    return send()
+
+
 def _sender(run: JobRun, task: str, args: tuple, kwargs: dict) -> Callable[[], None]:
     def send() -> None:
         try:

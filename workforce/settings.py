@@ -292,6 +292,14 @@ LINEAR_API_KEY = env_str("LINEAR_API_KEY", "")
 ATTIO_API_URL = env_str("ATTIO_API_URL", "")
 ATTIO_API_KEY = env_str("ATTIO_API_KEY", "")
 
+# Webhooks (docs/webhooks.md). Without a public URL nothing is registered and syncs run as before.
+WEBHOOK_PUBLIC_URL = env_str("WEBHOOK_PUBLIC_URL", "").rstrip("/")  # e.g. https://ops.example.com
+WEBHOOK_MAX_DELIVERIES_PER_SECOND = env_int("WEBHOOK_MAX_DELIVERIES_PER_SECOND", 50, minimum=1)  # per endpoint
+# With a registered webhook that delivered within this many minutes, a connector syncs only every
+# WEBHOOK_RELAXED_SYNC_MINUTES (the sync stays the safety net); 0 keeps the configured interval.
+WEBHOOK_RELAXED_SYNC_MINUTES = env_int("WEBHOOK_RELAXED_SYNC_MINUTES", 60, minimum=0)
+CELERY_TASK_ROUTES = {"connectors.tasks.webhook_deliveries_apply": {"queue": "webhooks"}}
+
 # ---------------------------------------------------------------- CRM mirror and reconciliation
 
 CRM_STAGE_MAP = env_str("CRM_STAGE_MAP", "")  # JSON {"source stage title": "discovery|qualified|…"}

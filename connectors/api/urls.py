@@ -1,8 +1,9 @@
 from django.urls import path
 
-from connectors.api import reconciliation, views
+from connectors.api import reconciliation, views, webhooks
 
 urlpatterns = [
+    path("webhooks/<str:source>/<str:token>", webhooks.WebhookReceiveView.as_view(), name="webhook-receive"),
     path("connectors/state", views.ConnectorStateView.as_view(), name="connectors-state"),
     path("connectors/runs", views.SyncRunListView.as_view(), name="connectors-runs"),
     path("connectors/errors", views.ConnectorErrorListView.as_view(), name="connectors-errors"),

@@ -29,6 +29,7 @@ from connectors.models.sync import (
     SyncRun,
     SyncStatus,
 )
+from connectors.models.webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "PORTFOLIO",
@@ -36,6 +37,7 @@ __all__ = [
     "ConnectorConfig",
     "ConnectorError",
     "ConnectorSyncState",
+    "DeliveryStatus",
     "ErrorStatus",
     "IdCheck",
     "RawAttioCompany",
@@ -57,4 +59,6 @@ __all__ = [
     "Source",
     "SyncRun",
     "SyncStatus",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

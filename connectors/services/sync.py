@@ -62,11 +62,14 @@ class StreamCounts:
 
 
 class SyncContext:
-    """Everything one run needs while it walks its streams."""
+    """Everything one run needs while it walks its streams. A refresh (`connector_refresh`) has no run and no
+    lease (`owner` None): it writes no cursor and announces no progress, and its pages are urgent."""
 
-    def __init__(self, *, project, source, connector: Connector, state, owner, run, full) -> None:
+    def __init__(self, *, project, source, connector: Connector, state, owner, run, full, check_key="") -> None:
         self.project, self.source, self.connector = project, source, connector
         self.state, self.owner, self.run, self.full = state, owner, run, full
+        self.check_key = check_key or str(run.id)  # one strike per check (see id_checks)
+        self.urgent = owner is None  # chunks of an urgent page are embedded at once
         self.counts: dict[str, StreamCounts] = {}
         self.suspects: dict[str, set[str]] = {}  # per stream: ids under an id check, cleared when a page shows them
         self.last_event = 0.0
@@ -131,6 +134,65 @@ def connector_sync(
     finally:
         connector.close()
     return _finish(ctx, job_run=job_run, status=status, error=error, paused=paused)
+
+
+def connector_refresh(
+    *, project, source: str, changed: dict, removed: dict | None = None, full_items=(), check_key: str, sleep=time.sleep
+) -> dict:
+    """Re-read these records by id now, beside any running sync (no lease: cursors are not touched), through the
+    normal page path; pages are urgent (their chunks embedded at once). `removed` ids the source announced
+    deleted are tombstoned at once if a read confirms them gone; `full_items` (parent ids, e.g. conversations;
+    also what `changed` names under an items stream) have their items re-read from the start. Returns the
+    counts per stream; HttpError propagates."""
+    config = ConnectorConfig.objects.select_related("project").filter(project=project, source=source).first()
+    if config is None or not config.enabled:
+        raise ConnectorNotConfigured(f"{source} is not configured or not enabled for this project")
+    connector = connector_for(config, sleep=sleep)
+    ctx = SyncContext(project=project, source=source, connector=connector, state=None, owner=None, run=None,
+                      full=False, check_key=check_key)  # fmt: skip
+    try:
+        for stream, ids in connector.resolve_streams(removed or {}).items():
+            _refresh_removed(ctx, stream, [str(i) for i in ids])
+        changed = connector.resolve_streams(changed)
+        items_streams = {spec.name for spec in connector.streams if spec.kind == "items"}
+        # A hint for an items stream names parents whose items changed in place: re-read them whole.
+        full_items = [*full_items, *(i for stream in items_streams for i in changed.pop(stream, []))]
+        for stream, ids in changed.items():
+            _refresh_stream(ctx, stream, [str(i) for i in ids])
+        if full_items:
+            ctx.full = True
+            _refresh_items(ctx, [str(i) for i in full_items])
+    finally:
+        connector.close()
+    return ctx.counts_payload()
+
+
+def _refresh_stream(ctx: SyncContext, stream: str, ids: list[str]) -> None:
+    ctx.counts.setdefault(stream, StreamCounts())
+    page = ctx.connector.fetch_by_ids(stream=stream, ids=ids)
+    _commit(ctx, stream, page)
+    parent_of_items = [spec.name for spec in ctx.connector.streams if spec.parent == stream]
+    if parent_of_items and page.rows:  # a re-read conversation brings its new messages
+        _refresh_items(ctx, [str(row["external_id"]) for row in page.rows])
+
+
+def _refresh_items(ctx: SyncContext, parent_ids: list[str]) -> None:
+    for spec in ctx.connector.streams:
+        if spec.kind == "items":
+            ctx.counts.setdefault(spec.name, StreamCounts())
+            _sync_items(ctx, spec.name, only=parent_ids)
+
+
+def _refresh_removed(ctx: SyncContext, stream: str, ids: list[str]) -> None:
+    """The source said these are deleted: a read that finds them gone tombstones them now (no second strike);
+    one that finds them (restored since, or a trash) stores what it read."""
+    ctx.counts.setdefault(stream, StreamCounts())
+    page = ctx.connector.fetch_by_ids(stream=stream, ids=ids)
+    _commit(ctx, stream, Page(rows=page.rows, more=False))
+    if page.skipped:
+        applied = tombstones_apply(project=ctx.project, source=ctx.source, stream=stream, ids=page.skipped,
+                                   reason=TombstoneReason.DELETED)  # fmt: skip
+        ctx.counts[stream].deleted += len(applied.get(stream, []))
 
 
 def _walk_streams(ctx: SyncContext, *, streams, only_items: dict) -> tuple[str, str, str]:
@@ -294,15 +356,14 @@ def _commit(ctx: SyncContext, stream: str, page: Page, *, items=None) -> None:
             ctx.connector.items_committed(stream=stream, fetched=items)
         counts.add(result)
         counts.skipped += len(page.skipped)
-        cursor_value = page.cursor if items is None else None
-        state_service.lease_heartbeat(
-            state=ctx.state, owner=ctx.owner, stream=stream, cursor=cursor_value, progress=ctx.progress(stream)
-        )
-        event = hooks.PageCommitted(
-            project_id=ctx.project.pk, source=ctx.source, stream=stream, changed_ids=tuple(result.changed_ids)
-        )
+        cursor_value = page.cursor if items is None and ctx.owner else None
+        if ctx.owner:
+            state_service.lease_heartbeat(
+                state=ctx.state, owner=ctx.owner, stream=stream, cursor=cursor_value, progress=ctx.progress(stream)
+            )
+            _maybe_publish_progress(ctx, stream)
+        event = hooks.PageCommitted(ctx.project.pk, ctx.source, stream, tuple(result.changed_ids), urgent=ctx.urgent)
         transaction.on_commit(lambda: hooks.page_committed(event))
-        _maybe_publish_progress(ctx, stream)
     if cursor_value is not None:
         ctx.state.cursors[stream] = cursor_value
     if ctx.on_page is not None:
@@ -328,9 +389,8 @@ def _settle_deletions(ctx: SyncContext, stream: str, page: Page, result: UpsertR
         ctx.suspects[stream] -= seen
     if page.skipped:
         gone_stream = ctx.connector.stream_spec(stream).parent or stream
-        check_key = str(ctx.run.id)
         confirmed = ids_not_found(project=project, source=source, stream=gone_stream, ids=page.skipped,
-                                  check_key=check_key)  # fmt: skip
+                                  check_key=ctx.check_key)  # fmt: skip
         applied = tombstones_apply(project=project, source=source, stream=gone_stream, ids=confirmed,
                                    reason=TombstoneReason.DELETED)  # fmt: skip
         removed += len(applied.get(gone_stream, []))

@@ -51,6 +51,20 @@ class AttioConnector(Connector):
         )
         return body.get("data") or [], RECORDS_PAGE
 
+    def resolve_streams(self, ids_by_stream):
+        """Attio's deliveries name records by object id (`object:<id>`): the workspace's objects say which slug."""
+        if any(stream.startswith("object:") for stream in ids_by_stream):
+            slugs = {
+                str((item.get("id") or {}).get("object_id")): item.get("api_slug")
+                for item in self.http.get("/v2/objects").get("data") or []
+            }
+            resolved: dict[str, list[str]] = {}
+            for stream, ids in ids_by_stream.items():
+                name = slugs.get(stream.removeprefix("object:")) if stream.startswith("object:") else stream
+                resolved.setdefault(str(name), []).extend(ids)
+            ids_by_stream = resolved
+        return super().resolve_streams(ids_by_stream)
+
     def fetch_by_ids(self, *, stream, ids) -> Page:
         rows, skipped = [], []
         for external_id in ids:

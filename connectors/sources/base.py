@@ -120,6 +120,12 @@ class Connector:
     # Per stream, the rows the source deletes with a row of it.
     children: ClassVar[dict[str, tuple[Child, ...]]] = {}
 
+    def resolve_streams(self, ids_by_stream: dict[str, list[str]]) -> dict[str, list[str]]:
+        """A webhook's {stream: ids} in this connector's stream names (a source may name streams otherwise, e.g.
+        Attio by object id); streams it does not keep are dropped."""
+        known = {spec.name for spec in self.streams}
+        return {stream: ids for stream, ids in ids_by_stream.items() if stream in known}
+
     def stale_by_version(self, *, stream: str, stored: dict[str, object]) -> list[str]:
         """Of the last `list_ids` walk of `stream`, the ids whose source version is newer than `stored` ({id:
         source_updated_at}): changed in ways no incremental cursor sees (e.g. a deleted Chatwoot message)."""

@@ -21,6 +21,7 @@ from rag.chunking import sources
 from rag.chunking.documents import draft_chunks
 from rag.chunking.store import StoreResult, chunks_write
 from rag.models import Chunk, ChunkStatus, SourceType
+from rag.services.embeddings import chunks_embed_now
 
 log = logging.getLogger("rag.chunks")
 REFRESH_BATCH = 200  # source records per builder call
@@ -94,7 +95,11 @@ def chunks_on_page(event: PageCommitted) -> StoreResult | None:
     project = project_get(event.project_id)
     if project is None:
         return None
-    return chunks_refresh_many(project=project, targets=route(project, event.stream, set(event.changed_ids)))
+    targets = route(project, event.stream, set(event.changed_ids))
+    result = chunks_refresh_many(project=project, targets=targets)
+    if event.urgent:  # a webhook's change: searchable now, not at the next embedding run
+        chunks_embed_now(project=project, sources=[(kind, i) for kind, ids in targets.items() for i in ids])
+    return result
 
 
 def chunks_on_removed(event: RecordsRemoved) -> StoreResult | None:

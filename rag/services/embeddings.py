@@ -27,7 +27,7 @@ STALE_ERROR = "stale: the run processing this chunk stopped before finishing (wo
 CLAIM_SQL = """
 WITH locked AS (
     SELECT id, token_count FROM rag_chunks
-    WHERE project_id = %(project)s AND status = 'pending'
+    WHERE project_id = %(project)s AND status = 'pending' {only}
     ORDER BY id LIMIT %(inputs)s
     FOR UPDATE SKIP LOCKED
 ), sized AS (
@@ -133,10 +133,18 @@ def pending_count(*, project=None) -> int:
 # ---------------------------------------------------------------- one batch
 
 
-def batch_claim(*, project, max_inputs: int, max_tokens: int) -> list[Claimed]:
-    """Claim the next pending chunks (≤ max_inputs, ≤ max_tokens in total), counting one attempt each."""
+# Only the chunks of some records: (source_type, source_id) pairs.
+ONLY_SOURCES = "AND (source_type, source_id) IN (SELECT * FROM unnest(%(types)s::text[], %(ids)s::text[]))"
+
+
+def batch_claim(*, project, max_inputs: int, max_tokens: int, sources: list[tuple[str, str]] | None = None):
+    """Claim the next pending chunks (≤ max_inputs, ≤ max_tokens in total, of `sources` when given), counting one
+    attempt each."""
+    params = {"project": project.pk, "inputs": max_inputs, "tokens": max_tokens}
+    if sources is not None:
+        params.update(types=[t for t, _ in sources], ids=[i for _, i in sources])
     with connection.cursor() as cursor:
-        cursor.execute(CLAIM_SQL, {"project": project.pk, "inputs": max_inputs, "tokens": max_tokens})
+        cursor.execute(CLAIM_SQL.format(only=ONLY_SOURCES if sources is not None else ""), params)
         rows = cursor.fetchall()
     return sorted((Claimed(*row) for row in rows), key=lambda c: c.id)
 
@@ -183,9 +191,9 @@ def embed_isolating(provider, chunks: list[Claimed]) -> tuple[list[tuple[Claimed
     return list(zip(chunks, vectors, strict=True)), []
 
 
-def embeddings_batch(*, project, provider, result: RunResult, max_inputs: int, max_tokens: int) -> bool:
-    """Claim, embed and write one batch; return whether the run should go on."""
-    chunks = batch_claim(project=project, max_inputs=max_inputs, max_tokens=max_tokens)
+def embeddings_batch(*, project, provider, result: RunResult, max_inputs: int, max_tokens: int, sources=None) -> bool:
+    """Claim, embed and write one batch (of `sources`' chunks when given); return whether the run should go on."""
+    chunks = batch_claim(project=project, max_inputs=max_inputs, max_tokens=max_tokens, sources=sources)
     if not chunks:
         return False
     result.batches += 1
@@ -203,6 +211,17 @@ def embeddings_batch(*, project, provider, result: RunResult, max_inputs: int, m
     result.embedded += batch_write(chunks=[c for c, _ in done], vectors=[v for _, v in done], label=provider.label)
     result.tokens += sum(c.token_count for c in chunks)
     return True
+
+
+def chunks_embed_now(*, project, sources: list[tuple[str, str]]) -> RunResult:
+    """Embed the pending chunks of these records now, ahead of any backlog (a webhook's change: searchable in
+    seconds). No JobRun: the delivery is the record; a provider failure leaves them pending for the next run."""
+    provider = embedding_provider()
+    result = RunResult(provider=provider.label)
+    limits = {"max_inputs": settings.EMBEDDING_BATCH_MAX_INPUTS, "max_tokens": settings.EMBEDDING_BATCH_MAX_TOKENS}
+    while sources and embeddings_batch(project=project, provider=provider, result=result, sources=sources, **limits):
+        pass
+    return result
 
 
 # ---------------------------------------------------------------- a run
