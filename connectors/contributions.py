@@ -7,8 +7,10 @@ def register() -> None:
     from connectors.metrics import connector_families
     from connectors.retention import retention_targets_register
     from connectors.services import queue
+    from connectors.services.webhooks import webhook_oversize_observed
     from core.checklist import doctor_check_register
     from core.collectors import metric_source_register
+    from core.middleware import oversize_observer_register
     from jobs.schedules import Schedule, schedule_register
     from jobs.status import status_block_register
 
@@ -25,6 +27,7 @@ def register() -> None:
     schedule_register(Schedule("connectors_deletions_sweep", tasks.connectors_deletions_sweep.name, 30 * 60,
                                "Sweep for deletions", queue.deletions_sweep_tick))  # fmt: skip
     status_block_register("connectors", selectors.status_block)
+    oversize_observer_register(webhook_oversize_observed)
     metric_source_register(connector_families)
     retention_targets_register()
     for check in checks.PROJECT_CHECKS:

@@ -33,6 +33,7 @@ class RecordsRemoved:
     source: str
     removed: dict[str, tuple[str, ...]] = field(default_factory=dict)
     reason: str = ""
+    urgent: bool = False  # a webhook's: what is left of a parent document is embedded at once
 
 
 @dataclass(frozen=True)

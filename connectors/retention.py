@@ -3,7 +3,9 @@
 - connector errors: only `resolved` ones, aged by `resolved_at` (open errors and dead letters are never deleted);
 - sync runs: aged by `started_at`, never a `running` one nor the run a connector's live state points at
   (`ConnectorSyncState.current_run`, its last run), so nothing else changes when a run goes;
-- reconciliation metrics: aged by `created_at`, never the latest of a (project, source), which dashboards show.
+- reconciliation metrics: aged by `created_at`, never the latest of a (project, source), which dashboards show;
+- webhook deliveries: aged by `received_at`, never one still `queued` or `applying` (its applier has not finished;
+  the endpoint keeps `last_delivery_at` itself, so nothing reads an old delivery).
 """
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -11,10 +13,12 @@ from django.db.models import Exists, OuterRef, QuerySet
 from connectors.models import (
     ConnectorError,
     ConnectorSyncState,
+    DeliveryStatus,
     ErrorStatus,
     ReconciliationMetric,
     SyncRun,
     SyncStatus,
+    WebhookDelivery,
 )
 from core.retention import RetentionTarget, retention_target_register
 
@@ -33,6 +37,10 @@ def reconciliation_metrics_deletable() -> QuerySet[ReconciliationMetric]:
         project_id=OuterRef("project_id"), source=OuterRef("source"), created_at__gt=OuterRef("created_at")
     )
     return ReconciliationMetric.objects.filter(Exists(newer))
+
+
+def webhook_deliveries_deletable() -> QuerySet[WebhookDelivery]:
+    return WebhookDelivery.objects.exclude(status__in=[DeliveryStatus.QUEUED, DeliveryStatus.APPLYING])
 
 
 def retention_targets_register() -> None:
@@ -58,5 +66,13 @@ def retention_targets_register() -> None:
             queryset=reconciliation_metrics_deletable,
             age_field="created_at",
             days_setting="RETENTION_RECONCILIATION_METRICS_DAYS",
+        )
+    )
+    retention_target_register(
+        RetentionTarget(
+            table=WebhookDelivery._meta.db_table,
+            queryset=webhook_deliveries_deletable,
+            age_field="received_at",
+            days_setting="RETENTION_WEBHOOK_DELIVERIES_DAYS",
         )
     )

@@ -1,14 +1,23 @@
 """Reads over connector state, runs and errors — always for one project."""
 
+import datetime as dt
+import json
+
+from django.db import connection
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from connectors.models import (
     ConnectorConfig,
     ConnectorError,
     ConnectorSyncState,
+    DeliveryStatus,
     ErrorStatus,
     Source,
     SyncRun,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookRejection,
 )
 
 
@@ -150,3 +159,57 @@ def sync_cursors(*, project) -> dict:
 def status_block(*, project) -> dict:
     """The connectors' part of `/api/jobs/status`: raw entity counts and sync cursors."""
     return {"entities": {"raw": entity_counts(project=project)}, "cursors": sync_cursors(project=project)}
+
+
+# ---------------------------------------------------------------- webhooks
+
+WEBHOOK_COUNTS_HOURS = 24
+WEBHOOK_FRESHNESS_MINUTES = 60
+
+
+def webhook_overview(*, project, now=None) -> dict[str, dict]:
+    """Per source with a webhook endpoint: `registered_at` (None: not registered), `last_delivery_at`, the
+    deliveries received in the last 24 h by status (`deliveries`: {status: n}, every status present), and the
+    source change → searchable seconds of those applied in the last hour (`applied_hour`, `p50`, `p95`: None
+    without any), from `applied_at − coalesce(event_at, received_at)` (one query).
+
+    Rejected deliveries are not stored: `rejections` ({reason: n}, last 24 h) counts those refused at the
+    endpoint (bad signature, malformed, throttled, too large); an unknown token has no project, and is only
+    counted per source on /metrics."""
+    now = now or timezone.now()
+    statuses = list(DeliveryStatus.values)
+    counts = ", ".join("count(d.id) FILTER (WHERE d.status = %s)" for _ in statuses)
+    applied = "d.status = %s AND d.applied_at >= %s"
+    seconds = "greatest(0, extract(epoch FROM d.applied_at - coalesce(d.event_at, d.received_at)))"
+    hour_ago = now - dt.timedelta(minutes=WEBHOOK_FRESHNESS_MINUTES)
+    rejections = (
+        "(SELECT coalesce(jsonb_object_agg(r.result, r.n), '{}'::jsonb) FROM (SELECT result, sum(count) AS n"
+        f" FROM {WebhookRejection._meta.db_table} WHERE endpoint_id = e.id AND hour >= %s GROUP BY result) r)"
+    )
+    day_ago = now - dt.timedelta(hours=WEBHOOK_COUNTS_HOURS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT e.source, e.registered_at, e.last_delivery_at, {rejections}, {counts},"
+            f" count(d.id) FILTER (WHERE {applied}),"
+            f" percentile_cont(0.5) WITHIN GROUP (ORDER BY {seconds}) FILTER (WHERE {applied}),"
+            f" percentile_cont(0.95) WITHIN GROUP (ORDER BY {seconds}) FILTER (WHERE {applied})"
+            f" FROM {WebhookEndpoint._meta.db_table} e"
+            f" LEFT JOIN {WebhookDelivery._meta.db_table} d ON d.endpoint_id = e.id AND d.received_at >= %s"
+            " WHERE e.project_id = %s GROUP BY e.id, e.source, e.registered_at, e.last_delivery_at",
+            [day_ago, *statuses, *[DeliveryStatus.APPLIED, hour_ago] * 3, day_ago, project.pk],
+        )  # fmt: skip
+        rows = cursor.fetchall()
+    overview = {}
+    for source, registered_at, last_delivery_at, rejected, *figures in rows:
+        by_status, (applied_hour, p50, p95) = figures[: len(statuses)], figures[len(statuses) :]
+        overview[source] = {
+            "registered_at": registered_at,
+            "last_delivery_at": last_delivery_at,
+            # Django leaves jsonb from a raw cursor undecoded (its JSONField decodes): decode it here.
+            "rejections": {result: int(n) for result, n in json.loads(rejected or "{}").items()},
+            "deliveries": dict(zip(statuses, by_status, strict=True)),
+            "applied_hour": applied_hour,
+            "p50": p50,
+            "p95": p95,
+        }
+    return overview

@@ -49,6 +49,15 @@ def _add_detached(name: str, amount: int) -> None:
         side.execute(_UPSERT, [name, amount])
 
 
+def counter_values(prefix: str) -> dict[str, int]:
+    """Every shared counter whose name starts with `prefix`, {name: value} (one query; for labelled families
+    an app exports itself, e.g. `app_webhook_deliveries:<source>:<result>`)."""
+    pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, value FROM audit_metriccounter WHERE name LIKE %s", [pattern])
+        return dict(cursor.fetchall())
+
+
 def counter_families():
     """Every declared counter as a Prometheus counter family (`<name>_total`)."""
     values = dict.fromkeys(DECLARED, 0)

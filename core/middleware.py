@@ -35,6 +35,15 @@ class RequestIdMiddleware:
         return response
 
 
+# Called with each request refused as too large (an app counts its own refusals, e.g. webhook deliveries).
+OVERSIZE_OBSERVERS: list = []
+
+
+def oversize_observer_register(observer) -> None:
+    if observer not in OVERSIZE_OBSERVERS:
+        OVERSIZE_OBSERVERS.append(observer)
+
+
 class BodySizeLimitMiddleware:
     """Refuse bodies over MAX_REQUEST_BODY_BYTES with 413 before anything reads them."""
 
@@ -48,5 +57,7 @@ class BodySizeLimitMiddleware:
             return error_response("invalid_input", {"Content-Length": "Not a number."}, 400, request)
         if length > settings.MAX_REQUEST_BODY_BYTES:
             detail = {"body": f"Request body is larger than {settings.MAX_REQUEST_BODY_BYTES} bytes."}
+            for observer in OVERSIZE_OBSERVERS:
+                observer(request)
             return error_response("payload_too_large", detail, 413, request)
         return self.get_response(request)

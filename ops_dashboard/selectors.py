@@ -116,6 +116,7 @@ class ConnectorRow:
     state: object | None
     last_run: object | None
     now: dt.datetime = field(default_factory=timezone.now)
+    webhook: "WebhookSummary | None" = None  # filled by `freshness_rows` only
 
     @property
     def configured(self) -> bool:
@@ -198,6 +199,63 @@ def connector_rows(*, project) -> list[ConnectorRow]:
         ConnectorRow(entry["source"], labels[entry["source"]], entry["config"], entry["state"], entry["last_run"], now)
         for entry in connector_selectors.connector_states(project=project)
     ]
+
+
+# ---------------------------------------------------------------- connectors: webhooks (live updates)
+
+
+@dataclass(frozen=True)
+class WebhookSummary:
+    """A source's webhook as the freshness panel shows it: registered or not, last delivery, the deliveries of
+    the last 24 h by status, those refused at its endpoint by reason (never stored, only counted), and the source
+    change → searchable seconds (p50/p95) of those applied in the last hour."""
+
+    registered_at: dt.datetime | None = None
+    last_delivery_at: dt.datetime | None = None
+    deliveries: dict = field(default_factory=dict)
+    rejections: dict = field(default_factory=dict)
+    applied_hour: int = 0
+    p50: float | None = None
+    p95: float | None = None
+
+    @property
+    def registered(self) -> bool:
+        return self.registered_at is not None
+
+    @property
+    def received(self) -> int:
+        return sum(self.deliveries.values())
+
+    @property
+    def rejected(self) -> int:
+        return sum(self.rejections.values())
+
+    @property
+    def p50_ms(self) -> int | None:
+        return None if self.p50 is None else round(self.p50 * 1000)
+
+    @property
+    def p95_ms(self) -> int | None:
+        return None if self.p95 is None else round(self.p95 * 1000)
+
+    @property
+    def by_status(self) -> list[tuple[str, int]]:
+        """The statuses with deliveries, in the order a delivery goes through them."""
+        return [(status, n) for status, n in self.deliveries.items() if n]
+
+
+def webhook_public_url() -> str:
+    """Where the sources are told to deliver ("" when webhooks cannot be registered)."""
+    return settings.WEBHOOK_PUBLIC_URL
+
+
+def freshness_rows(*, project) -> list[ConnectorRow]:
+    """`connector_rows` with each source's webhook summary (3 + 1 queries)."""
+    rows = connector_rows(project=project)
+    webhooks = connector_selectors.webhook_overview(project=project)
+    for row in rows:
+        row.webhook = WebhookSummary(**webhooks[row.source]) if row.source in webhooks else WebhookSummary()
+    return rows
 
 
 # ---------------------------------------------------------------- connectors: runs and throughput

@@ -25,13 +25,20 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     serve.add_argument("--seed", default="demo")
     serve.add_argument("--messages", type=int, default=2000)
     serve.add_argument("--token", default=None, help="use this credential for all three services")
+    serve.add_argument("--webhook-delays", default="0.5,2,8", help="seconds before each webhook retry, comma-separated")
+    serve.add_argument("--webhook-attempts", type=int, default=4, help="attempts per webhook delivery")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     servers = SandboxServers(
-        host=args.host, chatwoot_port=args.chatwoot_port, linear_port=args.linear_port, attio_port=args.attio_port
+        host=args.host,
+        chatwoot_port=args.chatwoot_port,
+        linear_port=args.linear_port,
+        attio_port=args.attio_port,
+        webhook_delays=tuple(float(d) for d in args.webhook_delays.split(",") if d.strip()),
+        webhook_attempts=args.webhook_attempts,
     ).start()
     tenant = servers.add_tenant(name=args.tenant, seed=args.seed, messages=args.messages, token=args.token)
     stop = threading.Event()

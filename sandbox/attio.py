@@ -6,9 +6,11 @@ Records query: `limit`/`offset` in the JSON body (default 500), filters `created
 (`$eq/$gt/$gte/$lt/$lte`), `record_id` (`$eq/$in` or shorthand), text shorthand (`{"name": "Acme"}`),
 `$and/$or/$not`; sorts by `created_at` or any attribute's main field. Notes: `limit` in the query
 string, default 10, more than 50 → 400. Errors: `{status_code, type, code, message}`.
+Webhook subscriptions: attio_webhooks.py; their events: events_attio.py.
 """
 
 from sandbox import attio_query as query
+from sandbox.attio_webhooks import AttioWebhooks
 from sandbox.base import Request, Response, ServiceApp, http_date, json_response
 
 OBJECT = r"/v2/objects/([^/]+)"
@@ -20,7 +22,7 @@ def attio_error(status: int, kind: str, code: str, message: str) -> Response:
     return json_response(status, {"status_code": status, "type": kind, "code": code, "message": message})
 
 
-class AttioApp(ServiceApp):
+class AttioApp(AttioWebhooks, ServiceApp):
     name = "attio"
     routes = [
         ("GET", "/v2/self", "self_info"),
@@ -34,12 +36,20 @@ class AttioApp(ServiceApp):
         ("GET", r"/v2/notes/([^/]+)", "note"),
         ("GET", "/v2/workspace_members", "members"),
         ("GET", r"/v2/workspace_members/([^/]+)", "member"),
+        ("GET", "/v2/webhooks", "webhooks_list"),
+        ("POST", "/v2/webhooks", "webhook_create"),
+        ("GET", r"/v2/webhooks/([^/]+)", "webhook_get"),
+        ("PATCH", r"/v2/webhooks/([^/]+)", "webhook_update"),
+        ("DELETE", r"/v2/webhooks/([^/]+)", "webhook_delete"),
     ]
 
     # ------------------------------------------------------------ errors
 
     def not_found(self, request: Request, message: str = "Not found.") -> Response:
         return attio_error(404, "invalid_request_error", "not_found", message)
+
+    def invalid(self, message: str) -> Response:
+        return attio_error(400, "invalid_request_error", "validation_type", message)
 
     def unauthorized(self, request: Request) -> Response:
         return attio_error(401, "auth_error", "unauthorized", "Invalid or expired access token.")

@@ -7,12 +7,13 @@ messages page by id (`after` → 100 ascending, `before` → 20, none → latest
 `{"error": …}`; a throttled request gets 429 `text/plain` "Retry later".
 Tenant isolation: a valid token used with another tenant's account id → 401 "You are not authorized
 to access this account" (Chatwoot's answer for accounts the user is not a member of); an account id
-that does not exist → 404.
+that does not exist → 404. Webhook subscriptions: chatwoot_webhooks.py; their events: events_chatwoot.py.
 """
 
 from sandbox import chatwoot_filter as filters
 from sandbox import chatwoot_views as views
 from sandbox.base import Request, Response, ServiceApp, json_response, text_response
+from sandbox.chatwoot_webhooks import ChatwootWebhooks
 
 ACCOUNT = r"/api/v1/accounts/(\d+)"
 CONVERSATIONS_PER_PAGE = 25
@@ -26,7 +27,7 @@ SORTS = {
 STATUSES = {"all", "open", "resolved", "pending", "snoozed"}
 
 
-class ChatwootApp(ServiceApp):
+class ChatwootApp(ChatwootWebhooks, ServiceApp):
     name = "chatwoot"
     routes = [
         ("GET", ACCOUNT, "account"),
@@ -42,6 +43,11 @@ class ChatwootApp(ServiceApp):
         ("POST", ACCOUNT + "/conversations/filter", "conversations_filter"),
         ("GET", ACCOUNT + r"/conversations/(\d+)", "conversation"),
         ("GET", ACCOUNT + r"/conversations/(\d+)/messages", "messages"),
+        ("GET", ACCOUNT + "/webhooks", "webhooks_list"),
+        ("POST", ACCOUNT + "/webhooks", "webhook_create"),
+        ("PATCH", ACCOUNT + r"/webhooks/(\d+)", "webhook_update"),
+        ("PUT", ACCOUNT + r"/webhooks/(\d+)", "webhook_update"),
+        ("DELETE", ACCOUNT + r"/webhooks/(\d+)", "webhook_delete"),
     ]
 
     # ------------------------------------------------------------ errors

@@ -9,6 +9,11 @@ DELETE /_sandbox/faults    ?service= -> {cleared}
 GET    /_sandbox/requests  ?service= (default: this server's; "all" for every service) -> [entries]
 DELETE /_sandbox/requests  ?service= (default: all) -> {cleared: true}
 GET    /_sandbox/health    -> {status: "ok", tenants, urls}
+GET    /_sandbox/webhooks  ?service= (default: this server's; "all") &tenant= -> [subscriptions with secrets]
+POST   /_sandbox/webhooks/pause | /_sandbox/webhooks/resume -> {paused}: hold / release deliveries
+GET    /_sandbox/deliveries ?service= (default: this server's; "all") &tenant= -> [deliveries, oldest first]
+DELETE /_sandbox/deliveries ?service= (default: all) -> {cleared: true}
+GET    /_sandbox/deliveries/idle ?timeout=10 -> {idle}: waits until nothing is queued or in flight
 """
 
 from sandbox.base import Request, Response, json_response
@@ -59,4 +64,26 @@ def _route(app, hub, route, request: Request, body: dict) -> Response:
         case ("DELETE", "/_sandbox/requests"):
             hub.clear_requests(request.arg("service"))
             return json_response(200, {"cleared": True})
+    return _webhooks(app, hub, route, request)
+
+
+def _webhooks(app, hub, route, request: Request) -> Response:
+    service = request.arg("service", app.name)
+    service = None if service == "all" else service
+    match route:
+        case ("GET", "/_sandbox/webhooks"):
+            return json_response(200, hub.subscriptions(service, request.arg("tenant")))
+        case ("POST", "/_sandbox/webhooks/pause"):
+            hub.pause_webhooks()
+            return json_response(200, {"paused": True})
+        case ("POST", "/_sandbox/webhooks/resume"):
+            hub.resume_webhooks()
+            return json_response(200, {"paused": False})
+        case ("GET", "/_sandbox/deliveries"):
+            return json_response(200, hub.deliveries(service, request.arg("tenant")))
+        case ("DELETE", "/_sandbox/deliveries"):
+            hub.clear_deliveries(request.arg("service"))
+            return json_response(200, {"cleared": True})
+        case ("GET", "/_sandbox/deliveries/idle"):
+            return json_response(200, {"idle": hub.wait_deliveries_idle(float(request.arg("timeout", 10)))})
     return json_response(404, {"error": f"no control endpoint {route[0]} {route[1]}"})

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sandbox.base import Request, query_dict, serve
 from sandbox.dataset import Dataset
 from sandbox.faults import SERVICES, FaultRegistry
+from sandbox.webhooks import DEFAULT_ATTEMPTS, DEFAULT_DELAYS, DEFAULT_TIMEOUT, Webhooks
 
 REQUEST_LOG_LIMIT = 100_000  # per service; the oldest entries go first
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
@@ -41,7 +42,11 @@ class Tenant:
 
 
 class SandboxServers:
-    """Start with `.start()`; add tenants, mutate their data, inject faults, read the request log."""
+    """Start with `.start()`; add tenants, mutate their data, inject faults, read the request log.
+
+    Webhooks: subscriptions are made through each product's API; every mutation is delivered to the
+    matching ones by a background thread, retried after `webhook_delays` up to `webhook_attempts` tries.
+    """
 
     def __init__(
         self,
@@ -50,11 +55,15 @@ class SandboxServers:
         linear_port: int = 0,
         attio_port: int = 0,
         linear_requests_limit: int = 5000,
+        webhook_delays: tuple = DEFAULT_DELAYS,
+        webhook_attempts: int = DEFAULT_ATTEMPTS,
+        webhook_timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
         self.host = host
         self.ports = {"chatwoot": chatwoot_port, "linear": linear_port, "attio": attio_port}
         self.linear_requests_limit = linear_requests_limit
         self.faults = FaultRegistry()
+        self.hooks = Webhooks(webhook_delays, webhook_attempts, webhook_timeout)
         self.tenants: dict[str, Tenant] = {}
         self._by_token: dict[tuple[str, str], Tenant] = {}
         self._by_account: dict[int, Tenant] = {}
@@ -74,9 +83,11 @@ class SandboxServers:
         for service, app in apps.items():
             self._servers[service] = serve(app, self.host, self.ports[service])
             self.ports[service] = self._servers[service][0].server_address[1]
+        self.hooks.start()
         return self
 
     def stop(self) -> None:
+        self.hooks.stop()
         for server, thread in self._servers.values():
             server.shutdown()
             server.server_close()
@@ -160,10 +171,21 @@ class SandboxServers:
     # ------------------------------------------------------------ mutations and faults
 
     def mutate(self, tenant: str, action: str, count: int | None = None, ids: list | None = None, **params) -> dict:
-        """Change a tenant's data like its users would; returns the affected ids per entity type."""
+        """Change a tenant's data like its users would; returns the affected ids per entity type.
+
+        The webhook events are built under the dataset lock (the entities as the mutation left them) and
+        delivered in the background.
+        """
+        from sandbox.events import watch
         from sandbox.mutations import mutate
 
-        return mutate(self.tenant(tenant).dataset, action, count=count, ids=ids, **params)
+        target = self.tenant(tenant)
+        with target.dataset.lock:
+            events_of = watch(self.hooks, target, action)
+            result = mutate(target.dataset, action, count=count, ids=ids, **params)
+            events = events_of(result) if events_of else []
+        self.hooks.publish(target.name, events)
+        return result
 
     def add_fault(self, service: str, **rule) -> str:
         return self.faults.add(service, **rule)
@@ -196,5 +218,43 @@ class SandboxServers:
         for name in [service] if service else SERVICES:
             self._log[name].clear()
 
+    # ------------------------------------------------------------ webhooks
+
+    def subscriptions(self, service: str | None = None, tenant: str | None = None) -> list[dict]:
+        """Webhook subscriptions (with their secrets) as made through the products' APIs."""
+        subs = [s for name in ([service] if service else SERVICES) for s in self.hooks.subscriptions(name, tenant)]
+        return [_subscription_view(s) for s in subs]
+
+    def deliveries(self, service: str | None = None, tenant: str | None = None) -> list[dict]:
+        """Webhook deliveries, oldest first: id, url, event, attempts, status, last_status, payload, …"""
+        return self.hooks.deliveries(service, tenant)
+
+    def clear_deliveries(self, service: str | None = None) -> None:
+        self.hooks.clear_deliveries(service)
+
+    def wait_deliveries_idle(self, timeout: float = 10.0) -> bool:
+        """Wait until no delivery is queued, waiting for a retry or in flight; False on timeout (or paused)."""
+        return self.hooks.wait_idle(timeout)
+
+    def pause_webhooks(self) -> None:
+        """Hold deliveries (they queue up) until `resume_webhooks()`."""
+        self.hooks.pause()
+
+    def resume_webhooks(self) -> None:
+        self.hooks.resume()
+
     def health(self) -> dict:
         return {"status": "ok", "time": time.time(), "tenants": sorted(self.tenants), **self.urls()}
+
+
+def _subscription_view(sub) -> dict:
+    return {
+        "service": sub.service,
+        "tenant": sub.tenant,
+        "id": sub.id,
+        "url": sub.url,
+        "secret": sub.secret,
+        "events": list(sub.kinds),
+        "enabled": sub.enabled,
+        **sub.extra,
+    }

@@ -5,6 +5,7 @@ graphql-core executes `linear_schema.graphql`, a field-for-field subset of Linea
 headers (resets in epoch milliseconds); the limits are counted per key per hour but never enforced
 (use a `rate_limit` fault for that). Errors use Linear's `extensions {code, type, userError,
 userPresentableMessage}`; input errors (e.g. `first` > 250) answer HTTP 400.
+Webhook subscriptions: linear_webhooks.py; their events: events_linear.py.
 """
 
 import threading
@@ -139,7 +140,8 @@ class LinearApp(ServiceApp):
         if problems:
             errors = [_format(p, "GRAPHQL_VALIDATION_FAILED", "graphql error") for p in problems]
             return json_response(400, {"errors": errors})
-        context = linear_resolvers.Context(tenant.dataset, tenant.dataset.linear.users[0]["id"])
+        viewer = tenant.dataset.linear.users[0]["id"]
+        context = linear_resolvers.Context(tenant.dataset, viewer, tenant=tenant, webhooks=self.hub.hooks)
         with tenant.dataset.lock:
             result = graphql_sync(
                 schema(),

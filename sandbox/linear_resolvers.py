@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from graphql import GraphQLError
 
+from sandbox import linear_webhooks
 from sandbox.linear_query import connection
 
 
@@ -13,6 +14,8 @@ class Context:
 
     ds: object
     viewer_id: str
+    tenant: object = None  # for the webhook API: subscriptions belong to a tenant
+    webhooks: object = None  # the hub's webhooks.Webhooks
     _index: dict = field(default_factory=dict)
 
     @property
@@ -204,6 +207,7 @@ RESOLVERS = {
     ("Comment", "user"): _ref("users", "userId"),
     ("Comment", "parent"): _ref("comments", "parentId"),
     ("Comment", "children"): _children("comments", "Comment", "parentId"),
+    **linear_webhooks.RESOLVERS,
 }
 
 

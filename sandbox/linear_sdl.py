@@ -46,7 +46,10 @@ KEEP: dict[str, list[str] | None] = {
         "user",
         "issueLabels",
         "issueLabel",
+        "webhooks",
+        "webhook",
     ],
+    "Mutation": ["webhookCreate", "webhookUpdate", "webhookDelete"],
     "Node": None,
     "PageInfo": None,
     "Organization": [
@@ -227,6 +230,26 @@ KEEP: dict[str, list[str] | None] = {
         "parentId",
         "children",
     ],
+    "Webhook": [
+        "id",
+        "url",
+        "enabled",
+        "label",
+        "resourceTypes",
+        "secret",
+        "team",
+        "teamIds",
+        "allPublicTeams",
+        "creator",
+        "createdAt",
+        "updatedAt",
+        "archivedAt",
+    ],
+    "WebhookCreateInput": None,
+    "WebhookUpdateInput": None,
+    "WebhookPayload": None,
+    "DeletePayload": None,
+    "ArchivePayload": None,
     "DateComparator": None,
     "NullableDateComparator": None,
     "IDComparator": None,
@@ -242,7 +265,8 @@ KEEP: dict[str, list[str] | None] = {
     "TeamFilter": [*_DATES, "key", "name"],
     "IssueLabelFilter": [*_DATES, "name"],
 }
-for _name in ("Issue", "Comment", "Project", "Cycle", "WorkflowState", "User", "Team", "IssueLabel", "ProjectStatus"):
+_LISTED = ("Issue", "Comment", "Project", "Cycle", "WorkflowState", "User", "Team", "IssueLabel", "ProjectStatus")
+for _name in (*_LISTED, "Webhook"):
     KEEP[f"{_name}Connection"] = _CONNECTION
     KEEP[f"{_name}Edge"] = _EDGE
 

@@ -33,6 +33,7 @@ SMALL = [
     ("dashboard", ["bench_dashboard.py", "--scale", "small"]),
     ("sse", ["bench_sse.py", "--scale", "small"]),
     ("rag", ["bench_rag.py", "--scale", "0.05", "--queries", "100", "--recall-queries", "10"]),
+    ("freshness", ["bench_freshness.py", "--changes", "60", "--messages", "20000"]),  # its defaults: about 2 min
 ]
 
 
@@ -51,7 +52,7 @@ def run_benchmarks(names: set[str], summary: str) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", help="comma-separated benchmarks (sync, dashboard, sse, rag)")
+    parser.add_argument("--only", help="comma-separated benchmarks (sync, dashboard, sse, rag, freshness)")
     parser.add_argument("--write-budgets", action="store_true", help="record this run's figures as the budgets")
     args = parser.parse_args()
     names = set(args.only.split(",")) if args.only else {name for name, _ in SMALL}

@@ -136,7 +136,10 @@ class Launcher:
         uvicorn = [PYTHON, "-m", "uvicorn", "workforce.asgi:application", "--host", host, "--port", str(port)]
         options = ["--lifespan", "off", "--log-level", "warning", "--timeout-graceful-shutdown", "3"]
         self.spawn("web", [*uvicorn, *options], env)
-        self.spawn("worker", [*celery, "worker", "-l", "warning", "--concurrency", "2"], env)
+        self.spawn("worker", [*celery, "worker", "-Q", "celery", "-l", "warning", "--concurrency", "2"], env)
+        # Webhook deliveries on their own queue and worker (docs/webhooks.md).
+        webhooks = [*celery, "worker", "-Q", "webhooks", "-n", "webhooks@%h", "-l", "warning", "--concurrency", "1"]
+        self.spawn("worker-webhooks", webhooks, env)
         self.spawn("beat", [*celery, "beat", "-l", "warning", "--pidfile", str(beat_pid)], env)
 
     # ------------------------------------------------------------ lifecycle
@@ -165,7 +168,7 @@ class Launcher:
         self.stopping = True
         say("stopping…")
         for child in reversed(self.children):
-            if child.name == "worker":
+            if child.name.startswith("worker"):
                 # Celery's warm shutdown: its pool finishes the running task (signalling the whole group
                 # would kill the pool under it and log WorkerLostError); the deadline below still holds.
                 with contextlib.suppress(ProcessLookupError):
@@ -192,6 +195,8 @@ class Launcher:
         host = env_str("HOST", "127.0.0.1")
         try:
             env = self.start_services()
+            # The sandbox sends its webhooks here (docs/webhooks.md); a deployment sets its public address.
+            env.setdefault("WEBHOOK_PUBLIC_URL", f"http://{host}:{port}")
             self.prepare(env)
             self.start_processes(env, port, host)
             url = f"http://{host}:{port}/"

@@ -4,6 +4,11 @@ from connectors.api import reconciliation, views, webhooks
 
 urlpatterns = [
     path("webhooks/<str:source>/<str:token>", webhooks.WebhookReceiveView.as_view(), name="webhook-receive"),
+    path("connectors/webhooks", webhooks.WebhookStatusView.as_view(), name="connectors-webhooks"),
+    path("connectors/<str:name>/webhook/register", webhooks.WebhookRegisterView.as_view(), name="webhook-register"),
+    path(
+        "connectors/<str:name>/webhook/unregister", webhooks.WebhookUnregisterView.as_view(), name="webhook-unregister"
+    ),
     path("connectors/state", views.ConnectorStateView.as_view(), name="connectors-state"),
     path("connectors/runs", views.SyncRunListView.as_view(), name="connectors-runs"),
     path("connectors/errors", views.ConnectorErrorListView.as_view(), name="connectors-errors"),

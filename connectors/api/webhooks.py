@@ -7,8 +7,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from connectors.models import ConnectorConfig, Source
+from connectors.services.webhook_registration import webhook_register, webhook_unregister, webhooks_status
 from connectors.services.webhooks import delivery_receive
-from core.api.errors import error_response
+from core.api.errors import conflict, error_response, not_found
 
 
 class WebhookReceiveView(APIView):
@@ -36,3 +38,35 @@ class WebhookReceiveView(APIView):
         if received.delivery_id is not None:
             body["delivery"] = received.delivery_id
         return Response(body, status=received.status)
+
+
+class WebhookStatusView(APIView):
+    """Per source of the active project: registered or not, last delivery, deliveries in 24 h by status."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        return Response({"webhooks": webhooks_status(project=request.project)})
+
+
+class WebhookRegisterView(APIView):
+    """Register (or re-register) the source's subscription to this project's endpoint (owner/PM, write key)."""
+
+    action = "register"
+
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, name: str):
+        if name not in Source.values:
+            raise not_found()
+        config = ConnectorConfig.objects.filter(project=request.project, source=name, enabled=True).first()
+        if config is None:
+            raise conflict("not_configured", f"{name} is not configured for this project.")
+        if self.action == "register":
+            webhook_register(config=config, actor=request.user)
+        else:
+            webhook_unregister(config=config, actor=request.user)
+        row = next(row for row in webhooks_status(project=request.project) if row["source"] == name)
+        return Response({"webhook": row})
+
+
+class WebhookUnregisterView(WebhookRegisterView):
+    action = "unregister"

@@ -133,6 +133,45 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.CreateModel(
+            name="WebhookRejection",
+            fields=[
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("hour", models.DateTimeField()),
+                ("result", models.CharField(max_length=30)),
+                ("count", models.PositiveIntegerField(default=0)),
+                (
+                    "account_scope",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="workforce.accountscope",
+                    ),
+                ),
+                (
+                    "endpoint",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rejections",
+                        to="connectors.webhookendpoint",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="workforce.project"
+                    ),
+                ),
+            ],
+            options={
+                "db_table": "connector_webhook_rejections",
+                "constraints": [
+                    models.UniqueConstraint(fields=("endpoint", "hour", "result"), name="webhook_rejection_hour")
+                ],
+            },
+        ),
         scope_guard_operation("connector_webhook_endpoints"),
+        scope_guard_operation("connector_webhook_rejections"),
         scope_guard_operation("connector_webhook_deliveries"),
     ]

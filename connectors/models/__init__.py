@@ -29,7 +29,7 @@ from connectors.models.sync import (
     SyncRun,
     SyncStatus,
 )
-from connectors.models.webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from connectors.models.webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookRejection
 
 __all__ = [
     "PORTFOLIO",
@@ -61,4 +61,5 @@ __all__ = [
     "SyncStatus",
     "WebhookDelivery",
     "WebhookEndpoint",
+    "WebhookRejection",
 ]

@@ -77,3 +77,20 @@ class WebhookDelivery(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.source} {self.event} {self.delivery_key}"
+
+
+class WebhookRejection(ScopedModel):
+    """Deliveries refused at an endpoint, counted per hour and reason (nothing of them is stored)."""
+
+    id = models.BigAutoField(primary_key=True)
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="rejections")
+    hour = models.DateTimeField()
+    result = models.CharField(max_length=30)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "connector_webhook_rejections"
+        constraints = [models.UniqueConstraint(fields=["endpoint", "hour", "result"], name="webhook_rejection_hour")]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint_id} {self.hour:%Y-%m-%d %H}h {self.result}: {self.count}"

@@ -4,7 +4,10 @@ from django.conf import settings
 from django.db import transaction
 
 from connectors.models import ConnectorConfig, ConnectorSyncState, Source, SyncStatus
+from connectors.services.webhook_registration import webhooks_follow_config
 
+# A change to any of these re-registers the config's webhook (a disabled config loses it).
+CONNECTION_FIELDS = ("base_url", "secret", "account_id", "enabled")
 DEFAULT_RATE = {Source.CHATWOOT: 20.0, Source.LINEAR: 10.0, Source.ATTIO: 20.0}
 
 
@@ -19,7 +22,9 @@ def connector_config_upsert(
     enabled: bool = True,
     rate_limit_per_second: float | None = None,
 ) -> ConnectorConfig:
-    """Create or update a project's config; new credentials un-pause a connector paused as misconfigured."""
+    """Create or update a project's config; new credentials un-pause a connector paused as misconfigured, and a
+    registered webhook follows a change of where or how the source is reached (after commit)."""
+    before = ConnectorConfig.objects.filter(project=project, source=source).values(*CONNECTION_FIELDS).first()
     config, _ = ConnectorConfig.objects.update_or_create(
         project=project,
         source=source,
@@ -40,6 +45,8 @@ def connector_config_upsert(
         },
     )
     connector_unpause(project=project, source=source)
+    if before is not None and before != {field: getattr(config, field) for field in CONNECTION_FIELDS}:
+        transaction.on_commit(lambda: webhooks_follow_config(config=config, actor="connector config change"))
     return config
 
 

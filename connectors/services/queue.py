@@ -9,10 +9,11 @@ Jobs page show from the moment it is asked for.
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.utils import timezone
 
 from audit.services import audit_record
-from connectors.models import ConnectorConfig, ConnectorSyncState, ReconciliationMetric, SyncStatus
+from connectors.models import ConnectorConfig, ConnectorSyncState, ReconciliationMetric, SyncStatus, WebhookEndpoint
 from connectors.services import state as state_service
 from connectors.services.deletions import deletions_sweep
 from connectors.services.errors import errors_due
@@ -20,6 +21,7 @@ from connectors.services.reconciliation import reconciliation_run
 from connectors.services.retry import errors_retry_due
 from connectors.services.state import AlreadyRunning, state_for
 from connectors.services.sync import ConnectorNotConfigured, connector_sync
+from connectors.services.webhooks import deliveries_waiting
 from core.selectors import projects_with_ids
 from jobs.constants import JobStatus
 from jobs.selectors import job_ran_since, job_run_active
@@ -48,6 +50,7 @@ def configs_due(*, project=None, now: dt.datetime | None = None) -> list[Connect
     if project is not None:
         configs, states = configs.filter(project=project), states.filter(project=project)
     by_key = {(s.project_id, s.source): s for s in states}
+    live_webhooks = _configs_with_live_webhooks(now)
     due = []
     for config in configs:
         state = by_key.get((config.project_id, config.source))
@@ -55,10 +58,24 @@ def configs_due(*, project=None, now: dt.datetime | None = None) -> list[Connect
             continue
         if state is not None and state.status == SyncStatus.RUNNING and not state.lease_is_stale(now):
             continue
+        minutes = config.sync_interval_minutes
+        if config.pk in live_webhooks:  # changes arrive by webhook: the sync is the safety net
+            minutes = max(minutes, settings.WEBHOOK_RELAXED_SYNC_MINUTES)
         last = state.last_attempt_at if state else None
-        if last is None or now - last >= dt.timedelta(minutes=config.sync_interval_minutes):
+        if last is None or now - last >= dt.timedelta(minutes=minutes):
             due.append(config)
     return due
+
+
+def _configs_with_live_webhooks(now: dt.datetime) -> set:
+    """Configs whose registered webhook delivered within the relaxed interval (empty when relaxing is off)."""
+    minutes = settings.WEBHOOK_RELAXED_SYNC_MINUTES
+    if not minutes:
+        return set()
+    endpoints = WebhookEndpoint.objects.filter(
+        registered_at__isnull=False, last_delivery_at__gte=now - dt.timedelta(minutes=minutes)
+    )
+    return set(endpoints.values_list("config_id", flat=True))
 
 
 def _not_active(project, job: str) -> bool:
@@ -103,12 +120,14 @@ def sync_work(*, project, run: "JobRun", source: str, streams=None, full=False, 
 
 
 def syncs_cycle(*, run: "JobRun"):
-    """The 15-minute beat job: recover stale leases, then queue a sync of every due connector of every project."""
+    """The 15-minute beat job: recover stale leases, then queue a sync of every due connector of every project,
+    and an applier for webhook deliveries left queued (a broker that refused them, a worker that died)."""
     recovered = state_service.leases_recover_all()
     due = configs_due()
     for config in due:
         sync_queue(project=config.project, source=config.source, trigger="schedule")
-    return JobStatus.SUCCEEDED, {"queued": len(due), "stale_recovered": recovered}
+    waiting = deliveries_waiting()
+    return JobStatus.SUCCEEDED, {"queued": len(due), "stale_recovered": recovered, "webhook_endpoints": waiting}
 
 
 def syncs_tick(*, project, trigger: str = "tick", limit: int = 10) -> list["JobRun"]:

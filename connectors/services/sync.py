@@ -158,7 +158,7 @@ def connector_refresh(
         # A hint for an items stream names parents whose items changed in place: re-read them whole.
         full_items = [*full_items, *(i for stream in items_streams for i in changed.pop(stream, []))]
         for stream, ids in changed.items():
-            _refresh_stream(ctx, stream, [str(i) for i in ids])
+            _refresh_stream(ctx, stream, [str(i) for i in ids], whole=set(full_items))
         if full_items:
             ctx.full = True
             _refresh_items(ctx, [str(i) for i in full_items])
@@ -167,13 +167,15 @@ def connector_refresh(
     return ctx.counts_payload()
 
 
-def _refresh_stream(ctx: SyncContext, stream: str, ids: list[str]) -> None:
+def _refresh_stream(ctx: SyncContext, stream: str, ids: list[str], *, whole: set[str]) -> None:
+    """Re-read records of one stream; a parent of items brings its new items (those read `whole` come later)."""
     ctx.counts.setdefault(stream, StreamCounts())
     page = ctx.connector.fetch_by_ids(stream=stream, ids=ids)
     _commit(ctx, stream, page)
-    parent_of_items = [spec.name for spec in ctx.connector.streams if spec.parent == stream]
-    if parent_of_items and page.rows:  # a re-read conversation brings its new messages
-        _refresh_items(ctx, [str(row["external_id"]) for row in page.rows])
+    if any(spec.parent == stream for spec in ctx.connector.streams):
+        new_items = [str(row["external_id"]) for row in page.rows if str(row["external_id"]) not in whole]
+        if new_items:
+            _refresh_items(ctx, new_items)
 
 
 def _refresh_items(ctx: SyncContext, parent_ids: list[str]) -> None:
@@ -191,7 +193,7 @@ def _refresh_removed(ctx: SyncContext, stream: str, ids: list[str]) -> None:
     _commit(ctx, stream, Page(rows=page.rows, more=False))
     if page.skipped:
         applied = tombstones_apply(project=ctx.project, source=ctx.source, stream=stream, ids=page.skipped,
-                                   reason=TombstoneReason.DELETED)  # fmt: skip
+                                   reason=TombstoneReason.DELETED, urgent=True)  # fmt: skip
         ctx.counts[stream].deleted += len(applied.get(stream, []))
 
 
@@ -377,7 +379,9 @@ def _settle_deletions(ctx: SyncContext, stream: str, page: Page, result: UpsertR
     project, source = ctx.project, ctx.source
     removed = 0
     if result.tombstoned_ids:
-        written = tombstones_written(project=project, source=source, stream=stream, ids=result.tombstoned_ids)
+        written = tombstones_written(
+            project=project, source=source, stream=stream, ids=result.tombstoned_ids, urgent=ctx.urgent
+        )
         removed += len(written.get(stream, []))
     if result.revived:
         tombstones_revived(project=project, source=source, stream=stream, revived=result.revived)
@@ -392,7 +396,7 @@ def _settle_deletions(ctx: SyncContext, stream: str, page: Page, result: UpsertR
         confirmed = ids_not_found(project=project, source=source, stream=gone_stream, ids=page.skipped,
                                   check_key=ctx.check_key)  # fmt: skip
         applied = tombstones_apply(project=project, source=source, stream=gone_stream, ids=confirmed,
-                                   reason=TombstoneReason.DELETED)  # fmt: skip
+                                   reason=TombstoneReason.DELETED, urgent=ctx.urgent)  # fmt: skip
         removed += len(applied.get(gone_stream, []))
     return removed
 

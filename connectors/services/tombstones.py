@@ -16,15 +16,15 @@ from connectors.sources import REGISTRY
 from core.events import publish_on_commit
 
 
-def tombstones_apply(*, project, source: str, stream: str, ids, reason: str) -> dict[str, list[str]]:
+def tombstones_apply(*, project, source: str, stream: str, ids, reason: str, urgent=False) -> dict[str, list[str]]:
     """Tombstone these live rows and their children now; returns what left, per stream."""
     with transaction.atomic():
         removed = _cascade(project, source, stream, [str(i) for i in ids], reason=reason, at=timezone.now())
-        _announce(project, source, removed, reason)
+        _announce(project, source, removed, reason, urgent)
     return removed
 
 
-def tombstones_written(*, project, source: str, stream: str, ids) -> dict[str, list[str]]:
+def tombstones_written(*, project, source: str, stream: str, ids, urgent=False) -> dict[str, list[str]]:
     """Rows the upsert just wrote as tombstones (their payload says deleted): their children follow, and every
     layer lets them go. Call inside the page's transaction."""
     rows = RAW_MODELS[(source, stream)].objects.filter(project=project, external_id__in=[str(i) for i in ids])
@@ -35,7 +35,7 @@ def tombstones_written(*, project, source: str, stream: str, ids) -> dict[str, l
     for (at, reason), parents in groups.items():
         removed = {stream: parents}
         _merge(removed, _cascade_children(project, source, stream, parents, reason=reason, at=at))
-        _announce(project, source, removed, reason)
+        _announce(project, source, removed, reason, urgent)
         _merge(everything, removed)
     return everything
 
@@ -99,13 +99,14 @@ def _merge(into: dict[str, list[str]], more: dict[str, list[str]]) -> None:
         into.setdefault(stream, []).extend(ids)
 
 
-def _announce(project, source: str, removed: dict[str, list[str]], reason: str) -> None:
+def _announce(project, source: str, removed: dict[str, list[str]], reason: str, urgent: bool) -> None:
     """Settle their id checks, let every layer remove them (this transaction), tell the dashboard after commit."""
     if not removed:
         return
     for stream, ids in removed.items():
         IdCheck.objects.filter(project=project, source=source, stream=stream, external_id__in=ids).delete()
-    event = hooks.RecordsRemoved(project.pk, source, {stream: tuple(ids) for stream, ids in removed.items()}, reason)
+    removed_ids = {stream: tuple(ids) for stream, ids in removed.items()}
+    event = hooks.RecordsRemoved(project.pk, source, removed_ids, reason, urgent)
     hooks.records_removed(event)
     data = {"what": "deletions", "connector": source, "removed": {stream: len(ids) for stream, ids in removed.items()}}
     publish_on_commit(project_id=project.pk, event_type="data_changed", data=data)

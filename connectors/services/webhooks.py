@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import orjson
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from connectors.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from connectors.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookRejection
 from connectors.sources.webhooks import FORMATS, BadDelivery
 from core.counters import counter_add
 from jobs.services import task_send_quietly
@@ -74,18 +74,20 @@ def delivery_receive(*, source: str, token: str, headers: dict, body: bytes) -> 
     if endpoint is None:
         return _rejected(source, "unknown_token", Received(404, "not_found", "No such webhook."))
     if endpoint.secret and not FORMATS[source].verify(endpoint.secret, headers, body, timezone.now()):
-        return _rejected(source, "bad_signature", Received(401, "bad_signature", "Signature missing, wrong or stale."))
+        received = Received(401, "bad_signature", "Signature missing, wrong or stale.")
+        return _rejected(source, "bad_signature", received, endpoint)
     try:
         payload = orjson.loads(body)
         if not isinstance(payload, dict):
             raise BadDelivery("body", "Expected a JSON object.")
         hint = FORMATS[source].parse(headers, payload, body)
     except orjson.JSONDecodeError:
-        return _rejected(source, "malformed", Received(400, "invalid_input", {"body": "Not valid JSON."}))
+        return _rejected(source, "malformed", Received(400, "invalid_input", {"body": "Not valid JSON."}), endpoint)
     except BadDelivery as exc:
-        return _rejected(source, "malformed", Received(400, "invalid_input", {exc.field: str(exc)}))
+        return _rejected(source, "malformed", Received(400, "invalid_input", {exc.field: str(exc)}), endpoint)
     if _flooded(endpoint):
-        return _rejected(source, "throttled", Received(429, "throttled", "Too many deliveries; retry shortly."))
+        received = Received(429, "throttled", "Too many deliveries; retry shortly.")
+        return _rejected(source, "throttled", received, endpoint)
     return _store(endpoint, hint)
 
 
@@ -129,6 +131,34 @@ def _store(endpoint: WebhookEndpoint, hint) -> Received:
     return Received(202, detail=status, delivery_id=delivery.pk)
 
 
-def _rejected(source: str, result: str, received: Received) -> Received:
+def webhook_oversize_observed(request) -> None:
+    """`core.middleware` refused a body as too large: if it was a delivery, count it like other rejections."""
+    parts = request.path.split("/")  # "", "api", "webhooks", source, token
+    if len(parts) >= 5 and parts[1:3] == ["api", "webhooks"]:
+        _rejected(parts[3], "too_large", Received(413), _endpoint(parts[3], parts[4]))
+
+
+def _rejected(source: str, result: str, received: Received, endpoint: WebhookEndpoint | None = None) -> Received:
+    """Count a refusal: per source on /metrics, and per endpoint and hour for its project's pages."""
     counter_add(COUNTER.format(source=source if source in FORMATS else "unknown", result=result))
+    if endpoint is not None:
+        hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {WebhookRejection._meta.db_table} (project_id, account_scope_id, endpoint_id, hour, "
+                "result, count) VALUES (%s, %s, %s, %s, %s, 1) ON CONFLICT (endpoint_id, hour, result) "
+                "DO UPDATE SET count = EXCLUDED.count + " + WebhookRejection._meta.db_table + ".count",
+                [endpoint.project_id, endpoint.account_scope_id, endpoint.pk, hour, result],
+            )
     return received
+
+
+def deliveries_waiting(*, older_than: dt.timedelta = dt.timedelta(minutes=1)) -> int:
+    """Queue an applier for each endpoint whose deliveries wait longer than a delivery's own applier would take;
+    returns how many endpoints."""
+    since = timezone.now() - older_than
+    waiting = WebhookDelivery.objects.filter(status=DeliveryStatus.QUEUED, received_at__lt=since)
+    endpoints = list(waiting.values_list("endpoint_id", flat=True).distinct())
+    for endpoint_id in endpoints:
+        task_send_quietly(task=APPLY_TASK, args=(str(endpoint_id),))
+    return len(endpoints)

@@ -65,6 +65,19 @@ class AttioConnector(Connector):
             ids_by_stream = resolved
         return super().resolve_streams(ids_by_stream)
 
+    WEBHOOK_EVENTS = ("record.created", "record.updated", "record.deleted", "record.merged", "note.created",
+                      "note.updated", "note.deleted")  # fmt: skip
+
+    def webhook_subscribe(self, *, url: str, secret: str) -> tuple[str, str]:
+        """`POST /v2/webhooks`: Attio makes the signing secret and shows it once, in this answer."""
+        subscriptions = [{"event_type": event, "filter": None} for event in self.WEBHOOK_EVENTS]
+        body = self.http.post("/v2/webhooks", json_body={"data": {"target_url": url, "subscriptions": subscriptions}})
+        data = (body or {}).get("data") or {}
+        return str((data.get("id") or {}).get("webhook_id") or ""), str(data.get("secret") or "")
+
+    def webhook_unsubscribe(self, *, remote_id: str) -> None:
+        self.http.request("DELETE", f"/v2/webhooks/{remote_id}")
+
     def fetch_by_ids(self, *, stream, ids) -> Page:
         rows, skipped = [], []
         for external_id in ids:

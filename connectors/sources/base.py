@@ -120,6 +120,14 @@ class Connector:
     # Per stream, the rows the source deletes with a row of it.
     children: ClassVar[dict[str, tuple[Child, ...]]] = {}
 
+    def webhook_subscribe(self, *, url: str, secret: str) -> tuple[str, str]:
+        """Register a webhook to `url` at the source; returns (its id there, the signing secret: ours, the one
+        the source made, or "" when it signs nothing)."""
+        raise NotImplementedError
+
+    def webhook_unsubscribe(self, *, remote_id: str) -> None:
+        raise NotImplementedError
+
     def resolve_streams(self, ids_by_stream: dict[str, list[str]]) -> dict[str, list[str]]:
         """A webhook's {stream: ids} in this connector's stream names (a source may name streams otherwise, e.g.
         Attio by object id); streams it does not keep are dropped."""

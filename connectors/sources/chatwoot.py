@@ -183,6 +183,24 @@ class ChatwootConnector(Connector):
         ]
         conversations_messages_synced(project=self.project, synced=synced)
 
+    # ------------------------------------------------------------ webhooks
+
+    WEBHOOK_EVENTS = ("conversation_created", "conversation_status_changed", "conversation_updated",
+                      "contact_created", "contact_updated", "message_created", "message_updated")  # fmt: skip
+
+    def webhook_subscribe(self, *, url: str, secret: str) -> tuple[str, str]:
+        """An account webhook to `url`; Chatwoot makes the signing secret (older servers sign nothing: "")."""
+        body = self.http.post(
+            f"{self.prefix}/webhooks",
+            json_body={"url": url, "name": "Workforce Ops", "subscriptions": list(self.WEBHOOK_EVENTS)},
+        )
+        webhook = _one((body or {}).get("payload") or body)
+        webhook = webhook.get("webhook", webhook) if isinstance(webhook, dict) else {}
+        return str(webhook.get("id") or ""), str(webhook.get("secret") or "")
+
+    def webhook_unsubscribe(self, *, remote_id: str) -> None:
+        self.http.request("DELETE", f"{self.prefix}/webhooks/{remote_id}")
+
     # ------------------------------------------------------------ targeted re-sync and reconciliation walk
 
     def fetch_by_ids(self, *, stream, ids) -> Page:

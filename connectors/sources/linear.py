@@ -127,6 +127,21 @@ class LinearConnector(Connector):
         found = {row["external_id"] for row in rows}
         return Page(rows=rows, more=False, skipped=[str(i) for i in ids if str(i) not in found])
 
+    WEBHOOK_TYPES = ("Issue", "Comment", "Project", "Cycle")
+
+    def webhook_subscribe(self, *, url: str, secret: str) -> tuple[str, str]:
+        """`webhookCreate` for every public team, signed with our secret."""
+        mutation = (
+            "mutation Hook($input: WebhookCreateInput!) { webhookCreate(input: $input) { success webhook { id } } }"
+        )
+        variables = {"input": {"url": url, "resourceTypes": list(self.WEBHOOK_TYPES), "allPublicTeams": True,
+                               "label": "Workforce Ops", "secret": secret, "enabled": True}}  # fmt: skip
+        created = self.graphql(mutation, variables).get("webhookCreate") or {}
+        return str((created.get("webhook") or {}).get("id") or ""), secret
+
+    def webhook_unsubscribe(self, *, remote_id: str) -> None:
+        self.graphql("mutation Unhook($id: String!) { webhookDelete(id: $id) { success } }", {"id": remote_id})
+
     def list_ids(self, *, stream) -> Iterator[str]:
         root, _ = SELECTIONS[stream]
         after = None

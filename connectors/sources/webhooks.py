@@ -9,6 +9,7 @@ Attio's `/v2/webhooks` deliveries).
 import datetime as dt
 import hashlib
 import hmac
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -88,8 +89,16 @@ def body_key(body: bytes) -> str:
     return "sha256:" + hashlib.sha256(body).hexdigest()
 
 
-def _ids(*values) -> list[str]:
-    return [str(value) for value in values if value not in (None, "")]
+SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def _ids(*values, field_name: str = "id") -> list[str]:
+    """External ids as strings; anything that could not be one (and would go into a source's URL) is refused."""
+    ids = [str(value) for value in values if value not in (None, "")]
+    for value in ids:
+        if isinstance(value, bool) or not SAFE_ID.fullmatch(value):
+            raise BadDelivery(field_name, "Not a record id.")
+    return ids
 
 
 # ---------------------------------------------------------------- Chatwoot
@@ -110,10 +119,13 @@ def _chatwoot_parse(headers: dict, payload: dict, body: bytes) -> Hint:
     hint = Hint(key=headers.get("X-Chatwoot-Delivery") or body_key(body), event=event,
                 event_at=_epoch(headers.get("X-Chatwoot-Timestamp")))  # fmt: skip
     if event.startswith("message_"):
-        conversation = (payload.get("conversation") or {}).get("id") or payload.get("conversation_id")
-        hint.changed["conversations"] = _ids(conversation)
+        embedded = payload.get("conversation")
+        if embedded is not None and not isinstance(embedded, dict):
+            raise BadDelivery("conversation", "Expected the conversation object.")
+        conversation = (embedded or {}).get("id") or payload.get("conversation_id")
+        hint.changed["conversations"] = _ids(conversation, field_name="conversation.id")
         if event == "message_updated":  # an edit or a deletion: the thread is re-read whole
-            hint.changed["messages"] = _ids(conversation)
+            hint.changed["messages"] = _ids(conversation, field_name="conversation.id")
     elif event.startswith("conversation_"):
         hint.changed["conversations"] = _ids(payload.get("id"))
     elif event.startswith("contact_"):
@@ -130,9 +142,10 @@ def _linear_verify(secret: str, headers: dict, body: bytes, now: dt.datetime) ->
     if not _same(_hmac_hex(secret, body), headers.get("Linear-Signature")):
         return False
     try:
-        timestamp = orjson.loads(body).get("webhookTimestamp")
-    except (ValueError, AttributeError):
-        return False
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return True  # signed, but not JSON: the parse answers 400
+    timestamp = payload.get("webhookTimestamp") if isinstance(payload, dict) else None
     return _fresh(_epoch(timestamp, millis=True), now, LINEAR_MAX_AGE)
 
 
@@ -146,7 +159,7 @@ def _linear_parse(headers: dict, payload: dict, body: bytes) -> Hint:
                 event_at=_epoch(payload.get("webhookTimestamp"), millis=True))  # fmt: skip
     stream = LINEAR_STREAMS.get(str(kind))
     if stream is not None and data.get("id"):
-        (hint.removed if action == "remove" else hint.changed)[stream] = _ids(data["id"])
+        (hint.removed if action == "remove" else hint.changed)[stream] = _ids(data["id"], field_name="data.id")
     return hint
 
 
@@ -168,13 +181,14 @@ def _attio_parse(headers: dict, payload: dict, body: bytes) -> Hint:
         family, _, action = str(item.get("event_type")).partition(".")
         ids = item.get("id") if isinstance(item.get("id"), dict) else {}
         if family == "record" and ids.get("object_id") and ids.get("record_id"):
-            stream, external_id = f"object:{ids['object_id']}", str(ids["record_id"])
+            (object_id,) = _ids(ids["object_id"], field_name="events.id.object_id")
+            stream, external_ids = f"object:{object_id}", _ids(ids["record_id"], field_name="events.id.record_id")
         elif family == "note" and ids.get("note_id"):
-            stream, external_id = "notes", str(ids["note_id"])
+            stream, external_ids = "notes", _ids(ids["note_id"], field_name="events.id.note_id")
         else:
             continue
         target = hint.removed if action == "deleted" else hint.changed
-        target.setdefault(stream, []).append(external_id)
+        target.setdefault(stream, []).extend(external_ids)
     return hint
 
 

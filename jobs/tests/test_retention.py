@@ -13,7 +13,15 @@ from django.test import Client
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from connectors.models import ConnectorError, ConnectorSyncState, ReconciliationMetric, SyncRun
+from connectors.models import (
+    ConnectorConfig,
+    ConnectorError,
+    ConnectorSyncState,
+    ReconciliationMetric,
+    SyncRun,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from jobs.models import JobRun, JobStatus, ScheduledJobState
 from jobs.retention import (
     LAG_METRIC,
@@ -35,6 +43,7 @@ TABLES = {
     "connectors_connectorerror",
     "connectors_syncrun",
     "connector_reconciliation_metrics",
+    "connector_webhook_deliveries",
     "lightrag_query_runs",
 }
 
@@ -73,6 +82,17 @@ def metric(project, source: str, age_days: float) -> ReconciliationMetric:
     return ReconciliationMetric.objects.create(
         project=project, run_id=uuid.uuid4(), source=source, created_at=days_ago(age_days)
     )
+
+
+def webhook_delivery(project, age_days: float) -> WebhookDelivery:
+    config, _ = ConnectorConfig.objects.get_or_create(
+        project=project, source="linear", defaults={"base_url": "http://127.0.0.1:9/linear"}
+    )
+    endpoint, _ = WebhookEndpoint.objects.get_or_create(
+        config=config, defaults={"project": project, "source": "linear", "token_hash": uuid.uuid4().hex}
+    )
+    return WebhookDelivery.objects.create(project=project, endpoint=endpoint, source="linear", status="applied",
+                                          delivery_key=str(uuid.uuid4()), received_at=days_ago(age_days))  # fmt: skip
 
 
 def query_run(project, age_days: float, *, feedback: int = 0) -> QueryRun:
@@ -201,7 +221,9 @@ def test_feedback_goes_with_its_query_run(project, settings):
 
 
 def test_a_second_run_deletes_nothing_more_than_is_due(project):
-    kept = [event(10), job_run(10), sync_run(project, 10), metric(project, "linear", 10), query_run(project, 10)]
+    kept = [event(10), job_run(10), sync_run(project, 10), metric(project, "linear", 10), query_run(project, 10),
+            webhook_delivery(project, 10)]  # fmt: skip
+    webhook_delivery(project, 100)
     event(400)
     job_run(100)
     sync_run(project, 100)

@@ -1,4 +1,5 @@
-"""Connectors page partials: state with lease/progress, runs, errors (filtered), dead letters, reconciliation."""
+"""Connectors page partials: state with lease/progress, runs, errors (filtered), dead letters, webhooks,
+reconciliation."""
 
 from ops_dashboard import selectors
 from ops_dashboard.partials import CONNECTOR_SYNC_PROGRESS, DATA_CHANGED, JOB_COMPLETED, Partial, partial_register
@@ -25,6 +26,11 @@ def _dead_letters(*, request, project) -> dict:
     return {"page": selectors.dead_letters_page(project=project)}
 
 
+def _webhooks(*, request, project) -> dict:
+    rows = [row for row in selectors.freshness_rows(project=project) if row.configured]
+    return {"connectors": rows, "public_url": selectors.webhook_public_url()}
+
+
 def _reconciliation(*, request, project) -> dict:
     return {"diff": selectors.reconciliation_diff(project=project)}
 
@@ -34,6 +40,7 @@ for _partial in (
     Partial("connectors/runs", "ops_dashboard/_connectors_runs.html", _runs, ANY_CHANGE),
     Partial("connectors/errors", "ops_dashboard/_connectors_errors.html", _errors, ANY_CHANGE, ("status", "connector")),
     Partial("connectors/dead-letters", "ops_dashboard/_connectors_dead_letters.html", _dead_letters, RUN_ENDED),
+    Partial("connectors/webhooks", "ops_dashboard/_connectors_webhooks.html", _webhooks, ANY_CHANGE),
     Partial("connectors/reconciliation", "ops_dashboard/_connectors_reconciliation.html", _reconciliation, RUN_ENDED),
 ):
     partial_register(_partial)

@@ -14,8 +14,12 @@ def _health(*, request, project) -> dict:
 
 
 def _freshness(*, request, project) -> dict:
-    rows = selectors.connector_rows(project=project)
-    return {"connectors": rows, "any_configured": any(row.configured for row in rows)}
+    rows = selectors.freshness_rows(project=project)
+    return {
+        "connectors": rows,
+        "any_configured": any(row.configured for row in rows),
+        "any_webhook": any(row.webhook.registered or row.webhook.received for row in rows),
+    }
 
 
 def _errors(*, request, project) -> dict:

@@ -6,7 +6,15 @@ import uuid
 
 from django.utils import timezone
 
-from connectors.models import ConnectorConfig, ConnectorError, ConnectorSyncState, ReconciliationMetric, SyncRun
+from connectors.models import (
+    ConnectorConfig,
+    ConnectorError,
+    ConnectorSyncState,
+    ReconciliationMetric,
+    SyncRun,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from rag.models import Chunk
 
 NOW = dt.datetime(2026, 11, 28, 14, 36, 58, tzinfo=dt.UTC)
@@ -93,4 +101,37 @@ def make_chunks(project, count: int, *, status: str = "pending") -> list[Chunk]:
             status=status,
         )
         for _ in range(count)
+    )
+
+
+def make_endpoint(project, source: str, *, registered_at=None, last_delivery_at=None) -> WebhookEndpoint:
+    """The webhook endpoint of the project's config for `source` (which must exist)."""
+    return WebhookEndpoint.objects.create(
+        project=project,
+        config=ConnectorConfig.objects.get(project=project, source=source),
+        source=source,
+        token_hash=uuid.uuid4().hex + uuid.uuid4().hex,
+        token_prefix="tok12345",
+        secret="never-rendered-secret",
+        registered_at=registered_at,
+        last_delivery_at=last_delivery_at,
+    )
+
+
+def make_delivery(endpoint, *, status: str = "applied", received_at=None, event_at=None, latency=None, **fields):
+    """A delivery; `latency` (seconds) sets `applied_at` that long after `event_at` (or receipt, without one)."""
+    received_at = received_at or timezone.now()
+    if latency is not None:
+        fields["applied_at"] = (event_at or received_at) + dt.timedelta(seconds=latency)
+    return WebhookDelivery.objects.create(
+        project=endpoint.project,
+        endpoint=endpoint,
+        source=endpoint.source,
+        delivery_key=f"delivery-{next(_numbers)}",
+        event="test.update",
+        hints={"issues": ["1"]},
+        status=status,
+        received_at=received_at,
+        event_at=event_at,
+        **fields,
     )

@@ -26,6 +26,7 @@ CONNECTOR_PARTIALS = {
     "connectors/runs": "job_completed connector_sync_progress data_changed",
     "connectors/errors": "job_completed connector_sync_progress data_changed",
     "connectors/dead-letters": "job_completed data_changed",
+    "connectors/webhooks": "job_completed connector_sync_progress data_changed",
     "connectors/reconciliation": "job_completed data_changed",
 }
 

@@ -13,6 +13,8 @@ from ops_dashboard.templatetags.dashboard import ago, signed_pct
 from ops_dashboard.tests.factories import (
     make_chunks,
     make_config,
+    make_delivery,
+    make_endpoint,
     make_error,
     make_metric,
     make_state,
@@ -87,6 +89,69 @@ def test_freshness_says_when_each_connector_last_succeeded(owner_api, project):
     assert 'title="HTTP 503"' in chatwoot
     assert "not configured" in attio
     assert "never-rendered-secret" not in html
+
+
+def webhook_row(html: str, source: str) -> str:
+    return re.search(rf'<tr data-webhook="{source}">(.*?)</tr>', html, re.S).group(1)
+
+
+def test_freshness_shows_each_sources_webhook_deliveries_and_latency(owner_api, project, other_project):
+    now = timezone.now()
+    for source in ("linear", "chatwoot"):
+        make_config(project, source)
+    make_config(project, "attio", interval=30)
+    linear = make_endpoint(project, "linear", registered_at=now - dt.timedelta(hours=2),
+                           last_delivery_at=now - dt.timedelta(minutes=3))  # fmt: skip
+    make_endpoint(project, "attio")  # made, never registered, nothing received
+    # Applied in the last hour: 1, 2 and 10 s from the change at the source; 4 s from receipt (no event time).
+    for latency in (1, 2, 10):
+        make_delivery(linear, event_at=now - dt.timedelta(minutes=20), received_at=now - dt.timedelta(minutes=20),
+                      latency=latency)  # fmt: skip
+    make_delivery(linear, received_at=now - dt.timedelta(minutes=5), latency=4)
+    make_delivery(linear, received_at=now - dt.timedelta(hours=5), latency=600)  # 24 h counts, not the hour's
+    make_delivery(linear, status="failed", received_at=now - dt.timedelta(hours=1), error="HttpError: 503")
+    make_delivery(linear, status="ignored", received_at=now - dt.timedelta(hours=3))
+    make_delivery(linear, status="queued", received_at=now - dt.timedelta(seconds=2))
+    make_delivery(linear, received_at=now - dt.timedelta(hours=30), latency=1)  # older than 24 h
+    make_config(other_project, "linear")
+    theirs = make_endpoint(other_project, "linear", registered_at=now, last_delivery_at=now)
+    for _ in range(3):
+        make_delivery(theirs, received_at=now - dt.timedelta(minutes=1), latency=100)
+
+    html = partial(owner_api, "overview/freshness")
+
+    row = webhook_row(html, "linear")
+    assert "registered</span>" in row
+    assert "2 h ago" in row  # registered
+    assert "3 min ago" in row  # last delivery
+    deliveries = re.search(r'data-testid="deliveries">(.*?)</td>', row, re.S).group(1)
+    assert re.sub(r"<[^>]+>", "", deliveries) == "8: 1 queued, 5 applied, 1 ignored, 1 failed"
+    latency = re.sub(r"<[^>]+>", "", re.search(r'data-testid="latency">(.*?)</td>', row, re.S).group(1))
+    # percentile_cont over 1, 2, 4, 10 s: p50 3 s, p95 4 + 0.85 × 6 = 9.1 s
+    assert latency == "p50 3.0 s · p95 9.1 s (4 applied)"
+    for source, minutes in (("chatwoot", 15), ("attio", 30)):
+        row = webhook_row(html, source)
+        assert "not registered" in row
+        assert f"no webhooks: updates arrive with the sync every {minutes} min" in row
+    assert "app_webhook_deliveries_total" in html  # where the rejections are
+    assert "never-rendered-secret" not in html
+    assert "tok12345" not in html
+
+
+def test_freshness_of_a_webhook_not_delivered_yet_and_of_a_disabled_connector(owner_api, project):
+    make_config(project, "chatwoot")
+    make_endpoint(project, "chatwoot", registered_at=timezone.now() - dt.timedelta(minutes=10))
+    make_config(project, "linear", enabled=False)
+    html = partial(owner_api, "overview/freshness")
+    assert "connector disabled" in webhook_row(html, "linear")
+    assert 'data-webhook="attio"' not in html  # not configured: the table above says so
+    row = webhook_row(html, "chatwoot")
+    assert "registered</span>" in row
+    assert "10 min ago" in row
+    assert "none yet" in row
+    assert re.sub(r"<[^>]+>", "", re.search(r'data-testid="deliveries">(.*?)</td>', row, re.S).group(1)) == "0"
+    assert "none applied in the last hour" in row
+    assert "no webhooks" not in row
 
 
 def test_freshness_without_connectors_says_where_to_add_one(owner_api):
@@ -196,7 +261,13 @@ def _fill(project, rounds: int) -> None:
         if not project_has_config(project, source):
             make_config(project, source)
             make_state(project, source, status="ok", last_success_at=timezone.now())
+            if source != "attio":  # registered webhooks, and a source without one
+                make_endpoint(project, source, registered_at=timezone.now(), last_delivery_at=timezone.now())
         for _ in range(rounds):
+            if source != "attio":
+                endpoint = project_endpoint(project, source)
+                make_delivery(endpoint, latency=1.5)
+                make_delivery(endpoint, status="failed")
             make_sync_run(project, source)
             make_error(project, source)
             make_error(project, source, status="dead_letter")
@@ -204,6 +275,12 @@ def _fill(project, rounds: int) -> None:
             make_metric(project, "portfolio", 97.0)
             JobRun.objects.create(project=project, account_scope=project.account_scope, job=f"{source}_sync")
     make_chunks(project, rounds * 5)
+
+
+def project_endpoint(project, source: str):
+    from connectors.models import WebhookEndpoint
+
+    return WebhookEndpoint.objects.select_related("project").get(project=project, source=source)
 
 
 def project_has_config(project, source: str) -> bool:
@@ -214,7 +291,7 @@ def project_has_config(project, source: str) -> bool:
 
 # session, user and project, then the panel's own reads
 OVERVIEW_QUERIES = {
-    "overview/freshness": 3 + 3,  # states, configs, last run per connector
+    "overview/freshness": 3 + 4,  # states, configs, last run per connector, webhooks with their deliveries
     "overview/errors": 3 + 1,  # unresolved errors grouped by connector and status
     "overview/embeddings": 3 + 2,  # chunks by status, last embeddings run
     "overview/completeness": 3 + 1,  # 30 days of metrics

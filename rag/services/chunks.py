@@ -113,7 +113,10 @@ def chunks_on_removed(event: RecordsRemoved) -> StoreResult | None:
         route = ROUTES.get((event.source, stream))
         for source_type, source_ids in (route(project, stream, set(ids)) if route and ids else {}).items():
             targets[source_type] |= source_ids
-    return chunks_refresh_many(project=project, targets=targets)
+    result = chunks_refresh_many(project=project, targets=targets)
+    if event.urgent:  # what is left of a parent (a thread without its deleted message) is searchable now
+        chunks_embed_now(project=project, sources=[(kind, i) for kind, ids in targets.items() for i in ids])
+    return result
 
 
 def chunks_refresh_many(*, project, targets: dict) -> StoreResult:

@@ -34,6 +34,10 @@
       (total(body.run.counts, "inserted") + total(body.run.counts, "updated")) + " written" + at(),
   );
   WorkforceActions.on(
+    "webhook",
+    (body) => (body.webhook.registered ? "Registered at " + body.webhook.url : "Not registered") + at(),
+  );
+  WorkforceActions.on(
     "reconcile",
     (body) =>
       "Done: completeness " + Number(body.summary.completeness_pct).toFixed(1) + "% over " +

@@ -168,7 +168,7 @@ class CeleryWorker:
 
     def start(self) -> "CeleryWorker":
         argv = [sys.executable, "-m", "celery", "-A", "workforce", "worker", "--pool", "solo", "--loglevel", "INFO",
-                "--without-gossip", "--without-mingle", "--without-heartbeat",
+                "--without-gossip", "--without-mingle", "--without-heartbeat", "--queues", "celery,webhooks",
                 "--hostname", f"test-{os.getpid()}@%h"]  # fmt: skip
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(

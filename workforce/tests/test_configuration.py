@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import yaml
+from django.conf import settings
 
 from workforce import launcher
 from workforce.env import READ_VARIABLES
@@ -31,18 +32,21 @@ def test_every_variable_the_code_reads_is_documented():
 
 def test_compose_has_the_services_with_the_right_commands():
     services = compose()["services"]
-    assert {"postgres", "redis", "web", "worker", "beat", "caddy"} <= set(services)
+    assert {"postgres", "redis", "web", "worker", "worker-webhooks", "beat", "caddy"} <= set(services)
     assert services["postgres"]["image"].startswith("pgvector/pgvector")
     web = " ".join(services["web"]["command"])
     assert "uvicorn workforce.asgi:application" in web
-    assert "celery -A workforce worker" in " ".join(services["worker"]["command"])
+    assert "celery -A workforce worker -Q celery " in " ".join(services["worker"]["command"])
+    # Webhook deliveries have their own worker, on the queue their task is routed to.
+    assert "celery -A workforce worker -Q webhooks " in " ".join(services["worker-webhooks"]["command"])
+    assert settings.CELERY_TASK_ROUTES["connectors.tasks.webhook_deliveries_apply"] == {"queue": "webhooks"}
     assert "celery -A workforce beat" in " ".join(services["beat"]["command"])
     assert "noeviction" in services["redis"]["command"]
 
 
 def test_compose_only_sets_variables_the_code_reads():
     services = compose()["services"]
-    for name in ("web", "worker", "beat", "migrate"):
+    for name in ("web", "worker", "worker-webhooks", "beat", "migrate"):
         env = set(services[name]["environment"])
         unknown = env - READ_VARIABLES
         assert not unknown, f"{name} sets variables nothing reads: {sorted(unknown)}"

@@ -10,6 +10,7 @@
   scrape of `/metrics` after data has been seeded.
 """
 
+import datetime as dt
 import json
 import re
 import subprocess
@@ -19,9 +20,19 @@ from pathlib import Path
 import pytest
 import yaml
 from django.test import Client
+from django.utils import timezone
 
-from connectors.models import ConnectorError, ErrorStatus, ReconciliationMetric
+from connectors.models import (
+    ConnectorConfig,
+    ConnectorError,
+    DeliveryStatus,
+    ErrorStatus,
+    ReconciliationMetric,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from connectors.services.sync import connector_sync
+from connectors.services.webhooks import webhook_endpoint_ensure
 from core.checklist import doctor_checks
 from jobs.models import JobRun, JobStatus
 from jobs.schedules import SCHEDULES, schedules_ensure
@@ -251,8 +262,9 @@ def test_the_dashboard_has_health_freshness_and_perf_rows():
 
 @pytest.fixture
 def seeded(owner_api, project, make_tenant, bind, sleep, offline, django_capture_on_commit_callbacks):
-    """Data behind every family: a synced connector with errors, dead letters and a reconciliation, chunks
-    ready and pending, a LightRAG query over HTTP, scheduled jobs that succeeded and failed, a failed run."""
+    """Data behind every family: a synced connector with errors, dead letters and a reconciliation, a registered
+    webhook with a delivery applied a moment ago, chunks ready and pending, a LightRAG query over HTTP,
+    scheduled jobs that succeeded and failed, a failed run."""
     schedules_ensure()
     bind(project, make_tenant(messages=60), sources=("chatwoot",))
     with django_capture_on_commit_callbacks(execute=True):
@@ -265,6 +277,14 @@ def seeded(owner_api, project, make_tenant, bind, sleep, offline, django_capture
     ReconciliationMetric.objects.create(
         project=project, run_id=uuid.uuid4(), source="chatwoot", total=100, missing=3, completeness_pct=97.0
     )
+    endpoint, _ = webhook_endpoint_ensure(config=ConnectorConfig.objects.get(project=project, source="chatwoot"))
+    now = timezone.now()
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(registered_at=now, last_delivery_at=now)
+    WebhookDelivery.objects.create(
+        project=project, endpoint=endpoint, source="chatwoot", delivery_key="seeded", event="message_created",
+        hints={"conversations": ["1"]}, status=DeliveryStatus.APPLIED, event_at=now - dt.timedelta(seconds=2),
+        received_at=now - dt.timedelta(seconds=1), applied_at=now,
+    )  # fmt: skip
     for schedule in SCHEDULES:
         job_succeeded(schedule.name)
     job_failed("retention_cleanup", "RuntimeError: boom")

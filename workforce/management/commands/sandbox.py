@@ -5,7 +5,9 @@
     manage.py sandbox --bind "Demo studio" --sync --mutate delete_contacts:2 --mutate archive_issues
 
 Serves until Ctrl-C. With --bind, the project's connector configs point at the servers (new ports are
-bound again on every start); with --sync, a sync of each connector is queued for the Celery worker.
+bound again on every start) and, with WEBHOOK_PUBLIC_URL set (`make run` sets it), their webhooks are
+registered there, so every mutation reaches the product within seconds; with --sync, a sync of each
+connector is queued for the Celery worker.
 --mutate ACTION[:COUNT] (repeatable; actions in sandbox/mutations.py) changes the tenant's data once
 the servers are up and prints the affected ids as JSON: the dataset of a seed is the same on every
 start, so a project synced before shows those changes (deletions included) on its next sync. While
@@ -17,10 +19,12 @@ import re
 import signal
 import threading
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from connectors.services.configs import connector_config_upsert
 from connectors.services.queue import sync_queue
+from connectors.services.webhook_registration import webhooks_register_all
 from core.selectors import project_by_ref
 
 
@@ -87,10 +91,18 @@ class Command(BaseCommand):
                 project=project, source=source, base_url=url, secret=secret, account_id=account,
                 rate_limit_per_second=200,
             )  # fmt: skip
+        if settings.WEBHOOK_PUBLIC_URL:
+            self._register_webhooks(project)
         if queue_sync:
             for source in bindings:
                 sync_queue(project=project, source=source, trigger="manual")
         self.stdout.write(f"bound {project.name} to the sandbox")
+
+    def _register_webhooks(self, project) -> None:
+        """Each bound connector's webhook points at WEBHOOK_PUBLIC_URL: sandbox mutations arrive in seconds."""
+        for source, outcome in webhooks_register_all(project=project, actor="manage.py sandbox").items():
+            if outcome != "registered":
+                self.stderr.write(f"{source} webhook not registered: {outcome}")
 
     @staticmethod
     def _serve_until_stopped(servers) -> None:
