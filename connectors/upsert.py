@@ -15,7 +15,8 @@ Per call (one page or batch, inside the caller's transaction):
 A row whose payload says the source deleted it (`deleted_reason` set by its row builder: a Chatwoot message
 flagged deleted, a Linear issue in the trash) is stored as a tombstone (`deleted_at` set) by the same write; a
 tombstoned row the source shows alive again is revived (`deleted_at` cleared). The result names both, so the
-caller can take them out of (or back into) every layer in the page's transaction.
+caller can take them out of (or back into) every layer in the page's transaction. A row whose source update
+time is older than the stored one is not written: a slow reader never brings an older version back.
 
 Whether rows exist is decided by the unique index itself, not by a look-up query whose plan depends on
 table statistics (which lag behind a project's initial load), so both paths stay exact and planner-proof.
@@ -224,7 +225,10 @@ def _merge_sql(table: str, stage: str, columns: tuple[str, ...]) -> str:
         f"ON CONFLICT (project_id, external_id) DO UPDATE SET {updates}, last_changed_at = now(), "
         f"deleted_at = CASE WHEN EXCLUDED.deleted_reason = '' THEN NULL "
         f'ELSE coalesce("{table}".deleted_at, now()) END '
-        f'WHERE "{table}".payload_hash IS DISTINCT FROM EXCLUDED.payload_hash '
-        f'OR "{table}".deleted_reason IS DISTINCT FROM EXCLUDED.deleted_reason '
+        f'WHERE ("{table}".payload_hash IS DISTINCT FROM EXCLUDED.payload_hash '
+        f'OR "{table}".deleted_reason IS DISTINCT FROM EXCLUDED.deleted_reason) '
+        # Never back in time: a page read before a webhook's re-read, committed after it, keeps the newer row.
+        f'AND (EXCLUDED.source_updated_at IS NULL OR "{table}".source_updated_at IS NULL '
+        f'OR EXCLUDED.source_updated_at >= "{table}".source_updated_at) '
         "RETURNING (xmax = 0), external_id, deleted_reason"
     )

@@ -288,3 +288,16 @@ def test_the_page_transaction_stays_usable_after_a_rolled_back_copy(alpha, monke
     assert (result.inserted_ids, result.unchanged) == (["3"], 1)
     # The rest of the page's work (cursor, heartbeat) still runs in the same transaction.
     assert RawChatwootMessage.objects.filter(project=alpha).count() == 3
+
+
+def test_an_older_version_read_late_never_overwrites_a_newer_one(alpha):
+    newer = message(1, content="after the edit")
+    newer["source_updated_at"] = dt.datetime(2026, 12, 4, 12, 0, 5, tzinfo=dt.UTC)
+    older = message(1, content="before the edit")
+    older["source_updated_at"] = dt.datetime(2026, 12, 4, 12, 0, 0, tzinfo=dt.UTC)
+    upsert_messages(alpha, [newer])
+
+    result = upsert_messages(alpha, [older])
+
+    assert (result.updated_ids, result.unchanged) == ([], 1)
+    assert stored(alpha)["1"].content == "after the edit"

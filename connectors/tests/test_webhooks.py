@@ -625,13 +625,19 @@ def test_a_replayed_delivery_is_200_duplicate_and_applied_once(hooked, sandbox, 
     assert WebhookDelivery.objects.filter(endpoint=lin.endpoint).count() == 1
 
 
-def test_an_attio_delivery_sent_twice_is_stored_once_by_its_body(hooked, api):
-    at = hooked("attio", synced=False)
-    delivery = signed_attio(at.endpoint, attio_event("note.created", "ws-1", note_id=new_id()))
-    accepted(post(api, at.path, delivery))
-    again = post(api, at.path, delivery)
-    assert (again.status_code, again.json()["status"]) == (200, "duplicate")
-    assert WebhookDelivery.objects.filter(endpoint=at.endpoint).count() == 1
+def test_the_same_attio_bytes_twice_are_two_changes_both_applied(hooked, sandbox, api, apply):
+    """Attio sends no id, time or value: moving a deal twice sends identical bytes, and both moves must count."""
+    at = hooked("attio")
+    workspace, objects = attio_ids(sandbox, at.tenant)
+    deal_id = a_deal(at.project)
+    payload = attio_event("record.updated", workspace, object_id=objects["deals"], record_id=deal_id)
+    delivery = signed_attio(at.endpoint, payload)
+    for stage in ("Lost", "Won 🎉"):
+        sandbox.mutate(tenant=at.tenant.name, action="move_deal_stage", ids=[deal_id], stage=stage)
+        accepted(post(api, at.path, delivery))  # the same bytes both times
+        apply(at.endpoint)
+        assert row(at.project, "attio", "deals", deal_id).stage == stage
+    assert WebhookDelivery.objects.filter(endpoint=at.endpoint, status=DeliveryStatus.APPLIED).count() == 2
 
 
 def test_unknown_tokens_and_paths_are_404(hooked, api):
