@@ -13,7 +13,6 @@ from audit.models import AuditEvent
 from connectors.models import RAW_MODELS, IdCheck, ReconciliationMetric
 from connectors.selectors import raw_rows
 from connectors.services.deletions import deletions_sweep
-from connectors.services.sync import connector_sync
 from crm.models import CrmContact, CrmOpportunity
 from rag.models import Chunk, SourceType
 
@@ -24,19 +23,6 @@ ATTIO_BY_ID = r"^/v2/(objects/[a-z]+/records|notes)/[^/]+$"
 
 
 # ---------------------------------------------------------------- helpers
-
-
-@pytest.fixture
-def sync(sleep, django_capture_on_commit_callbacks):
-    """A sync whose after-commit hooks (CRM mirror, chunks) run as they would in production."""
-
-    def run(project, source, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            result = connector_sync(project=project, source=source, sleep=sleep, **kwargs)
-        assert result.status == "ok", result.error
-        return result
-
-    return run
 
 
 @pytest.fixture

@@ -25,7 +25,6 @@ from connectors.models import (
 )
 from connectors.selectors import raw_rows
 from connectors.services.state import lease_claim, lease_owner_id
-from connectors.services.sync import connector_sync
 from connectors.services.webhook_apply import deliveries_apply
 from connectors.services.webhooks import webhook_endpoint_ensure, webhook_endpoint_rotate, webhook_path
 from crm.models import CrmContact, CrmOpportunity, CrmOpportunityStageEvent
@@ -149,19 +148,6 @@ def endpoint_of(project, source: str) -> tuple[WebhookEndpoint, str]:
 def _no_public_url(settings):
     """Nothing registers subscriptions at the sandbox: these tests build and send the deliveries themselves."""
     settings.WEBHOOK_PUBLIC_URL = ""
-
-
-@pytest.fixture
-def sync(sleep, django_capture_on_commit_callbacks):
-    """A sync whose after-commit hooks (CRM mirror, chunks) run as they would in production."""
-
-    def run(project, source, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            result = connector_sync(project=project, source=source, sleep=sleep, **kwargs)
-        assert result.status == "ok", result.error
-        return result
-
-    return run
 
 
 @pytest.fixture

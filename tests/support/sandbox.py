@@ -136,3 +136,17 @@ def sweep(sleep, django_capture_on_commit_callbacks):
             return deletions_sweep(project=project, check_key=str(uuid.uuid4()), sleep=sleep)
 
     return run
+
+
+@pytest.fixture
+def sync(sleep, django_capture_on_commit_callbacks):
+    """`sync(project, source)`: a sync whose after-commit hooks (CRM mirror, chunks) run as in production."""
+    from connectors.services.sync import connector_sync
+
+    def run(project, source, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            result = connector_sync(project=project, source=source, sleep=sleep, **kwargs)
+        assert result.status == "ok", result.error
+        return result
+
+    return run
