@@ -122,3 +122,13 @@ def test_the_connectors_page_shows_each_webhook_and_offers_registration(owner_ap
     assert 'data-testid="webhook-state-attio"><span class="muted">not registered' in html
     assert 'data-testid="webhook-unregister-linear"' in html
     assert 'data-testid="webhook-register-attio"' in html
+
+
+def test_the_commands_without_a_project_take_every_project_with_enabled_connectors(bound, sandbox):
+    out = io.StringIO()
+    call_command("webhooks", "status", stdout=out)
+    assert out.getvalue().count(bound.name) == 3  # one line per source
+    out = io.StringIO()
+    call_command("reconcile", "--dry-run", stdout=out)
+    assert bound.name in out.getvalue()
+    assert "Dry run: nothing was changed." in out.getvalue()

@@ -26,7 +26,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No project named or with id {options['project']!r}")
             projects = [project]
         else:
-            ids = ConnectorConfig.objects.filter(enabled=True).values("project_id")
+            ids = ConnectorConfig.objects.filter(enabled=True).values_list("project_id", flat=True)
             projects = list(projects_with_ids(ids).order_by("name"))
         dry_run = options["dry_run"]
         for project in projects:

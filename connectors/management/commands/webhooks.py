@@ -55,5 +55,5 @@ class Command(BaseCommand):
             if project is None:
                 raise CommandError(f"No project named or with id {ref!r}")
             return [project]
-        ids = ConnectorConfig.objects.filter(enabled=True).values("project_id")
+        ids = ConnectorConfig.objects.filter(enabled=True).values_list("project_id", flat=True)
         return list(projects_with_ids(ids).order_by("name"))
