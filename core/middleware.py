@@ -1,4 +1,4 @@
-"""Request id propagation and request body size limit."""
+"""Request id propagation, request body size limit and the security headers of every response."""
 
 import re
 import uuid
@@ -61,3 +61,27 @@ class BodySizeLimitMiddleware:
                 observer(request)
             return error_response("payload_too_large", detail, 413, request)
         return self.get_response(request)
+
+
+def content_security_policy(path: str) -> str:
+    """The CSP of a response: inline styles are allowed only on the third-party pages that need them."""
+    policy = settings.CONTENT_SECURITY_POLICY
+    if path.startswith(settings.CONTENT_SECURITY_POLICY_INLINE_STYLE_PATHS):
+        policy = policy.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+    return policy
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy and Permissions-Policy on every response (docs/security.md).
+
+    Referrer-Policy, X-Frame-Options and X-Content-Type-Options come from Django's own middlewares.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", content_security_policy(request.path))
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

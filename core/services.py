@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit_trail import audit
+from core.client_ip import client_ip
 from core.models import AccountScope, ApiKey, Membership, Project, Role
 from core.selectors import ACTIVE_PROJECT_SESSION_KEY, projects_visible_to, session_active_project
 
@@ -123,7 +124,7 @@ def session_login(*, request, user) -> None:
     projects = list(projects_visible_to(user)[:2])
     if len(projects) == 1:
         request.session[ACTIVE_PROJECT_SESSION_KEY] = str(projects[0].id)
-    audit(action="auth.login", actor=user, ip_address=_client_ip(request), project=session_active_project(request))
+    audit(action="auth.login", actor=user, ip_address=client_ip(request), project=session_active_project(request))
 
 
 def login_failure_record(*, request, username: str, reason: str) -> None:
@@ -132,7 +133,7 @@ def login_failure_record(*, request, username: str, reason: str) -> None:
         action="auth.login_failed",
         actor=username[:150],
         status="failed",
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request),
         payload={"reason": reason},
     )
 
@@ -140,9 +141,5 @@ def login_failure_record(*, request, username: str, reason: str) -> None:
 def session_logout(*, request) -> None:
     """Audit the logout with the project it left, then end the session."""
     project = session_active_project(request)
-    audit(action="auth.logout", actor=request.user, ip_address=_client_ip(request), project=project)
+    audit(action="auth.logout", actor=request.user, ip_address=client_ip(request), project=project)
     logout(request._request)
-
-
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")

@@ -14,7 +14,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from workforce.env import env_bool, env_float, env_int, env_list, env_required, env_str
+from workforce.env import env_bool, env_float, env_int, env_list, env_rate, env_required, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 log = logging.getLogger("workforce.settings")
@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.BodySizeLimitMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -227,7 +228,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "core.api.errors.axes_lockout"
-LOGIN_RATE_PER_IP = env_str("LOGIN_RATE_PER_IP", "30/min")
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"  # the same client IP as the throttles
+LOGIN_RATE_PER_IP = env_rate("LOGIN_RATE_PER_IP", "30/min")
+
+# Reverse proxies in front of the web process (compose: 1, Caddy). 0: X-Forwarded-For is ignored; N: the Nth
+# address from its right is the client (core/client_ip.py). Lockouts, throttles and the audit trail use it.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 # HTTPS hardening applies in production only (read always so a typo fails everywhere).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True) and PRODUCTION
@@ -238,12 +244,30 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+# Every response (core.middleware.SecurityHeadersMiddleware, docs/security.md): scripts from this origin only,
+# no framing, no plugins. Inline styles only where third-party pages need them (Swagger UI, the admin).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+CONTENT_SECURITY_POLICY_INLINE_STYLE_PATHS = ("/api/docs/", "/admin/")
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), midi=(), payment=(), usb=()"
+)
 
 CORS_ALLOWED_ORIGINS = env_list("CORS_ORIGIN", [])
 CORS_ALLOW_CREDENTIALS = True
 CORS_ALLOW_HEADERS = ["content-type", "x-csrf-token", "x-request-id", "authorization", "x-api-key"]
 
 # ---------------------------------------------------------------- API
+
+# Rates per caller (API key, else user, else client IP) and scope; 429 with Retry-After over them
+# (core/api/throttling.py). LLM: LightRAG queries a chat model answers; without one a query is a read.
+API_THROTTLE_READ = env_rate("API_THROTTLE_READ", "120/min")
+API_THROTTLE_WRITE = env_rate("API_THROTTLE_WRITE", "30/min")
+API_THROTTLE_LLM = env_rate("API_THROTTLE_LLM", "10/min")
 
 MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
@@ -260,6 +284,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.ApiRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"login_ip": LOGIN_RATE_PER_IP},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

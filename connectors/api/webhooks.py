@@ -16,6 +16,7 @@ from core.api.errors import conflict, error_response, not_found
 class WebhookReceiveView(APIView):
     authentication_classes = []  # exempt from session/CSRF: the token and the signature authenticate
     permission_classes = [AllowAny]
+    throttle_classes = []  # the sources deliver in bursts: limited per endpoint (WEBHOOK_MAX_DELIVERIES_PER_SECOND)
 
     @extend_schema(
         request=OpenApiTypes.OBJECT,

@@ -4,6 +4,7 @@ from django.utils import timezone
 from rest_framework import authentication, exceptions
 
 from core.api.errors import ApiError
+from core.api.throttling import failed_authentication_count
 from core.models import API_KEY_PREFIX, ApiKey, api_key_hash
 
 
@@ -34,6 +35,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             return None
         key = api_key_lookup(raw)
         if key is None or not key.created_by.is_active:
+            failed_authentication_count(request)  # guessing keys is throttled per client IP
             raise exceptions.AuthenticationFailed("Invalid, expired or revoked API key.")
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
         return key.created_by, key

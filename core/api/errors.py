@@ -1,5 +1,7 @@
 """One error shape for the whole API: `{"error": code, "detail": ..., "request_id": ...}`."""
 
+import math
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, JsonResponse
@@ -81,7 +83,7 @@ def _classify(exc) -> tuple[str, object, int, dict]:
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
         return "not_authenticated", str(exc.detail), 401, {}
     if isinstance(exc, exceptions.Throttled):
-        wait = int(exc.wait or 1)
+        wait = max(1, math.ceil(exc.wait or 1))  # never invite a retry before the window has room
         return "throttled", f"Too many requests. Retry in {wait} s.", 429, {"Retry-After": str(wait)}
     if isinstance(exc, exceptions.PermissionDenied | DjangoPermissionDenied):
         return "forbidden", str(getattr(exc, "detail", "") or "Forbidden."), 403, {}

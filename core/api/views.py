@@ -10,7 +10,6 @@ from rest_framework import status
 from rest_framework.authentication import CSRFCheck
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from core import selectors, services
@@ -18,16 +17,8 @@ from core.api.errors import ApiError, invalid_input, not_found
 from core.api.idempotency import idempotent
 from core.api.permissions import IsAuthenticatedUser
 from core.api.serializers import LoginSerializer, ProjectCreateSerializer, project_payload
+from core.api.throttling import LoginIpThrottle
 from core.api.validation import parse_uuid
-
-
-class LoginIpThrottle(SimpleRateThrottle):
-    """Login attempts per client IP, whatever the username."""
-
-    scope = "login_ip"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 def _enforce_csrf(request) -> None:

@@ -13,6 +13,7 @@ from rag import selectors
 from rag.api.permissions import IsProjectMember
 from rag.api.serializers import FeedbackRequestSerializer, QueryRequestSerializer, RefreshRequestSerializer
 from rag.api.validation import feedback_from, query_params_from
+from rag.providers import chat_model_configured
 from rag.services.cascade import embeddings_queue
 from rag.services.feedback import feedback_create
 from rag.services.query import lightrag_query
@@ -22,6 +23,10 @@ class QueryView(APIView):
     """Any member may ask (a question changes nothing but the run log), so POST is allowed to viewers."""
 
     permission_classes = [IsProjectMember]
+
+    def throttle_scope_for(self, request) -> str:
+        """`llm` when a chat model answers (API_THROTTLE_LLM); an extractive answer costs a read."""
+        return "llm" if chat_model_configured() else "read"
 
     @extend_schema(operation_id="lightrag_query", request=QueryRequestSerializer, responses={200: OpenApiTypes.OBJECT})
     def post(self, request):

@@ -13,7 +13,14 @@ from rag.providers.base import ChatProvider, EmbeddingProvider, ProviderError
 from rag.providers.offline import OfflineEmbeddings
 from rag.providers.openai_compat import OpenAIChat, OpenAIEmbeddings, make_client
 
-__all__ = ["ChatProvider", "EmbeddingProvider", "ProviderError", "chat_provider", "embedding_provider"]
+__all__ = [
+    "ChatProvider",
+    "EmbeddingProvider",
+    "ProviderError",
+    "chat_model_configured",
+    "chat_provider",
+    "embedding_provider",
+]
 
 
 def _remote_configured() -> bool:
@@ -60,9 +67,14 @@ def embedding_provider(*, for_query: bool = False) -> EmbeddingProvider:
     )
 
 
+def chat_model_configured() -> bool:
+    """Whether queries are answered by a chat model (else extractively, with no model call)."""
+    return llm_provider_name() != "extractive"
+
+
 def chat_provider() -> ChatProvider | None:
     """The configured chat model, or None for extractive answers."""
-    if llm_provider_name() == "extractive":
+    if not chat_model_configured():
         return None
     client = make_client(
         api_key=settings.OPENAI_API_KEY,

@@ -4,6 +4,7 @@ Settings only read the environment, so this plugin prepares it before pytest-dja
 
 - a private `redis-server` on a free port for the test session, so tests never touch a shared Redis (and
   can stop their own), as REDIS_URL; set TEST_REDIS_URL to use an existing Redis instead;
+- the API's rate limits raised (`API_THROTTLE_*`), so the suite is never throttled by accident;
 - the development environment (`workforce.devservices.dev_environment`): the data folders, a secret key and,
   when DATABASE_URL is unset, the embedded PostgreSQL as DATABASE_URL (pytest-django creates its test
   database `test_<name><WORKFORCE_TEST_DB_SUFFIX>` on that server, one per run).
@@ -66,8 +67,18 @@ def _session_redis() -> None:
     _state.update(pid=pid, directory=directory)
 
 
+# The API's rate limits, raised so no test is throttled by accident; tests of the limits lower them.
+TEST_THROTTLE_RATES = {
+    "API_THROTTLE_READ": "100000/min",
+    "API_THROTTLE_WRITE": "100000/min",
+    "API_THROTTLE_LLM": "100000/min",
+}
+
+
 def _bootstrap() -> None:
     os.environ.setdefault("WORKFORCE_ENV", "test")
+    for name, rate in TEST_THROTTLE_RATES.items():
+        os.environ.setdefault(name, rate)
     os.environ.setdefault("WORKFORCE_TEST_DB_SUFFIX", f"_{os.getpid()}")
     _session_redis()
     try:

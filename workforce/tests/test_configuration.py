@@ -59,6 +59,22 @@ def test_compose_interpolations_are_documented_or_image_only():
     assert interpolated - documented_variables() - IMAGE_ONLY == set()
 
 
+def test_web_trusts_exactly_one_proxy_caddy_in_the_app_and_in_uvicorn():
+    import ipaddress
+
+    config = compose()
+    web, caddy = config["services"]["web"], config["services"]["caddy"]
+    assert web["environment"]["TRUSTED_PROXY_COUNT"] == "1"
+    command = web["command"]
+    trusted = command[command.index("--forwarded-allow-ips") + 1]
+    caddy_address = caddy["networks"]["default"]["ipv4_address"]
+    assert trusted == caddy_address  # uvicorn rewrites the client only for requests Caddy forwards
+    subnet = config["networks"]["default"]["ipam"]["config"][0]["subnet"]
+    assert ipaddress.ip_address(caddy_address) in ipaddress.ip_network(subnet)
+    assert settings.TRUSTED_PROXY_COUNT == 0  # the default: X-Forwarded-For ignored without a proxy
+    assert settings.AXES_CLIENT_IP_CALLABLE == "core.client_ip.client_ip"
+
+
 def test_caddy_does_not_buffer_the_event_stream():
     caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
     assert "/api/events/stream" in caddyfile
