@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 import requests
 
@@ -55,6 +56,15 @@ class AuthError(PermanentError):
     """401/403 or an auth error code: the connector is misconfigured; pause it, do not retry."""
 
     kind = "auth"
+
+
+def path_segment(value) -> str:
+    """`value` as one URL path segment: every reserved character quoted (`/`, `?`, `#`, `%`, `\\`), and `.`/`..`
+    (or nothing) refused, so a stored or received id can never change the path it is put in."""
+    text = str(value)
+    if text in ("", ".", ".."):
+        raise PermanentError(f"not a path segment: {text!r}")
+    return quote(text, safe="")
 
 
 class RateBudget:
