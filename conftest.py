@@ -9,7 +9,13 @@ from django.test import Client
 from core.models import AccountScope, Membership, Project, Role
 from core.services import api_key_create
 
-pytest_plugins = ["tests.support.sandbox", "tests.support.openai_fake", "tests.support.tools", "tests.support.live"]
+pytest_plugins = [
+    "tests.support.sandbox",
+    "tests.support.openai_fake",
+    "tests.support.tools",
+    "tests.support.live",
+    "tests.support.recorder",
+]
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test fixture password
 

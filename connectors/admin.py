@@ -1,6 +1,7 @@
 """Admin for connectors: configs (secret write-only), states, runs, errors with retry/resolve actions, id checks."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 
 from connectors.models import ConnectorConfig, ConnectorError, ConnectorSyncState, ErrorStatus, IdCheck, SyncRun
@@ -8,6 +9,7 @@ from connectors.services import errors as error_service
 from connectors.services import retry as retry_service
 from connectors.services.configs import connector_unpause
 from connectors.services.queue import sync_queue
+from core.http import AddressNotAllowed, base_url_check
 
 
 class ConnectorConfigForm(forms.ModelForm):
@@ -30,6 +32,14 @@ class ConnectorConfigForm(forms.ModelForm):
             "sync_interval_minutes",
             "rate_limit_per_second",
         ]
+
+    def clean_base_url(self):
+        base_url = self.cleaned_data.get("base_url")
+        try:
+            base_url_check(base_url or "", allow_private=settings.CONNECTOR_ALLOW_PRIVATE_ADDRESSES)
+        except AddressNotAllowed as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return base_url
 
     def clean_secret(self):
         secret = self.cleaned_data.get("secret")

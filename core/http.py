@@ -4,17 +4,30 @@ Every call has a timeout and a User-Agent, spends from a per-connector rate budg
 `Retry-After` (seconds or HTTP date) and Linear's `X-RateLimit-*-Reset` (epoch milliseconds), and
 classes failures: *permanent* (400/401/403/404/422: raised at once) or *transient* (408/425/429/5xx,
 timeouts, connection errors, malformed JSON: retried in-run with backoff, then raised).
+
+Redirects are never followed (a source's credentials live in custom headers such as Chatwoot's
+`api_access_token`, which `requests` would carry to any host a redirect names): a 3xx is a permanent error.
+Unless `CONNECTOR_ALLOW_PRIVATE_ADDRESSES`, every connection is checked, after it is made, against the address it
+actually reached: loopback, private, link-local, multicast, reserved and other non-public addresses are refused
+(so a host that resolves elsewhere at request time, DNS rebinding, is refused too). docs/security.md.
 """
 
 import email.utils
+import ipaddress
 import json
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import quote, urlsplit
 
 import requests
+from django.conf import settings
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 log = logging.getLogger("core.http")
 
@@ -55,6 +68,93 @@ class AuthError(PermanentError):
     """401/403 or an auth error code: the connector is misconfigured; pause it, do not retry."""
 
     kind = "auth"
+
+
+class AddressNotAllowed(PermanentError):
+    """A source URL that is not http(s), or whose host is (or resolves to) an address the policy refuses."""
+
+
+# ---------------------------------------------------------------- the private-address policy
+
+
+def address_refused(address: str) -> bool:
+    """Whether an IP address is not a public one: loopback, private, link-local, multicast, reserved, unspecified,
+    shared (100.64/10) or documentation ranges; an IPv4-mapped IPv6 address is judged by its IPv4 address."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    flags = (ip.is_loopback, ip.is_private, ip.is_link_local, ip.is_multicast, ip.is_reserved, ip.is_unspecified)
+    return any(flags) or not ip.is_global
+
+
+def base_url_check(url: str, *, allow_private: bool, resolve=socket.getaddrinfo) -> None:
+    """Raise AddressNotAllowed unless `url` is http(s) with a host and (unless `allow_private`) every address its
+    host resolves to is public. A host that does not resolve is refused too (nothing to check)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise AddressNotAllowed(f"{url!r} is not an http(s) URL with a host")
+    if allow_private:
+        return
+    try:
+        infos = resolve(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise AddressNotAllowed(f"{parts.hostname} does not resolve: {exc}") from None
+    refused = sorted({info[4][0] for info in infos if address_refused(info[4][0])})
+    if refused or not infos:
+        raise AddressNotAllowed(
+            f"{parts.hostname} resolves to a private or reserved address ({', '.join(refused) or 'none'}); "
+            "set CONNECTOR_ALLOW_PRIVATE_ADDRESSES=true to allow it"
+        )
+
+
+def _peer_check(sock: socket.socket, host: str) -> None:
+    """After connecting: the address actually reached must be public (closes the socket otherwise)."""
+    peer = sock.getpeername()[0]
+    if address_refused(peer):
+        sock.close()
+        raise AddressNotAllowed(
+            f"{host} connected to a private or reserved address ({peer}); "
+            "set CONNECTOR_ALLOW_PRIVATE_ADDRESSES=true to allow it"
+        )
+
+
+class _PublicHTTPConnection(HTTPConnection):
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        _peer_check(sock, self.host)
+        return sock
+
+
+class _PublicHTTPSConnection(HTTPSConnection):
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        _peer_check(sock, self.host)
+        return sock
+
+
+class _PublicHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _PublicHTTPConnection
+
+
+class _PublicHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _PublicHTTPSConnection
+
+
+class PublicOnlyAdapter(HTTPAdapter):
+    """An adapter whose connections refuse non-public peers (checked on the connected socket, not a lookup)."""
+
+    def init_poolmanager(self, *args, **kwargs) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _PublicHTTPPool, "https": _PublicHTTPSPool}
+
+
+def path_segment(value) -> str:
+    """`value` as one URL path segment: every reserved character quoted (`/`, `?`, `#`, `%`, `\\`), and `.`/`..`
+    (or nothing) refused, so a stored or received id can never change the path it is put in."""
+    text = str(value)
+    if text in ("", ".", ".."):
+        raise PermanentError(f"not a path segment: {text!r}")
+    return quote(text, safe="")
 
 
 class RateBudget:
@@ -116,10 +216,16 @@ class HttpClient:
     backoff_base: float = 0.5
     sleep: Callable[[float], None] = time.sleep
     classify_body: Callable | None = None  # optional: (status, body) -> HttpError | None (GraphQL errors)
+    allow_private: bool | None = None  # None: settings.CONNECTOR_ALLOW_PRIVATE_ADDRESSES
 
     def __post_init__(self) -> None:
+        if self.allow_private is None:
+            self.allow_private = settings.CONNECTOR_ALLOW_PRIVATE_ADDRESSES
         self.session = requests.Session()
         self.session.trust_env = False  # no proxy/netrc lookups per call: sources are configured explicitly
+        if not self.allow_private:
+            for prefix in ("http://", "https://"):
+                self.session.mount(prefix, PublicOnlyAdapter())
         self.session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json", **self.headers})
         self.budget = RateBudget(self.rate_per_second, sleep=self.sleep)
         self.requests_made = 0
@@ -162,7 +268,9 @@ class HttpClient:
         self.requests_made += 1
         url = path if path.startswith(("http://", "https://")) else self.base_url.rstrip("/") + path
         try:
-            response = self.session.request(method, url, params=params, json=json_body, timeout=self.timeout)
+            response = self.session.request(
+                method, url, params=params, json=json_body, timeout=self.timeout, allow_redirects=False
+            )
         except requests.Timeout as exc:
             raise TransientError(f"timeout calling {self.name}") from exc
         except requests.RequestException as exc:
@@ -170,6 +278,13 @@ class HttpClient:
         return self._decode(response)
 
     def _decode(self, response: requests.Response):
+        if response.is_redirect:
+            where = urlsplit(response.headers.get("Location", "")).netloc or "the same host"
+            raise PermanentError(
+                f"{self.name} answered HTTP {response.status_code}, a redirect to {where}: redirects are not "
+                "followed (they would carry the credentials along); set the base URL to where it points",
+                status=response.status_code,
+            )
         body = _json_or_none(response)
         if self.classify_body is not None:
             error = self.classify_body(response, body)

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 from django_eventstream import views as eventstream_views
@@ -42,12 +43,27 @@ def _poll_seconds(request) -> int:
     return min(max(asked, low), high)
 
 
+DEFAULT_NEXT = "/"
+
+
+def safe_next(value: str | None) -> str:
+    """Where to go after logging in: a same-origin relative path (one leading slash, no backslash, no control
+    characters), else the default page. `//evil.com`, `/\\evil.com`, `javascript:` and absolute URLs fall back."""
+    if not value or not value.startswith("/") or value.startswith("//"):
+        return DEFAULT_NEXT
+    if "\\" in value or any(ord(char) < 0x20 or ord(char) == 0x7F for char in value):
+        return DEFAULT_NEXT
+    if not url_has_allowed_host_and_scheme(value, allowed_hosts=None, require_https=False):
+        return DEFAULT_NEXT
+    return value
+
+
 @require_GET
 @ensure_csrf_cookie
 def login_page(request):
     if request.user.is_authenticated:
         return redirect("overview")
-    return render(request, "ops_dashboard/login.html", {"page": "login", "next": request.GET.get("next", "/")})
+    return render(request, "ops_dashboard/login.html", {"page": "login", "next": safe_next(request.GET.get("next"))})
 
 
 @require_GET

@@ -307,6 +307,9 @@ CONNECTOR_MAX_RETRIES = env_int("CONNECTOR_MAX_RETRIES", 5, minimum=1)
 CONNECTOR_RETRY_BASE_SECONDS = env_int("CONNECTOR_RETRY_BASE_SECONDS", 30, minimum=1)
 CONNECTOR_RETRY_MAX_SECONDS = env_int("CONNECTOR_RETRY_MAX_SECONDS", 6 * 3600, minimum=1)
 CONNECTOR_HTTP_TIMEOUT_SECONDS = env_float("CONNECTOR_HTTP_TIMEOUT_SECONDS", 30.0)
+# Source URLs on loopback/private/link-local/multicast/reserved addresses: allowed outside production (the sandbox
+# listens on 127.0.0.1), refused in production unless set (docs/security.md).
+CONNECTOR_ALLOW_PRIVATE_ADDRESSES = env_bool("CONNECTOR_ALLOW_PRIVATE_ADDRESSES", not PRODUCTION)
 CONNECTOR_SYNC_INTERVAL_MINUTES = env_int("CONNECTOR_SYNC_INTERVAL_MINUTES", 15, minimum=1)
 # Seed the default project's connector configs (single-project installs); secrets never logged.
 CHATWOOT_BASE_URL = env_str("CHATWOOT_BASE_URL", "")

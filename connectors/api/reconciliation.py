@@ -126,7 +126,10 @@ class ResyncView(APIView):
         if not ConnectorConfig.objects.filter(project=request.project, source=name, enabled=True).exists():
             raise conflict("not_configured", f"{name} is not configured for this project.")
         try:
-            grouped = parse_resync_ids(serializer.validated_data["ids"], streams=REGISTRY[name].reconciled_streams)
+            connector = REGISTRY[name]
+            grouped = parse_resync_ids(
+                serializer.validated_data["ids"], streams=connector.reconciled_streams, valid_id=connector.valid_id
+            )
         except ValueError as exc:
             raise invalid_input({"ids": str(exc)}) from exc
         run = connector_resync(project=request.project, source=name, ids=grouped, actor=request.user)

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from connectors.models import ConnectorConfig, ConnectorSyncState, Source, SyncStatus
 from connectors.services.webhook_registration import webhooks_follow_config
+from core.http import base_url_check
 
 # A change to any of these re-registers the config's webhook (a disabled config loses it).
 CONNECTION_FIELDS = ("base_url", "secret", "account_id", "enabled")
@@ -23,7 +24,11 @@ def connector_config_upsert(
     rate_limit_per_second: float | None = None,
 ) -> ConnectorConfig:
     """Create or update a project's config; new credentials un-pause a connector paused as misconfigured, and a
-    registered webhook follows a change of where or how the source is reached (after commit)."""
+    registered webhook follows a change of where or how the source is reached (after commit).
+
+    Raises `core.http.AddressNotAllowed` for a base URL that is not http(s), or whose host resolves to a private or
+    reserved address while CONNECTOR_ALLOW_PRIVATE_ADDRESSES is off."""
+    base_url_check(base_url, allow_private=settings.CONNECTOR_ALLOW_PRIVATE_ADDRESSES)
     before = ConnectorConfig.objects.filter(project=project, source=source).values(*CONNECTION_FIELDS).first()
     config, _ = ConnectorConfig.objects.update_or_create(
         project=project,

@@ -196,12 +196,15 @@ def connector_resync(*, project, source: str, ids: dict[str, list[str]], actor) 
     return run
 
 
-def parse_resync_ids(ids: list[str], *, streams: tuple[str, ...]) -> dict[str, list[str]]:
-    """["deals:abc", …] → {"deals": ["abc"]}; raises ValueError naming a bad entry."""
+def parse_resync_ids(ids: list[str], *, streams: tuple[str, ...], valid_id) -> dict[str, list[str]]:
+    """["deals:<uuid>", …] → {"deals": ["<uuid>"]}; raises ValueError naming a bad entry: an unknown stream, or an
+    id that is not one of the source's (`valid_id`: Chatwoot numbers, Linear and Attio UUIDs)."""
     grouped: dict[str, list[str]] = {}
     for entry in ids:
         stream, _, external_id = str(entry).partition(":")
         if stream not in streams or not external_id:
             raise ValueError(f"{entry!r} is not 'stream:id' with stream in {', '.join(streams)}")
+        if not valid_id(external_id):
+            raise ValueError(f"{entry!r}: {external_id!r} is not a record id of this source")
         grouped.setdefault(stream, []).append(external_id)
     return grouped

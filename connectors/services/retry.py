@@ -7,8 +7,18 @@ from connectors.models import ConnectorError, ErrorStatus
 from connectors.services import errors as error_service
 from connectors.services.state import AlreadyRunning
 from connectors.services.sync import ConnectorNotConfigured, connector_sync
+from connectors.sources import REGISTRY
 
 RESOLVED, FAILED, BUSY = "resolved", "failed", "busy"
+
+
+class BadUnit(ValueError):
+    """A stored unit names an item that is not a record id of its source: never sent to the source."""
+
+
+def _unit_item_valid(source: str, item) -> bool:
+    connector = REGISTRY.get(source)
+    return connector is not None and connector.valid_id(item)
 
 
 def error_retry(*, error: ConnectorError, sleep=time.sleep) -> str:
@@ -16,6 +26,11 @@ def error_retry(*, error: ConnectorError, sleep=time.sleep) -> str:
     unit = error.unit or {}
     stream = unit.get("stream") or error.stream
     only_items = {stream: [unit["item"]]} if unit.get("item") else None
+    if only_items and not _unit_item_valid(error.source, unit["item"]):
+        exc = BadUnit(f"{unit['item']!r} is not a record id of {error.source}: not retried")
+        error_service.error_record(project=error.project, source=error.source, stream=stream,
+                                   dedupe_key=error.dedupe_key, unit=unit, exc=exc)  # fmt: skip
+        return FAILED
     try:
         connector_sync(
             project=error.project,

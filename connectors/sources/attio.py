@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
 from connectors.sources.base import Child, Connector, Page, StreamSpec, from_iso, text
-from core.http import NotFoundError
+from core.http import NotFoundError, path_segment
 
 RECORDS_PAGE = 500
 NOTES_PAGE = 50
@@ -76,15 +76,15 @@ class AttioConnector(Connector):
         return str((data.get("id") or {}).get("webhook_id") or ""), str(data.get("secret") or "")
 
     def webhook_unsubscribe(self, *, remote_id: str) -> None:
-        self.http.request("DELETE", f"/v2/webhooks/{remote_id}")
+        self.http.request("DELETE", f"/v2/webhooks/{path_segment(remote_id)}")
 
     def fetch_by_ids(self, *, stream, ids) -> Page:
         rows, skipped = [], []
         for external_id in ids:
             path = (
-                f"/v2/notes/{external_id}"
+                f"/v2/notes/{path_segment(external_id)}"
                 if stream == "notes"
-                else f"/v2/objects/{OBJECTS[stream]}/records/{external_id}"
+                else f"/v2/objects/{OBJECTS[stream]}/records/{path_segment(external_id)}"
             )
             try:
                 body = self.http.get(path)

@@ -6,6 +6,7 @@ can drive one page at a time.
 """
 
 import datetime as dt
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,6 +17,11 @@ from django.conf import settings
 from core.http import HttpClient
 
 REGISTRY: dict[str, type["Connector"]] = {}
+
+# What a record id of a source looks like (shared/api-specs/CONTRACTS.md): Chatwoot numbers its records,
+# Linear and Attio name them by UUID.
+POSITIVE_INTEGER = re.compile(r"[1-9][0-9]{0,18}")
+UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 @dataclass
@@ -56,6 +62,14 @@ class Connector:
 
     source: ClassVar[str] = ""
     streams: ClassVar[tuple[StreamSpec, ...]] = ()
+    # The shape of this source's record ids: ids a person or a stored unit names are checked against it.
+    id_pattern: ClassVar[re.Pattern] = UUID
+
+    @classmethod
+    def valid_id(cls, value) -> bool:
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            return False
+        return cls.id_pattern.fullmatch(str(value)) is not None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

@@ -16,8 +16,8 @@ from django.db.models import F, Q
 from connectors.constants import TombstoneReason
 from connectors.models import RawChatwootContact, RawChatwootConversation
 from connectors.raw_state import conversations_messages_synced
-from connectors.sources.base import Child, Connector, Page, StreamSpec, from_epoch, text
-from core.http import NotFoundError
+from connectors.sources.base import POSITIVE_INTEGER, Child, Connector, Page, StreamSpec, from_epoch, text
+from core.http import NotFoundError, path_segment
 
 CONVERSATIONS_PER_PAGE = 25
 CONTACTS_PER_PAGE = 15
@@ -42,6 +42,7 @@ class ChatwootConnector(Connector):
         StreamSpec("messages", kind="items", parent="conversations"),
     )
 
+    id_pattern = POSITIVE_INTEGER
     reconciled_streams = ("inboxes", "conversations", "contacts")
     versioned_streams = ("conversations",)
     # Chatwoot destroys a contact's conversations with it, and a conversation's messages with it.
@@ -59,7 +60,7 @@ class ChatwootConnector(Connector):
 
     @property
     def prefix(self) -> str:
-        return f"/api/v1/accounts/{self.config.account_id}"
+        return f"/api/v1/accounts/{path_segment(self.config.account_id)}"
 
     def fetch_page(self, *, stream, cursor, state, full) -> Page:
         return getattr(self, f"_page_{stream}")(cursor=cursor, state=state or {}, full=full)
@@ -125,7 +126,7 @@ class ChatwootConnector(Connector):
         rows, skipped = [], []
         for contact_id in batch:
             try:
-                body = self.http.get(f"{self.prefix}/contacts/{contact_id}")
+                body = self.http.get(f"{self.prefix}/contacts/{path_segment(contact_id)}")
             except NotFoundError:
                 skipped.append(contact_id)
                 continue
@@ -164,7 +165,7 @@ class ChatwootConnector(Connector):
 
     def fetch_item_page(self, *, stream, item: ConversationItem, state, full) -> Page:
         after = (state or {}).get("after", item.messages_cursor)
-        path = f"{self.prefix}/conversations/{item.external_id}/messages"
+        path = f"{self.prefix}/conversations/{path_segment(item.external_id)}/messages"
         try:
             body = self.http.get(path, params={"after": after})
         except NotFoundError:  # the conversation is gone: a strike against it (see StreamSpec.parent)
@@ -199,7 +200,7 @@ class ChatwootConnector(Connector):
         return str(webhook.get("id") or ""), str(webhook.get("secret") or "")
 
     def webhook_unsubscribe(self, *, remote_id: str) -> None:
-        self.http.request("DELETE", f"{self.prefix}/webhooks/{remote_id}")
+        self.http.request("DELETE", f"{self.prefix}/webhooks/{path_segment(remote_id)}")
 
     # ------------------------------------------------------------ targeted re-sync and reconciliation walk
 
@@ -213,7 +214,7 @@ class ChatwootConnector(Connector):
         rows, skipped = [], []
         for external_id in ids:
             try:
-                body = self.http.get(f"{self.prefix}/{paths[stream]}/{external_id}")
+                body = self.http.get(f"{self.prefix}/{paths[stream]}/{path_segment(external_id)}")
             except NotFoundError:
                 skipped.append(str(external_id))
                 continue

@@ -68,3 +68,31 @@ def test_admin_bulk_actions_retry_now_and_mark_resolved(client, make_user, studi
     assert cycles.status == "resolved"
     assert teams.status == "resolved"
     assert "root" in teams.history[-1]["message"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["http://127.0.0.1:3000", "http://localhost/", "http://10.0.0.8", "http://[::1]:80"])
+def test_a_private_base_url_is_refused_on_save_when_the_policy_says_so(settings, project, url):
+    from connectors.services.configs import connector_config_upsert
+    from core.http import AddressNotAllowed
+
+    settings.CONNECTOR_ALLOW_PRIVATE_ADDRESSES = False
+    with pytest.raises(AddressNotAllowed, match="CONNECTOR_ALLOW_PRIVATE_ADDRESSES"):
+        connector_config_upsert(project=project, source="chatwoot", base_url=url, secret="t", account_id="1")
+    assert not ConnectorConfig.objects.filter(project=project).exists()
+    settings.CONNECTOR_ALLOW_PRIVATE_ADDRESSES = True  # development: the sandbox listens on 127.0.0.1
+    connector_config_upsert(project=project, source="chatwoot", base_url=url, secret="t", account_id="1")
+    assert ConnectorConfig.objects.filter(project=project).exists()
+
+
+@pytest.mark.django_db
+def test_the_admin_form_names_a_private_base_url(settings, project):
+    from connectors.admin import ConnectorConfigForm
+
+    settings.CONNECTOR_ALLOW_PRIVATE_ADDRESSES = False
+    form = ConnectorConfigForm(
+        data={"project": project.pk, "source": "chatwoot", "base_url": "http://169.254.169.254/latest", "secret": "t",
+              "account_id": "1", "enabled": True, "sync_interval_minutes": 15, "rate_limit_per_second": 5},
+    )  # fmt: skip
+    assert not form.is_valid()
+    assert "private or reserved" in form.errors["base_url"][0]

@@ -42,11 +42,24 @@ def parse_choice(value, *, field: str, choices, default=None):
 
 
 def parse_iso_datetime(value, *, field: str) -> dt.datetime | None:
+    """An aware date-time in UTC; one that does not exist (`2026-02-30T00:00`) or leaves the representable range
+    in UTC (`9999-12-31T23:00-05:00`) is a 400 naming the field, like one that does not parse."""
     if value in (None, ""):
         return None
-    parsed = parse_datetime(str(value)) if isinstance(value, str) else None
+    try:
+        parsed = parse_datetime(str(value)) if isinstance(value, str) else None
+        if parsed is not None:
+            parsed = (parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+    except (ValueError, OverflowError):
+        parsed = None
     if parsed is None:
-        raise invalid_input({field: "Must be an ISO 8601 date-time."})
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.UTC)
+        raise invalid_input({field: "Must be an ISO 8601 date-time that exists."})
     return parsed
+
+
+def shift_datetime(value: dt.datetime, delta: dt.timedelta, *, field: str) -> dt.datetime:
+    """`value + delta`, or a 400 naming the field when that leaves the calendar (`9999-12-31` + a day)."""
+    try:
+        return value + delta
+    except OverflowError:
+        raise invalid_input({field: "Out of range: use a date before 9999-12-31."}) from None

@@ -175,3 +175,13 @@ def test_project_create_honours_idempotency_keys(api, owner, scope):
     bad = api.post("/api/projects", {"name": "Eps"}, HTTP_IDEMPOTENCY_KEY="bad key with spaces")
     assert bad.status_code == 400
     assert "Idempotency-Key" in bad.json()["detail"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "expires_at", ["2026-02-30T00:00", "2026-13-01T00:00:00Z", "9999-12-31T23:30:00-05:00", "not a date"]
+)
+def test_an_api_key_expiry_that_does_not_exist_or_overflows_is_400_naming_the_field(owner_api, expires_at):
+    response = owner_api.post("/api/api-keys", {"name": "ci", "expires_at": expires_at})
+    assert response.status_code == 400, response.content
+    assert "expires_at" in response.json()["detail"]

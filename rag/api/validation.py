@@ -3,7 +3,7 @@
 import datetime as dt
 
 from core.api.errors import invalid_input
-from core.api.validation import parse_int, parse_iso_datetime
+from core.api.validation import parse_int, parse_iso_datetime, shift_datetime
 from rag.services.query import QueryParams
 
 MAX_QUERY_CHARS = 4000
@@ -42,9 +42,9 @@ def _date(value, *, field: str, end_of_day: bool) -> dt.datetime | None:
         try:
             day = dt.date.fromisoformat(value.strip())
         except ValueError:
-            raise invalid_input({field: "Must be an ISO 8601 date or date-time."}) from None
+            raise invalid_input({field: "Must be an ISO 8601 date (that exists) or date-time."}) from None
         start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
-        return start + dt.timedelta(days=1) if end_of_day else start
+        return shift_datetime(start, dt.timedelta(days=1), field=field) if end_of_day else start
     return parse_iso_datetime(value, field=field)
 
 

@@ -45,6 +45,26 @@ def test_bad_queries_are_refused_with_400_naming_the_field(owner_api, body, fiel
     assert not QueryRun.objects.exists()
 
 
+IMPOSSIBLE_DATES = [
+    ("date_from", "2026-02-30T00:00"),
+    ("dateFrom", "2026-02-30"),
+    ("date_to", "2026-13-01T00:00:00Z"),
+    ("dateTo", "9999-12-31"),  # the day after, as the upper bound, leaves the calendar
+    ("date_to", "9999-12-31T23:30:00-05:00"),  # past the last representable moment in UTC
+    ("date_from", "0001-01-01T00:30:00+05:00"),
+]
+
+
+@pytest.mark.parametrize("endpoint", [QUERY, "/api/search"])
+@pytest.mark.parametrize(("name", "value"), IMPOSSIBLE_DATES)
+def test_dates_that_do_not_exist_or_overflow_are_400_naming_the_field(owner_api, endpoint, name, value):
+    response = owner_api.post(endpoint, {"query": "ok", name: value})
+    assert response.status_code == 400, response.content
+    assert response.json()["error"] == "invalid_input"
+    assert ("date_from" if "rom" in name else "date_to") in response.json()["detail"]
+    assert not QueryRun.objects.exists()
+
+
 def test_a_4000_character_query_is_accepted(owner_api, ready_project):
     assert ask(owner_api, "invoice " * 500).status_code == 200
 

@@ -118,3 +118,24 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def _settings_value(name: str, **variables: str) -> str:
+    import os
+    import subprocess
+    import sys
+
+    env = {key: value for key, value in os.environ.items() if key != name}
+    env.update(DJANGO_SETTINGS_MODULE="workforce.settings", DATABASE_URL="postgres://u@localhost/db",
+               DJANGO_SECRET_KEY="k" * 60, WORKFORCE_ADMIN_PASSWORD="set", **variables)  # fmt: skip
+    command = [sys.executable, "-c", f"from django.conf import settings; print(settings.{name})"]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_private_source_addresses_are_refused_by_default_in_production_only():
+    name = "CONNECTOR_ALLOW_PRIVATE_ADDRESSES"
+    assert _settings_value(name, WORKFORCE_ENV="production") == "False"
+    assert _settings_value(name, WORKFORCE_ENV="production", CONNECTOR_ALLOW_PRIVATE_ADDRESSES="true") == "True"
+    assert _settings_value(name, WORKFORCE_ENV="development") == "True"
