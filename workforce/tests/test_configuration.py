@@ -139,3 +139,15 @@ def test_private_source_addresses_are_refused_by_default_in_production_only():
     assert _settings_value(name, WORKFORCE_ENV="production") == "False"
     assert _settings_value(name, WORKFORCE_ENV="production", CONNECTOR_ALLOW_PRIVATE_ADDRESSES="true") == "True"
     assert _settings_value(name, WORKFORCE_ENV="development") == "True"
+
+
+def test_the_broker_never_hands_out_a_task_that_may_still_be_running():
+    from celery import current_app
+
+    from workforce.celery import app  # noqa: F401 - registers the project's tasks
+
+    limits = {name: task.time_limit or settings.CELERY_TASK_TIME_LIMIT for name, task in current_app.tasks.items()
+              if not name.startswith("celery.")}  # fmt: skip
+    assert limits["connectors.tasks.connector_sync_task"] == 3700  # the longest, as the settings' comment says
+    # The tests run on Redis (the filesystem broker of single-machine mode has no visibility timeout).
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > max(limits.values())
