@@ -18,6 +18,7 @@ from connectors.models import (
     WebhookEndpoint,
 )
 from connectors.selectors import reconciliation_latest_all
+from connectors.services.webhooks import COUNTER_PREFIX, RESULTS
 from core.counters import counter_values
 
 LABELS = ["project", "connector"]
@@ -126,12 +127,6 @@ def _last_change_family():
 
 # ---------------------------------------------------------------- webhooks
 
-DELIVERY_COUNTER_PREFIX = "app_webhook_deliveries:"  # connectors.services.webhooks.COUNTER without its labels
-# Every outcome of a delivery: taken (queued, ignored: names nothing we keep), a retry (duplicate), or rejected
-# (too_large: refused by the body size limit before the view).
-DELIVERY_RESULTS = (
-    "queued", "ignored", "duplicate", "unknown_token", "bad_signature", "malformed", "throttled", "too_large",
-)  # fmt: skip
 # Source change → searchable, seconds.
 FRESHNESS_BUCKETS = (0.5, 1, 2, 5, 10, 30, 60, 300)
 FRESHNESS_WINDOW_MINUTES = 60
@@ -159,10 +154,10 @@ def _deliveries_family():
         labels=["source", "result"],
     )
     # Every (source, result) reports from the start, 0 included, so the first event is an increase.
-    values = {(source, result): 0 for source in Source.values for result in DELIVERY_RESULTS}
+    values = {(source, result): 0 for source in Source.values for result in RESULTS}
     values[("unknown", "unknown_token")] = 0  # a path naming no source we know
-    for name, value in counter_values(DELIVERY_COUNTER_PREFIX).items():
-        source, _, result = name.removeprefix(DELIVERY_COUNTER_PREFIX).partition(":")
+    for name, value in counter_values(COUNTER_PREFIX).items():
+        source, _, result = name.removeprefix(COUNTER_PREFIX).partition(":")
         if source and result:
             values[(source, result)] = value
     for (source, result), value in sorted(values.items()):

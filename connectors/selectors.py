@@ -21,6 +21,14 @@ from connectors.models import (
 )
 
 
+def projects_with_enabled_connectors() -> list:
+    """Every project with at least one enabled connector, by name (the scheduled jobs and commands walk these)."""
+    from core.selectors import projects_with_ids
+
+    ids = ConnectorConfig.objects.filter(enabled=True).values_list("project_id", flat=True).distinct()
+    return list(projects_with_ids(ids).order_by("name"))
+
+
 def connector_states(*, project) -> list[dict]:
     """One entry per source, configured or not, with its state and last run (3 queries)."""
     states = {s.source: s for s in ConnectorSyncState.objects.filter(project=project)}

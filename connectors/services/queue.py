@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from connectors.models import ConnectorConfig, ConnectorSyncState, ReconciliationMetric, SyncStatus, WebhookEndpoint
+from connectors.selectors import projects_with_enabled_connectors
 from connectors.services import state as state_service
 from connectors.services.deletions import deletions_sweep
 from connectors.services.errors import errors_due
@@ -22,7 +23,6 @@ from connectors.services.retry import errors_retry_due
 from connectors.services.state import AlreadyRunning, state_for
 from connectors.services.sync import ConnectorNotConfigured, connector_sync
 from connectors.services.webhooks import deliveries_waiting
-from core.selectors import projects_with_ids
 from jobs.constants import JobStatus
 from jobs.selectors import job_ran_since, job_run_active
 from jobs.services import job_queue
@@ -50,7 +50,7 @@ def configs_due(*, project=None, now: dt.datetime | None = None) -> list[Connect
     if project is not None:
         configs, states = configs.filter(project=project), states.filter(project=project)
     by_key = {(s.project_id, s.source): s for s in states}
-    live_webhooks = _configs_with_live_webhooks(now)
+    live_webhooks = _configs_with_live_webhooks(now, project)
     due = []
     for config in configs:
         state = by_key.get((config.project_id, config.source))
@@ -67,14 +67,17 @@ def configs_due(*, project=None, now: dt.datetime | None = None) -> list[Connect
     return due
 
 
-def _configs_with_live_webhooks(now: dt.datetime) -> set:
-    """Configs whose registered webhook delivered within the relaxed interval (empty when relaxing is off)."""
+def _configs_with_live_webhooks(now: dt.datetime, project=None) -> set:
+    """Configs (of the project, or all) whose registered webhook delivered within the relaxed interval (empty
+    when relaxing is off)."""
     minutes = settings.WEBHOOK_RELAXED_SYNC_MINUTES
     if not minutes:
         return set()
     endpoints = WebhookEndpoint.objects.filter(
         registered_at__isnull=False, last_delivery_at__gte=now - dt.timedelta(minutes=minutes)
     )
+    if project is not None:
+        endpoints = endpoints.filter(project=project)
     return set(endpoints.values_list("config_id", flat=True))
 
 
@@ -176,7 +179,7 @@ def reconciliation_work(*, project, run: "JobRun"):
 def reconciliation_daily(*, run: "JobRun"):
     """The daily beat job: the full id walk and reconciliation of every project with enabled connectors."""
     results = {}
-    for project in _projects_with_connectors():
+    for project in projects_with_enabled_connectors():
         results[str(project.pk)] = reconciliation_run(project=project)["summary"].completeness_pct
     return JobStatus.SUCCEEDED, {"projects": len(results), "completeness": results}
 
@@ -193,11 +196,6 @@ def reconciliation_tick(*, project, trigger: str = "tick", limit: int = 10) -> l
 # ---------------------------------------------------------------- deletion sweep
 
 
-def _projects_with_connectors() -> list:
-    project_ids = ConnectorConfig.objects.filter(enabled=True).values_list("project_id", flat=True).distinct()
-    return list(projects_with_ids(list(project_ids)))
-
-
 def deletions_sweep_work(*, project, run: "JobRun"):
     """Sweep one project: walk its sources' ids, ask for the unlisted ones, apply confirmed deletions."""
     summary = deletions_sweep(project=project, check_key=str(run.id))
@@ -207,7 +205,7 @@ def deletions_sweep_work(*, project, run: "JobRun"):
 
 def deletions_sweep_cycle(*, run: "JobRun"):
     """The 30-minute beat job: sweep every project with enabled connectors that is due."""
-    due = [project for project in _projects_with_connectors() if deletions_sweep_due(project=project)]
+    due = [project for project in projects_with_enabled_connectors() if deletions_sweep_due(project=project)]
     results = {str(p.pk): deletions_sweep(project=p, check_key=str(run.id)) for p in due}
     return JobStatus.SUCCEEDED, {"projects": len(results), "sweeps": results}
 

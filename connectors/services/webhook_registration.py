@@ -6,7 +6,6 @@ token, the old subscription removed), removed when the config is disabled. Witho
 import logging
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
@@ -102,9 +101,8 @@ def webhooks_follow_config(*, config: ConnectorConfig, actor) -> None:
 
 
 def _audit(action: str, config: ConnectorConfig, actor, payload: dict) -> None:
-    with transaction.atomic():
-        audit_record(action=action, actor=actor, project=config.project, entity_type="connector",
-                     entity_id=config.source, payload=payload)  # fmt: skip
+    audit_record(action=action, actor=actor, project=config.project, entity_type="connector",
+                 entity_id=config.source, payload=payload)  # fmt: skip
 
 
 def webhooks_status(*, project) -> list[dict]:

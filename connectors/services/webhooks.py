@@ -21,7 +21,12 @@ from core.counters import counter_add
 from jobs.services import task_send_quietly
 
 APPLY_TASK = "connectors.tasks.webhook_deliveries_apply"
-COUNTER = "app_webhook_deliveries:{source}:{result}"  # exported as app_webhook_deliveries_total{source,result}
+# Shared counters `app_webhook_deliveries:<source>:<result>`, exported as app_webhook_deliveries_total{source,result}.
+COUNTER_PREFIX = "app_webhook_deliveries:"
+COUNTER = COUNTER_PREFIX + "{source}:{result}"
+# Every outcome of a delivery: taken (queued, ignored: names nothing we keep), a retry (duplicate), or refused
+# (too_large: by the body size limit, before the view).
+RESULTS = ("queued", "ignored", "duplicate", "unknown_token", "bad_signature", "malformed", "throttled", "too_large")
 
 
 def _token_hash(token: str) -> str:

@@ -9,12 +9,13 @@ Attio's `/v2/webhooks` deliveries).
 import datetime as dt
 import hashlib
 import hmac
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import orjson
+
+from connectors.sources.base import REGISTRY
 
 # A delivery older (or further in the future) than this is refused: a replay, or a clock far off.
 MAX_AGE = dt.timedelta(minutes=5)
@@ -90,16 +91,12 @@ def body_key(body: bytes) -> str:
     return "sha256:" + hashlib.sha256(body).hexdigest()
 
 
-SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
-
-
-def _ids(*values, field_name: str = "id") -> list[str]:
-    """External ids as strings; anything that could not be one (and would go into a source's URL) is refused."""
-    ids = [str(value) for value in values if value not in (None, "")]
-    for value in ids:
-        if isinstance(value, bool) or not SAFE_ID.fullmatch(value):
-            raise BadDelivery(field_name, "Not a record id.")
-    return ids
+def _ids(source: str, *values, field_name: str = "id") -> list[str]:
+    """External ids as strings; one not of the source's id shape (`Connector.valid_id`) is refused."""
+    present = [value for value in values if value not in (None, "")]
+    if not all(REGISTRY[source].valid_id(value) for value in present):
+        raise BadDelivery(field_name, "Not a record id.")
+    return [str(value) for value in present]
 
 
 # ---------------------------------------------------------------- Chatwoot
@@ -124,13 +121,13 @@ def _chatwoot_parse(headers: dict, payload: dict, body: bytes) -> Hint:
         if embedded is not None and not isinstance(embedded, dict):
             raise BadDelivery("conversation", "Expected the conversation object.")
         conversation = (embedded or {}).get("id") or payload.get("conversation_id")
-        hint.changed["conversations"] = _ids(conversation, field_name="conversation.id")
+        hint.changed["conversations"] = _ids("chatwoot", conversation, field_name="conversation.id")
         if event == "message_updated":  # an edit or a deletion: the thread is re-read whole
-            hint.changed["messages"] = _ids(conversation, field_name="conversation.id")
+            hint.changed["messages"] = _ids("chatwoot", conversation, field_name="conversation.id")
     elif event.startswith("conversation_"):
-        hint.changed["conversations"] = _ids(payload.get("id"))
+        hint.changed["conversations"] = _ids("chatwoot", payload.get("id"))
     elif event.startswith("contact_"):
-        hint.changed["contacts"] = _ids(payload.get("id"))
+        hint.changed["contacts"] = _ids("chatwoot", payload.get("id"))
     hint.changed = {stream: ids for stream, ids in hint.changed.items() if ids}
     return hint
 
@@ -160,7 +157,8 @@ def _linear_parse(headers: dict, payload: dict, body: bytes) -> Hint:
                 event_at=_epoch(payload.get("webhookTimestamp"), millis=True))  # fmt: skip
     stream = LINEAR_STREAMS.get(str(kind))
     if stream is not None and data.get("id"):
-        (hint.removed if action == "remove" else hint.changed)[stream] = _ids(data["id"], field_name="data.id")
+        target = hint.removed if action == "remove" else hint.changed
+        target[stream] = _ids("linear", data["id"], field_name="data.id")
     return hint
 
 
@@ -185,10 +183,11 @@ def _attio_parse(headers: dict, payload: dict, body: bytes) -> Hint:
         family, _, action = str(item.get("event_type")).partition(".")
         ids = item.get("id") if isinstance(item.get("id"), dict) else {}
         if family == "record" and ids.get("object_id") and ids.get("record_id"):
-            (object_id,) = _ids(ids["object_id"], field_name="events.id.object_id")
-            stream, external_ids = f"object:{object_id}", _ids(ids["record_id"], field_name="events.id.record_id")
+            (object_id,) = _ids("attio", ids["object_id"], field_name="events.id.object_id")
+            stream = f"object:{object_id}"
+            external_ids = _ids("attio", ids["record_id"], field_name="events.id.record_id")
         elif family == "note" and ids.get("note_id"):
-            stream, external_ids = "notes", _ids(ids["note_id"], field_name="events.id.note_id")
+            stream, external_ids = "notes", _ids("attio", ids["note_id"], field_name="events.id.note_id")
         else:
             continue
         target = hint.removed if action == "deleted" else hint.changed

@@ -107,6 +107,10 @@ def attio_event(event_type: str, workspace_id: str, **ids) -> dict:
     }
 
 
+# A Linear issue id of the right shape that no test tenant has (deliveries naming it are taken, then read as gone).
+ISSUE, OTHER_ISSUE = "6f1c0b1e-0000-4000-8000-000000000001", "6f1c0b1e-0000-4000-8000-000000000002"
+
+
 def new_id() -> str:
     return str(uuid.uuid4())
 
@@ -535,22 +539,22 @@ def refused(response, status: int, code: str):
 
 
 def _forged(lin):
-    return signed_linear(lin.endpoint, linear_event("Issue", "update", "issue-1"), new_id(), secret="not-the-secret")
+    return signed_linear(lin.endpoint, linear_event("Issue", "update", ISSUE), new_id(), secret="not-the-secret")
 
 
 def _unsigned(lin):
-    delivery = signed_linear(lin.endpoint, linear_event("Issue", "update", "issue-1"), new_id())
+    delivery = signed_linear(lin.endpoint, linear_event("Issue", "update", ISSUE), new_id())
     del delivery.headers["Linear-Signature"]
     return delivery
 
 
 def _tampered(lin):
-    delivery = signed_linear(lin.endpoint, linear_event("Issue", "update", "issue-1"), new_id())
-    return Delivery(delivery.body.replace(b"issue-1", b"issue-2"), delivery.headers)
+    delivery = signed_linear(lin.endpoint, linear_event("Issue", "update", ISSUE), new_id())
+    return Delivery(delivery.body.replace(ISSUE.encode(), OTHER_ISSUE.encode()), delivery.headers)
 
 
 def _stale(lin):  # Linear's SDK allows 60 s
-    return signed_linear(lin.endpoint, linear_event("Issue", "update", "issue-1"), new_id(), at=time.time() - 120)
+    return signed_linear(lin.endpoint, linear_event("Issue", "update", ISSUE), new_id(), at=time.time() - 120)
 
 
 @pytest.mark.parametrize(
@@ -628,7 +632,7 @@ def test_the_same_attio_bytes_twice_are_two_changes_both_applied(hooked, sandbox
 
 def test_unknown_tokens_and_paths_are_404(hooked, api):
     lin = hooked("linear", synced=False)
-    delivery = signed_linear(lin.endpoint, linear_event("Issue", "update", "issue-1"), new_id())
+    delivery = signed_linear(lin.endpoint, linear_event("Issue", "update", ISSUE), new_id())
     token = lin.path.rsplit("/", 1)[1]
     before = counted("linear", "unknown_token")
 
@@ -643,7 +647,7 @@ def test_unknown_tokens_and_paths_are_404(hooked, api):
 def test_a_rotated_token_stops_working_at_once_and_the_new_one_works(hooked, api):
     lin = hooked("linear", synced=False)
     new_token = webhook_endpoint_rotate(endpoint=lin.endpoint)
-    payload = linear_event("Issue", "update", "issue-1")
+    payload = linear_event("Issue", "update", ISSUE)
 
     refused(post(api, lin.path, signed_linear(lin.endpoint, payload, new_id())), 404, "not_found")
     accepted(post(api, webhook_path(source="linear", token=new_token), signed_linear(lin.endpoint, payload, new_id())))
@@ -653,7 +657,7 @@ def test_a_rotated_token_stops_working_at_once_and_the_new_one_works(hooked, api
 def test_a_disabled_connector_takes_no_deliveries(hooked, api):
     lin = hooked("linear", synced=False)
     ConnectorConfig.objects.filter(project=lin.project, source="linear").update(enabled=False)
-    payload = linear_event("Issue", "update", "issue-1")
+    payload = linear_event("Issue", "update", ISSUE)
     refused(post(api, lin.path, signed_linear(lin.endpoint, payload, new_id())), 404, "not_found")
     assert not WebhookDelivery.objects.exists()
 
@@ -686,7 +690,7 @@ def test_malformed_json_signed_correctly_is_400_naming_the_body(hooked, api, sou
 
 def test_a_linear_delivery_without_an_action_is_400_naming_action(hooked, api):
     lin = hooked("linear", synced=False)
-    payload = linear_event("Issue", "update", "issue-1")
+    payload = linear_event("Issue", "update", ISSUE)
     del payload["action"]
     answer = refused(post(api, lin.path, signed_linear(lin.endpoint, payload, new_id())), 400, "invalid_input")
     assert "action" in answer["detail"]
@@ -729,7 +733,7 @@ def test_odd_but_signed_bodies_are_answered_never_500(hooked, api, source, paylo
 def test_a_body_over_the_limit_is_413_and_nothing_is_stored(hooked, api, settings):
     lin = hooked("linear", synced=False)
     settings.MAX_REQUEST_BODY_BYTES = 2048
-    payload = linear_event("Issue", "update", "issue-1", description="x" * 4000)
+    payload = linear_event("Issue", "update", ISSUE, description="x" * 4000)
     delivery = signed_linear(lin.endpoint, payload, new_id())
     assert len(delivery.body) > settings.MAX_REQUEST_BODY_BYTES
 
@@ -743,7 +747,7 @@ def test_a_body_over_the_limit_is_413_and_nothing_is_stored(hooked, api, setting
 def test_a_body_over_the_limit_is_counted_as_a_rejection(hooked, api, settings):
     lin = hooked("linear", synced=False)
     settings.MAX_REQUEST_BODY_BYTES = 2048
-    delivery = signed_linear(lin.endpoint, linear_event("Issue", "update", "issue-1", pad="x" * 4000), new_id())
+    delivery = signed_linear(lin.endpoint, linear_event("Issue", "update", ISSUE, pad="x" * 4000), new_id())
     before = rejections("linear")
     assert post(api, lin.path, delivery).status_code == 413
     assert rejections("linear") == before + 1, "app_webhook_deliveries_total counts no 413"
@@ -901,7 +905,7 @@ def test_a_flood_to_one_endpoint_is_throttled_while_another_projects_endpoint_st
     tenant = make_tenant(messages=100)
     a, b = (hooked("linear", project=p, tenant=tenant, synced=False) for p in (project, other_project))
     before = counted("linear", "throttled")
-    payload = linear_event("Issue", "update", "issue-1")
+    payload = linear_event("Issue", "update", ISSUE)
 
     answers = [post(api, a.path, signed_linear(a.endpoint, payload, new_id())) for _ in range(4)]
     other = post(api, b.path, signed_linear(b.endpoint, payload, new_id()))

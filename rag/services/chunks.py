@@ -98,7 +98,7 @@ def chunks_on_page(event: PageCommitted) -> StoreResult | None:
     targets = route(project, event.stream, set(event.changed_ids))
     result = chunks_refresh_many(project=project, targets=targets)
     if event.urgent:  # a webhook's change: searchable now, not at the next embedding run
-        chunks_embed_now(project=project, sources=[(kind, i) for kind, ids in targets.items() for i in ids])
+        _embed_now(project, targets)
     return result
 
 
@@ -115,8 +115,12 @@ def chunks_on_removed(event: RecordsRemoved) -> StoreResult | None:
             targets[source_type] |= source_ids
     result = chunks_refresh_many(project=project, targets=targets)
     if event.urgent:  # what is left of a parent (a thread without its deleted message) is searchable now
-        chunks_embed_now(project=project, sources=[(kind, i) for kind, ids in targets.items() for i in ids])
+        _embed_now(project, targets)
     return result
+
+
+def _embed_now(project, targets: dict) -> None:
+    chunks_embed_now(project=project, sources=[(kind, i) for kind, ids in targets.items() for i in ids])
 
 
 def chunks_refresh_many(*, project, targets: dict) -> StoreResult:

@@ -5,9 +5,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from connectors.models import ConnectorConfig
+from connectors.selectors import projects_with_enabled_connectors
 from connectors.services.reconciliation import reconciliation_run
-from core.selectors import project_by_ref, projects_with_ids
+from core.selectors import project_by_ref
 
 
 class Command(BaseCommand):
@@ -26,8 +26,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No project named or with id {options['project']!r}")
             projects = [project]
         else:
-            ids = ConnectorConfig.objects.filter(enabled=True).values_list("project_id", flat=True)
-            projects = list(projects_with_ids(ids).order_by("name"))
+            projects = projects_with_enabled_connectors()
         dry_run = options["dry_run"]
         for project in projects:
             result = reconciliation_run(project=project, actor="manage.py reconcile", dry_run=dry_run)

@@ -6,6 +6,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from connectors.models import ConnectorConfig
+from connectors.selectors import projects_with_enabled_connectors
 from connectors.services.webhook_registration import (
     NoPublicUrl,
     webhook_register,
@@ -13,7 +14,7 @@ from connectors.services.webhook_registration import (
     webhooks_status,
 )
 from core.http import HttpError
-from core.selectors import project_by_ref, projects_with_ids
+from core.selectors import project_by_ref
 
 ACTOR = "manage.py webhooks"
 
@@ -55,5 +56,4 @@ class Command(BaseCommand):
             if project is None:
                 raise CommandError(f"No project named or with id {ref!r}")
             return [project]
-        ids = ConnectorConfig.objects.filter(enabled=True).values_list("project_id", flat=True)
-        return list(projects_with_ids(ids).order_by("name"))
+        return projects_with_enabled_connectors()
