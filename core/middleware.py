@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 
 from core.api.errors import error_response
+from core.body_limit import BODY_REFUSED
 from core.request_context import current_request_id
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -45,7 +46,11 @@ def oversize_observer_register(observer) -> None:
 
 
 class BodySizeLimitMiddleware:
-    """Refuse bodies over MAX_REQUEST_BODY_BYTES with 413 before anything reads them."""
+    """Refuse bodies over MAX_REQUEST_BODY_BYTES with 413 before anything reads them.
+
+    Under ASGI the declared length and the streamed body are checked earlier, by `core.body_limit`, which
+    flags the scope; the answer is given here for both paths.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -55,7 +60,8 @@ class BodySizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return error_response("invalid_input", {"Content-Length": "Not a number."}, 400, request)
-        if length > settings.MAX_REQUEST_BODY_BYTES:
+        refused_while_streaming = getattr(request, "scope", {}).get(BODY_REFUSED, False)
+        if refused_while_streaming or length > settings.MAX_REQUEST_BODY_BYTES:
             detail = {"body": f"Request body is larger than {settings.MAX_REQUEST_BODY_BYTES} bytes."}
             for observer in OVERSIZE_OBSERVERS:
                 observer(request)
