@@ -90,3 +90,20 @@ def test_overview_charts_draw_and_redraw_when_their_partial_refreshes(page, logi
     expect(throughput.locator("canvas")).to_have_count(1)
     expect(page.locator("[data-chart=throughput] canvas[data-old]")).to_have_count(0)  # a fresh chart
     assert errors == []
+
+
+def test_charts_time_axis_spans_the_data_even_with_one_point(page, login_cookie, make_user, make_project):
+    user = make_user("una-one-point")
+    project = make_project("One point", members={user: Role.OWNER})
+    make_config(project, "linear")
+    make_sync_run(project, "linear", started_at=timezone.now(), counts={"rows": stream_counts(40)})
+    make_metric(project, "linear", 100.0)
+    make_metric(project, "portfolio", 100.0)
+    login_cookie(page, user, project)
+    page.goto("/")
+
+    for name in ("completeness", "throughput"):
+        chart = page.locator(f"[data-chart={name}]")
+        expect(chart).to_have_attribute("data-drawn", "1")
+        span = int(float(chart.get_attribute("data-span")))
+        assert 0 < span <= 2 * 86400, f"{name}: the time axis covers {span / 86400:.0f} days for one point"

@@ -6,8 +6,15 @@
   "use strict";
   const HEIGHT = 220;
   const COLORS = ["#2f5bea", "#067647", "#b54708", "#b42318", "#7a5af8", "#0e9384"];
+  const DAY = 86400;
   const builders = {};
   let plots = [];
+
+
+  // Seconds the time axis covers, on the chart element (uPlot sets its scales after the constructor returns).
+  function spanRecord(u, scaleKey) {
+    if (scaleKey === "x") u.root.parentElement.dataset.span = String(u.scales.x.max - u.scales.x.min);
+  }
 
   function draw(element) {
     const build = builders[element.dataset.chart];
@@ -16,7 +23,11 @@
     const chart = build(JSON.parse(source.textContent), { colors: COLORS });
     element.replaceChildren();
     const options = Object.assign({ width: Math.max(240, element.clientWidth), height: HEIGHT }, chart.options);
+    options.hooks = { setScale: [spanRecord] };
     const plot = new uPlot(options, chart.data, element);
+    // The time axis spans the data; uPlot pads a lone point by 1000 days (86400 / ms), so give it a day each side.
+    const times = chart.data[0];
+    if (times.length === 1) plot.setScale("x", { min: times[0] - DAY, max: times[0] + DAY });
     plots.push({ plot: plot, element: element });
     element.dataset.drawn = String(chart.data[0].length);
   }
