@@ -41,12 +41,21 @@ class ApiClient:
         meta, plain = _split_headers(headers)
         return self.client.get(path, params or {}, headers=plain, **meta)
 
-    def post(self, path, payload=None, *, csrf=True, raw=None, content_type="application/json", **headers):
+    def post(self, path, payload=None, **options):
+        return self._write("post", path, payload, **options)
+
+    def patch(self, path, payload=None, **options):
+        return self._write("patch", path, payload, **options)
+
+    def delete(self, path, **options):
+        return self._write("delete", path, None, raw="", **options)
+
+    def _write(self, method, path, payload, *, csrf=True, raw=None, content_type="application/json", **headers):
         if csrf:
             headers.setdefault("X-CSRF-Token", self.csrf_token or self.refresh_csrf())
         body = raw if raw is not None else json.dumps(payload if payload is not None else {})
         meta, plain = _split_headers(headers)
-        return self.client.post(path, body, content_type=content_type, headers=plain, **meta)
+        return getattr(self.client, method)(path, body, content_type=content_type, headers=plain, **meta)
 
     def login(self, username: str, password: str = PASSWORD):
         self.refresh_csrf()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from connectors.api import reconciliation, views, webhooks
+from connectors.api import configs, reconciliation, views, webhooks
 
 urlpatterns = [
     path("webhooks/<str:source>/<str:token>", webhooks.WebhookReceiveView.as_view(), name="webhook-receive"),
@@ -8,6 +8,11 @@ urlpatterns = [
     path("connectors/<str:name>/webhook/register", webhooks.WebhookRegisterView.as_view(), name="webhook-register"),
     path(
         "connectors/<str:name>/webhook/unregister", webhooks.WebhookUnregisterView.as_view(), name="webhook-unregister"
+    ),
+    path("connectors/configs", configs.ConnectorConfigListView.as_view(), name="connector-configs"),
+    path("connectors/configs/<str:source>", configs.ConnectorConfigDetailView.as_view(), name="connector-config"),
+    path(
+        "connectors/configs/<str:source>/test", configs.ConnectorConfigTestView.as_view(), name="connector-config-test"
     ),
     path("connectors/state", views.ConnectorStateView.as_view(), name="connectors-state"),
     path("connectors/runs", views.SyncRunListView.as_view(), name="connectors-runs"),

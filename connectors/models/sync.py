@@ -17,6 +17,7 @@ class ConnectorConfig(ScopedModel):
     source = models.CharField(max_length=20, choices=Source.choices)
     base_url = models.URLField(max_length=500)
     secret = models.TextField(blank=True, help_text="API token/key. Write-only.")
+    secret_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     account_id = models.CharField(
         max_length=100, blank=True, help_text="Chatwoot account id, Linear or Attio workspace id."
     )

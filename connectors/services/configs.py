@@ -2,7 +2,9 @@
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
+from audit.services import audit_record
 from connectors.models import ConnectorConfig, ConnectorSyncState, Source, SyncStatus
 from connectors.services.webhook_registration import webhooks_follow_config
 from core.http import base_url_check
@@ -49,10 +51,60 @@ def connector_config_upsert(
             "sync_interval_minutes": settings.CONNECTOR_SYNC_INTERVAL_MINUTES,
         },
     )
+    if before is None or before["secret"] != secret:
+        ConnectorConfig.objects.filter(pk=config.pk).update(secret_changed_at=timezone.now())
     connector_unpause(project=project, source=source)
     if before is not None and before != {field: getattr(config, field) for field in CONNECTION_FIELDS}:
         transaction.on_commit(lambda: webhooks_follow_config(config=config, actor="connector config change"))
     return config
+
+
+# What a person may set through the API and the Sources page (the token arrives as `secret`).
+EDITABLE_FIELDS = ("base_url", "secret", "account_id", "enabled", "sync_interval_minutes", "rate_limit_per_second")
+
+
+@transaction.atomic
+def connector_config_save(*, project, source: str, changes: dict, actor) -> tuple[ConnectorConfig, bool]:
+    """Create the project's config for `source` or change some of its fields; returns (config, created).
+
+    Like `connector_config_upsert`: the base URL is checked against the private-address policy, new credentials
+    un-pause the connector, and a registered webhook follows a change of where or how the source is reached.
+    Audited with the names of the fields that changed (never the token)."""
+    config = ConnectorConfig.objects.select_for_update().filter(project=project, source=source).first()
+    created = config is None
+    if created:
+        config = ConnectorConfig(project=project, source=source, rate_limit_per_second=DEFAULT_RATE.get(source, 10.0),
+                                 sync_interval_minutes=settings.CONNECTOR_SYNC_INTERVAL_MINUTES)  # fmt: skip
+    if "base_url" in changes:
+        base_url_check(changes["base_url"], allow_private=settings.CONNECTOR_ALLOW_PRIVATE_ADDRESSES)
+    before = {field: getattr(config, field) for field in CONNECTION_FIELDS}
+    changed = [field for field in EDITABLE_FIELDS if field in changes and getattr(config, field) != changes[field]]
+    for field in changed:
+        setattr(config, field, changes[field])
+    if "secret" in changed:
+        config.secret_changed_at = timezone.now()
+    if created or changed:
+        config.save()
+    if {"secret", "account_id", "base_url"} & set(changed):
+        connector_unpause(project=project, source=source)
+    if not created and before != {field: getattr(config, field) for field in CONNECTION_FIELDS}:
+        transaction.on_commit(lambda: webhooks_follow_config(config=config, actor="connector config change"))
+    if created or changed:
+        action = "connector.config_created" if created else "connector.config_updated"
+        audit_record(action=action, actor=actor, project=project, entity_type="connector", entity_id=source,
+                     payload={"fields": ["token" if field == "secret" else field for field in changed]})  # fmt: skip
+    return config, created
+
+
+@transaction.atomic
+def connector_config_delete(*, config: ConnectorConfig, actor) -> None:
+    """Forget how the project reaches the source: its webhook subscription is removed first (best effort); what
+    was synced stays, and the connector no longer syncs."""
+    config.enabled = False
+    webhooks_follow_config(config=config, actor=actor)
+    audit_record(action="connector.config_deleted", actor=actor, project=config.project, entity_type="connector",
+                 entity_id=config.source, payload={})  # fmt: skip
+    config.delete()
 
 
 def connector_unpause(*, project, source: str) -> int:

@@ -8,8 +8,8 @@ not rewritten. The cursor is the offset of the walk in progress and moves with e
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
-from connectors.sources.base import Child, Connector, Page, StreamSpec, from_iso, text
-from core.http import NotFoundError, path_segment
+from connectors.sources.base import Child, Connector, Identity, Page, StreamSpec, WrongAccount, from_iso, text
+from core.http import AuthError, NotFoundError, path_segment
 
 RECORDS_PAGE = 500
 NOTES_PAGE = 50
@@ -28,6 +28,15 @@ class AttioConnector(Connector):
 
     def auth_headers(self, secret: str) -> dict:
         return {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
+
+    def identify(self) -> Identity:
+        token = self.http.get("/v2/self")  # Attio's token introspection: {active, workspace_id, workspace_name, …}
+        if token["active"] is not True:
+            raise AuthError("attio: the token is not active", status=401)
+        wanted = self.config.account_id
+        if wanted and wanted not in (token["workspace_id"], token.get("workspace_slug")):
+            raise WrongAccount("the token belongs to another workspace")
+        return Identity(account_id=str(token["workspace_id"]), account_name=str(token["workspace_name"]))
 
     def fetch_page(self, *, stream, cursor, state, full) -> Page:
         offset = (state or {}).get("offset", 0 if full else cursor.get("offset", 0))

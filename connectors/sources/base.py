@@ -57,6 +57,18 @@ class Child:
     where: tuple[tuple[str, str], ...] = ()
 
 
+@dataclass(frozen=True)
+class Identity:
+    """What a token opens, in the source's own words: the account or workspace id and its name."""
+
+    account_id: str
+    account_name: str
+
+
+class WrongAccount(Exception):
+    """The source took the token, but it does not open the configured account or workspace."""
+
+
 class Connector:
     """Base class: subclasses set `source`, `streams` and implement the fetch methods."""
 
@@ -84,6 +96,11 @@ class Connector:
     # ------------------------------------------------------------ to implement
 
     def auth_headers(self, secret: str) -> dict:
+        raise NotImplementedError
+
+    def identify(self) -> Identity:
+        """The source's cheapest authenticated call: which account the token opens. Raises `core.http` errors,
+        `WrongAccount`, or KeyError/TypeError when the answer is not this product's."""
         raise NotImplementedError
 
     def fetch_page(self, *, stream: str, cursor: dict, state: Any, full: bool) -> Page:

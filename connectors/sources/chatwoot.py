@@ -16,8 +16,18 @@ from django.db.models import F, Q
 from connectors.constants import TombstoneReason
 from connectors.models import RawChatwootContact, RawChatwootConversation
 from connectors.raw_state import conversations_messages_synced
-from connectors.sources.base import POSITIVE_INTEGER, Child, Connector, Page, StreamSpec, from_epoch, text
-from core.http import NotFoundError, path_segment
+from connectors.sources.base import (
+    POSITIVE_INTEGER,
+    Child,
+    Connector,
+    Identity,
+    Page,
+    StreamSpec,
+    WrongAccount,
+    from_epoch,
+    text,
+)
+from core.http import AuthError, NotFoundError, path_segment
 
 CONVERSATIONS_PER_PAGE = 25
 CONTACTS_PER_PAGE = 15
@@ -61,6 +71,21 @@ class ChatwootConnector(Connector):
     @property
     def prefix(self) -> str:
         return f"/api/v1/accounts/{path_segment(self.config.account_id)}"
+
+    def identify(self) -> Identity:
+        # The account itself: 404 when it does not exist, 401 "not authorized to access this account" when the
+        # token's user is not a member of it (CONTRACTS.md), any other 401 is the token.
+        if not self.valid_id(self.config.account_id):
+            raise WrongAccount("a Chatwoot account id is a positive number")
+        try:
+            account = self.http.get(self.prefix)
+        except NotFoundError as exc:
+            raise WrongAccount("no such account") from exc
+        except AuthError as exc:
+            if "access this account" in str(exc):
+                raise WrongAccount("the token's user is not a member of this account") from exc
+            raise
+        return Identity(account_id=str(account["id"]), account_name=str(account["name"]))
 
     def fetch_page(self, *, stream, cursor, state, full) -> Page:
         return getattr(self, f"_page_{stream}")(cursor=cursor, state=state or {}, full=full)

@@ -9,7 +9,7 @@ which the upsert de-duplicates by id. `RATELIMITED` is a rate limit whatever the
 from collections.abc import Iterator
 
 from connectors.constants import TombstoneReason
-from connectors.sources.base import Child, Connector, Page, StreamSpec, from_iso, text
+from connectors.sources.base import Child, Connector, Identity, Page, StreamSpec, WrongAccount, from_iso, text
 from core.http import AuthError, PermanentError, RateLimitedError, TransientError, parse_reset_ms
 
 PAGE_SIZE = 100
@@ -101,6 +101,13 @@ class LinearConnector(Connector):
     def graphql(self, query: str, variables: dict) -> dict:
         body = self.http.post("", json_body={"query": query, "variables": variables})
         return body.get("data") or {}
+
+    def identify(self) -> Identity:
+        organization = self.graphql("query Identify { organization { id name urlKey } }", {})["organization"]
+        wanted = self.config.account_id
+        if wanted and wanted not in (organization["id"], organization.get("urlKey")):
+            raise WrongAccount("the key belongs to another workspace")
+        return Identity(account_id=str(organization["id"]), account_name=str(organization["name"]))
 
     def fetch_page(self, *, stream, cursor, state, full) -> Page:
         root, fields = SELECTIONS[stream]
