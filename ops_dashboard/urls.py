@@ -11,6 +11,7 @@ urlpatterns = [
     path("connectors", views.connectors_page, name="connectors"),
     path("jobs", views.jobs_page, name="jobs"),
     path("search", views.search_page, name="search"),
+    path("settings/sources", views.sources_page, name="sources"),
     path("partials/<path:name>", views.partial_view, name="partial"),
     path("api/events/stream", views.events_stream, name="events-stream"),
 ]

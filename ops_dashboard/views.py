@@ -122,6 +122,14 @@ def jobs_page(request):
 @require_GET
 @login_required
 @ensure_csrf_cookie
+def sources_page(request):
+    """How the project reaches Chatwoot, Linear and Attio: the list is live; the form talks to the configs API."""
+    return _project_page(request, "sources", "ops_dashboard/sources.html", sources=Source.choices)
+
+
+@require_GET
+@login_required
+@ensure_csrf_cookie
 def search_page(request):
     """LightRAG search: the page asks `POST /api/lightrag/query` itself; no live partials."""
     context = _page_context(request, "search")

@@ -119,8 +119,8 @@ def test_state_offers_sync_now_per_enabled_connector(owner_api, project):
 
 def test_state_without_connectors_says_how_to_add_one(owner_api):
     html = partial(owner_api, "connectors/state")
-    assert "No connectors configured — add one in" in html
-    assert "Django admin → Connector configs" in html
+    assert "No connectors configured — connect Chatwoot, Linear or Attio on the" in html
+    assert '<a href="/settings/sources">Sources</a>' in html
 
 
 # ---------------------------------------------------------------- runs

@@ -33,7 +33,8 @@
     showNote(key, "working…", "info");
     try {
       const body = await WorkforceApi.api("POST", button.dataset.url, payload);
-      showNote(key, handler.describe(body, button), body && body.outcome === "failed" ? "error" : "ok");
+      const failed = body && (body.outcome === "failed" || body.ok === false);
+      showNote(key, handler.describe(body, button), failed ? "error" : "ok");
       if (handler.after) handler.after(button, body);
     } catch (err) {
       showNote(key, err.message, "error");
