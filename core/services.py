@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from core.audit_trail import audit
 from core.client_ip import client_ip
+from core.errors import Conflict
 from core.models import AccountScope, ApiKey, Membership, Project, Role
 from core.selectors import ACTIVE_PROJECT_SESSION_KEY, projects_visible_to, session_active_project
 
@@ -143,3 +144,75 @@ def session_logout(*, request) -> None:
     project = session_active_project(request)
     audit(action="auth.logout", actor=request.user, ip_address=client_ip(request), project=project)
     logout(request._request)
+
+
+# ---------------------------------------------------------------- members
+
+
+class LastOwner(Conflict):
+    """A project keeps at least one owner: the last one can be neither removed nor demoted."""
+
+    code = "last_owner"
+
+
+class UserNotFound(Exception):
+    """No (single) user with that username or email."""
+
+
+def user_find(identifier: str):
+    """An existing, active user by username, or by email when exactly one user has it; else UserNotFound."""
+    users = get_user_model().objects.filter(is_active=True)
+    user = users.filter(username=identifier).first()
+    if user is None and "@" in identifier:
+        matches = list(users.filter(email__iexact=identifier)[:2])
+        user = matches[0] if len(matches) == 1 else None
+    if user is None:
+        raise UserNotFound(identifier)
+    return user
+
+
+@transaction.atomic
+def member_add(*, project: Project, user, role: str, actor) -> tuple[Membership, bool]:
+    """Add `user` to the project with `role`; an existing member keeps their membership (returns created=False)."""
+    membership, created = Membership.objects.get_or_create(project=project, user=user, defaults={"role": role})
+    if created:
+        audit(action="member.add", actor=actor, project=project, entity_type="user", entity_id=str(user.pk),
+              payload={"username": user.get_username(), "role": role})  # fmt: skip
+    return membership, created
+
+
+@transaction.atomic
+def member_role_change(*, membership: Membership, role: str, actor) -> Membership:
+    """Change a member's role; demoting the last owner is refused. Their keys that now need more stop working
+    (checked when a key authenticates)."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.role == role:
+        return membership
+    if membership.role == Role.OWNER:
+        _owner_remains(membership)
+    before, membership.role = membership.role, role
+    membership.save(update_fields=["role"])
+    audit(action="member.role_change", actor=actor, project=membership.project, entity_type="user",
+          entity_id=str(membership.user_id), payload={"from": before, "to": role})  # fmt: skip
+    return membership
+
+
+@transaction.atomic
+def member_remove(*, membership: Membership, actor) -> int:
+    """Remove a member at once: their sessions lose the project on their next request (access is checked per
+    request), and the keys they made for it are revoked now. Returns how many keys were revoked."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.role == Role.OWNER:
+        _owner_remains(membership)
+    keys = ApiKey.objects.filter(project=membership.project, created_by=membership.user, revoked_at__isnull=True)
+    revoked = [api_key_revoke(key=key, actor=actor) for key in keys]
+    membership.delete()
+    audit(action="member.remove", actor=actor, project=membership.project, entity_type="user",
+          entity_id=str(membership.user_id), payload={"keys_revoked": len(revoked)})  # fmt: skip
+    return len(revoked)
+
+
+def _owner_remains(membership: Membership) -> None:
+    owners = Membership.objects.select_for_update().filter(project=membership.project, role=Role.OWNER)
+    if not owners.exclude(pk=membership.pk).exists():
+        raise LastOwner("A project keeps at least one owner: make someone else owner first.")
