@@ -84,3 +84,13 @@ def project_by_ref(ref: str) -> Project | None:
         return Project.objects.filter(pk=uuid.UUID(ref)).first()
     except ValueError:
         return None
+
+
+def project_members(project: Project) -> QuerySet[Membership]:
+    """A project's memberships with their users, by username (one query)."""
+    return Membership.objects.filter(project=project).select_related("user").order_by("user__username")
+
+
+def project_api_keys(project: Project, *, limit: int = 200) -> list[ApiKey]:
+    """A project's API keys, newest first, with who made them (one query)."""
+    return list(ApiKey.objects.filter(project=project).select_related("created_by").order_by("-created_at")[:limit])

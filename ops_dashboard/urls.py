@@ -12,6 +12,8 @@ urlpatterns = [
     path("jobs", views.jobs_page, name="jobs"),
     path("search", views.search_page, name="search"),
     path("settings/sources", views.sources_page, name="sources"),
+    path("settings/members", views.members_page, name="members"),
+    path("settings/keys", views.keys_page, name="keys"),
     path("partials/<path:name>", views.partial_view, name="partial"),
     path("api/events/stream", views.events_stream, name="events-stream"),
 ]

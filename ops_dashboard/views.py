@@ -16,6 +16,7 @@ from core import selectors as tenancy
 from core.api.authentication import ApiKeyAuthentication
 from core.api.errors import error_response
 from core.events import project_channel
+from core.models import Role
 from core.redis import redis_ping
 from ops_dashboard import partials, selectors, streams
 from ops_dashboard.channels import API_KEY_PROJECT_ATTR
@@ -125,6 +126,22 @@ def jobs_page(request):
 def sources_page(request):
     """How the project reaches Chatwoot, Linear and Attio: the list is live; the form talks to the configs API."""
     return _project_page(request, "sources", "ops_dashboard/sources.html", sources=Source.choices)
+
+
+@require_GET
+@login_required
+@ensure_csrf_cookie
+def members_page(request):
+    """The project's people: owners add, re-role and remove members through the members API."""
+    return _project_page(request, "members", "ops_dashboard/members.html", roles=Role.choices)
+
+
+@require_GET
+@login_required
+@ensure_csrf_cookie
+def keys_page(request):
+    """The project's API keys: made with a scope and an expiry, shown once, listed by prefix, revoked."""
+    return _project_page(request, "keys", "ops_dashboard/keys.html")
 
 
 @require_GET
