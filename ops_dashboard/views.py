@@ -16,8 +16,8 @@ from core import selectors as tenancy
 from core.api.authentication import ApiKeyAuthentication
 from core.api.errors import error_response
 from core.events import project_channel
-from core.models import Role
 from core.redis import redis_ping
+from core.roles import Role
 from ops_dashboard import partials, selectors, streams
 from ops_dashboard.channels import API_KEY_PROJECT_ATTR
 

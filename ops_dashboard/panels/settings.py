@@ -1,7 +1,7 @@
 """Settings pages' partials: the project's members and its API keys (refreshed after each change on the page)."""
 
 from core import selectors as tenancy
-from core.models import Role
+from core.roles import Role
 from ops_dashboard.partials import DATA_CHANGED, Partial, partial_register
 
 KEYS_SHOWN = 200
