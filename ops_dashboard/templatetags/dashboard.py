@@ -96,3 +96,35 @@ def signed_pct(value) -> str:
 def to_json(value) -> str:
     """JSON text for a data attribute (autoescaping then makes it attribute-safe)."""
     return json.dumps(value, separators=(",", ":"))
+
+
+@register.filter
+def counts_text(counts, limit: int = 6) -> str:
+    """A run's counts in one line: `{"rows": 12, "linear": {"issues": {"fetched": 10}, "comments": {"fetched": 5}}}`
+    reads "rows: 12, linear: 15 fetched"; nested numbers are summed by their own name, lists give their length."""
+    if not isinstance(counts, dict):
+        return ""
+    parts = []
+    for key, value in list(counts.items())[:limit]:
+        if isinstance(value, dict):
+            totals = _leaf_totals(value, {})
+            inner = ", ".join(f"{total:,} {name}" for name, total in totals.items()) or "—"
+            parts.append(f"{key}: {inner}")
+        elif isinstance(value, list):
+            parts.append(f"{key}: {len(value):,}")
+        elif isinstance(value, bool) or not isinstance(value, int | float):
+            parts.append(f"{key}: {value}")
+        else:
+            parts.append(f"{key}: {value:,}")
+    return ", ".join(parts)
+
+
+def _leaf_totals(value: dict, totals: dict) -> dict:
+    for name, inner in value.items():
+        if isinstance(inner, dict):
+            _leaf_totals(inner, totals)
+        elif isinstance(inner, list):
+            totals[name] = totals.get(name, 0) + len(inner)
+        elif isinstance(inner, int | float) and not isinstance(inner, bool):
+            totals[name] = totals.get(name, 0) + inner
+    return totals

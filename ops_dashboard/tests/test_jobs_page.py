@@ -98,3 +98,14 @@ def test_other_members_see_the_page_but_not_other_projects(api, make_user, proje
     run(other_project, "attio_sync")
     assert api.get("/jobs").status_code == 200
     assert "attio_sync" not in partial(api, "jobs/runs")
+
+
+def test_runs_show_the_numbers_of_nested_counts(owner_api, project):
+    run(project, "connector_sync", counts={"linear": {"issues": {"fetched": 120, "upserted": 7},
+                                                       "comments": {"fetched": 30, "upserted": 0}},
+                                            "ids": ["a", "b"], "rows": 1500})  # fmt: skip
+    html = partial(owner_api, "jobs/runs")
+    assert "linear: 150 fetched, 7 upserted" in html
+    assert "ids: 2" in html
+    assert "rows: 1,500" in html
+    assert "…" not in html.replace("running…", "")
