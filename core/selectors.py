@@ -56,12 +56,17 @@ def api_key_by_prefix(prefix: str) -> ApiKey | None:
     )
 
 
-def api_key_descendants(key: ApiKey) -> list[ApiKey]:
-    """Every key minted by `key`, directly or through other minted keys (one query per generation)."""
+def api_key_descendants(key: ApiKey, *, lock: bool = False) -> list[ApiKey]:
+    """Every key minted by `key`, directly or through other minted keys (one query per generation).
+
+    With `lock` (inside a transaction) each generation is read FOR UPDATE: a key being minted under one of them
+    commits first and is then found by the next generation's query.
+    """
     found: list[ApiKey] = []
     generation = [key.pk]
     while generation:
-        children = list(ApiKey.objects.select_related("project").filter(parent_id__in=generation))
+        queryset = ApiKey.objects.select_related("project").filter(parent_id__in=generation).order_by("pk")
+        children = list(queryset.select_for_update(of=("self",)) if lock else queryset)
         found.extend(children)
         generation = [child.pk for child in children]
     return found

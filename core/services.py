@@ -72,8 +72,10 @@ class ApiKeyMintRefused(DomainError):
 _SCOPE_RANK = {ApiKeyScope.READ: 0, ApiKeyScope.WRITE: 1}
 
 
-def _minted_expiry(*, parent: ApiKey, scope: str, expires_at: dt.datetime | None) -> dt.datetime | None:
-    """The expiry of a key `parent` mints: never later than the parent's, the parent's when none is asked."""
+def _mint_bounds(*, parent: ApiKey, scope: str, expires_at: dt.datetime | None) -> dt.datetime | None:
+    """Check that `parent` may mint a key of `scope`; return its expiry: never later than the parent's, the
+    parent's when none is asked. The parent is re-read FOR UPDATE, so a revocation under way is waited for."""
+    parent = ApiKey.objects.select_for_update().get(pk=parent.pk)
     if not parent.is_active or not parent.can_write:
         raise Forbidden("Only an active write key can mint keys.")
     if _SCOPE_RANK[ApiKeyScope(scope)] > _SCOPE_RANK[ApiKeyScope(parent.scope)]:
@@ -88,6 +90,7 @@ def _minted_expiry(*, parent: ApiKey, scope: str, expires_at: dt.datetime | None
     return expires_at
 
 
+@transaction.atomic
 def api_key_create(
     *,
     project: Project,
@@ -106,7 +109,7 @@ def api_key_create(
     from core.models import api_key_hash
 
     if parent is not None:
-        expires_at = _minted_expiry(parent=parent, scope=scope, expires_at=expires_at)
+        expires_at = _mint_bounds(parent=parent, scope=scope, expires_at=expires_at)
         project, created_by = parent.project, parent.created_by
     prefix, raw = ApiKey.generate()
     key = ApiKey.objects.create(
@@ -138,10 +141,12 @@ def api_key_revoke(*, key: ApiKey, actor) -> ApiKey:
     """Revoke a key now, and every key it minted, transitively (idempotent).
 
     Each key revoked here is audited (`api_key.revoke`); those revoked because an ancestor was name it in
-    `payload.via`. Descendants already revoked are skipped, but their own minted keys are still reached.
+    `payload.via`. Descendants already revoked are skipped, but their own minted keys are still reached. The keys
+    are locked as they are found, so a key being minted under one of them is either refused or revoked too.
     """
     now = timezone.now()
-    for each in [key, *api_key_descendants(key)]:
+    root = ApiKey.objects.select_for_update(of=("self",)).select_related("project").get(pk=key.pk)
+    for each in [root, *api_key_descendants(root, lock=True)]:
         if each.revoked_at is not None:
             continue
         each.revoked_at = now
@@ -152,8 +157,9 @@ def api_key_revoke(*, key: ApiKey, actor) -> ApiKey:
             project=each.project,
             entity_type="api_key",
             entity_id=str(each.id),
-            payload={} if each is key else {"via": str(key.id)},
+            payload={} if each is root else {"via": str(root.id)},
         )
+    key.revoked_at = root.revoked_at
     return key
 
 

@@ -195,6 +195,14 @@ def test_a_read_key_cannot_mint_and_a_minted_key_never_outranks_its_parent(api, 
         api_key_create(project=project, name="x", scope="write", created_by=owner, parent=_key(read))
 
 
+def test_a_parent_revoked_meanwhile_cannot_mint(owner, project, make_api_key):
+    parent = _key(make_api_key(project, "write"))  # as the request authenticated it: active
+    ApiKey.objects.filter(pk=parent.pk).update(revoked_at=timezone.now())  # revoked by another request since
+    with pytest.raises(Forbidden):
+        api_key_create(project=project, name="late", scope="read", created_by=owner, parent=parent)
+    assert not ApiKey.objects.filter(parent=parent).exists()
+
+
 def test_a_minted_key_belongs_to_the_parents_creator_and_stops_with_their_role(api, owner, project, make_api_key):
     parent = make_api_key(project, "write")
     child = _mint(api, parent, scope="write").json()["key"]
