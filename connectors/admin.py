@@ -104,7 +104,7 @@ class ConnectorErrorAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in ConnectorError._meta.fields]
     actions = ["retry_now", "mark_resolved"]
 
-    @admin.action(description="Retry now")
+    @admin.action(description="Retry now", permissions=["change"])
     def retry_now(self, request, queryset):
         outcomes = [
             retry_service.error_retry(error=error)
@@ -113,7 +113,7 @@ class ConnectorErrorAdmin(admin.ModelAdmin):
         summary = {outcome: outcomes.count(outcome) for outcome in set(outcomes)}
         self.message_user(request, f"Retried {len(outcomes)}: {summary}", messages.INFO)
 
-    @admin.action(description="Mark resolved")
+    @admin.action(description="Mark resolved", permissions=["change"])
     def mark_resolved(self, request, queryset):
         count = 0
         for error in queryset.exclude(status=ErrorStatus.RESOLVED).select_related("project"):

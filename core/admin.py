@@ -1,10 +1,39 @@
-"""Admin for tenancy. API keys: the raw key is shown once, right after creation; only the hash is kept."""
+"""Admin for tenancy. API keys: the raw key is shown once, right after creation; only the hash is kept.
 
+Every admin action that changes rows names the permission it needs (`@admin.action(permissions=["change"])`),
+so Django hides and refuses it for staff who may only view; `actions_need` does the same for a library's admin.
+"""
+
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
-from django.utils import timezone
 
 from core.models import AccountScope, ApiKey, Membership, MetricCounter, Project, api_key_hash
+from core.services import api_key_revoke
+
+
+def actions_need(admin_class: type[admin.ModelAdmin], *permissions: str) -> type[admin.ModelAdmin]:
+    """A subclass of a library's ModelAdmin whose actions (named by string) need `permissions`, for libraries
+    whose actions change rows without naming a permission."""
+    guarded: dict = {"__module__": __name__}
+    for name in admin_class.actions or ():
+        original = getattr(admin_class, name)
+
+        def action(self, request, queryset, _original=original):
+            return _original(self, request, queryset)
+
+        action.__name__ = name
+        action.short_description = getattr(original, "short_description", name.replace("_", " "))
+        action.allowed_permissions = permissions
+        guarded[name] = action
+    return type(admin_class.__name__, (admin_class,), guarded)
+
+
+# django-axes' "Clean up expired attempts" deletes rows: it needs the delete permission.
+if admin.site.is_registered(AccessAttempt):
+    admin.site.unregister(AccessAttempt)
+    admin.site.register(AccessAttempt, actions_need(AccessAttemptAdmin, "delete"))
 
 
 @admin.register(AccountScope)
@@ -48,7 +77,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
         "last_used_at",
     ]
     list_filter = ["scope", "project"]
-    readonly_fields = ["prefix", "created_by", "created_at", "revoked_at", "last_used_at"]
+    readonly_fields = ["prefix", "created_by", "parent", "created_at", "revoked_at", "last_used_at"]
     actions = ["revoke"]
 
     def save_model(self, request, obj, form, change):
@@ -61,10 +90,12 @@ class ApiKeyAdmin(admin.ModelAdmin):
             return
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Revoke selected keys")
+    @admin.action(description="Revoke selected keys (and the keys they minted)", permissions=["change"])
     def revoke(self, request, queryset):
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
-        self.message_user(request, f"Revoked {count} key(s).")
+        keys = list(queryset.filter(revoked_at__isnull=True).select_related("project"))
+        for key in keys:
+            api_key_revoke(key=key, actor=request.user)
+        self.message_user(request, f"Revoked {len(keys)} key(s) and the keys they minted.")
 
 
 @admin.register(MetricCounter)

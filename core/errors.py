@@ -18,6 +18,10 @@ class DomainError(Exception):
         self.detail = message or self.message
 
 
+class Forbidden(DomainError):
+    code, status, message = "forbidden", 403, "You may not do this."
+
+
 class NotFound(DomainError):
     code, status, message = "not_found", 404, "Not found."
 

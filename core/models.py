@@ -69,6 +69,9 @@ class ApiKeyScope(models.TextChoices):
 
 
 API_KEY_PREFIX = "wfo_"
+# What a key's creator must still be in the key's project (superusers and scope owners count as owners).
+WRITE_KEY_CREATOR_ROLES = frozenset({Role.OWNER, Role.PM})
+READ_KEY_CREATOR_ROLES = frozenset(Role.values)
 
 
 def api_key_hash(raw_key: str) -> str:
@@ -89,6 +92,11 @@ class ApiKey(ScopedModel):
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # The key that minted this one (None when a person made it). Deleting a key deletes what it minted, so
+    # no minted key outlives its parent, whatever removed the parent (revocation cascades the same way).
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="minted", editable=False
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -111,11 +119,17 @@ class ApiKey(ScopedModel):
     def can_write(self) -> bool:
         return self.scope == ApiKeyScope.WRITE
 
+    def creator_roles_allowed(self) -> frozenset[str]:
+        """The roles its creator must hold in the key's project for the key to work (write: owner/pm)."""
+        return WRITE_KEY_CREATOR_ROLES if self.can_write else READ_KEY_CREATOR_ROLES
+
 
 class IdempotencyRecord(models.Model):
-    """The stored response of a POST made with an `Idempotency-Key`, per caller (user or API key)."""
+    """The stored response of a POST made with an `Idempotency-Key`, per caller (user or API key), project
+    (None for endpoints outside a project) and method + path: the same key elsewhere is another request."""
 
     caller = models.CharField(max_length=100)
+    project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=200)
     method_path = models.CharField(max_length=300)
     request_hash = models.CharField(max_length=64)
@@ -124,7 +138,14 @@ class IdempotencyRecord(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["caller", "key"], name="idempotency_caller_key_unique")]
+        constraints = [
+            # NULLS NOT DISTINCT: requests outside a project (project None) must collide on the key too.
+            models.UniqueConstraint(
+                fields=["caller", "project", "method_path", "key"],
+                name="idempotency_caller_project_path_key_unique",
+                nulls_distinct=False,
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.caller} {self.key}"

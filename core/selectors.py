@@ -2,10 +2,10 @@
 
 import uuid
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from core.errors import Conflict
-from core.models import ApiKey, Membership, Project, Role
+from core.models import AccountScope, ApiKey, Membership, Project, Role
 
 ACTIVE_PROJECT_SESSION_KEY = "active_project_id"
 
@@ -35,6 +35,41 @@ def project_role(user, project: Project) -> str | None:
 def roles_by_project(user) -> dict:
     """{project_id: role} for the user's memberships (one query)."""
     return dict(Membership.objects.filter(user=user).values_list("project_id", "role"))
+
+
+def api_key_by_prefix(prefix: str) -> ApiKey | None:
+    """The key with this prefix, with its project, its creator and, as `creator_role`, the creator's role in the
+    key's project right now (one query). Superusers and owners of the project's scope count as owners, as in
+    `project_role`; None when the creator no longer has access."""
+    membership_role = Membership.objects.filter(user=OuterRef("created_by"), project=OuterRef("project")).values(
+        "role"
+    )[:1]
+    owns_scope = AccountScope.owners.through.objects.filter(
+        accountscope=OuterRef("project__account_scope"), user=OuterRef("created_by")
+    )
+    admin = Q(created_by__is_superuser=True) | Q(Exists(owns_scope))
+    return (
+        ApiKey.objects.select_related("project", "created_by")
+        .annotate(creator_role=Case(When(admin, then=Value(Role.OWNER)), default=Subquery(membership_role)))
+        .filter(prefix=prefix)
+        .first()
+    )
+
+
+def api_key_descendants(key: ApiKey, *, lock: bool = False) -> list[ApiKey]:
+    """Every key minted by `key`, directly or through other minted keys (one query per generation).
+
+    With `lock` (inside a transaction) each generation is read FOR UPDATE: a key being minted under one of them
+    commits first and is then found by the next generation's query.
+    """
+    found: list[ApiKey] = []
+    generation = [key.pk]
+    while generation:
+        queryset = ApiKey.objects.select_related("project").filter(parent_id__in=generation).order_by("pk")
+        children = list(queryset.select_for_update(of=("self",)) if lock else queryset)
+        found.extend(children)
+        generation = [child.pk for child in children]
+    return found
 
 
 def active_project_and_role(request) -> tuple[Project, str]:

@@ -8,9 +8,14 @@ from django.utils import timezone
 
 from core.audit_trail import audit
 from core.client_ip import client_ip
-from core.errors import Conflict
-from core.models import AccountScope, ApiKey, Membership, Project, Role
-from core.selectors import ACTIVE_PROJECT_SESSION_KEY, projects_visible_to, session_active_project
+from core.errors import Conflict, DomainError, Forbidden
+from core.models import AccountScope, ApiKey, ApiKeyScope, Membership, Project, Role
+from core.selectors import (
+    ACTIVE_PROJECT_SESSION_KEY,
+    api_key_descendants,
+    projects_visible_to,
+    session_active_project,
+)
 
 DEFAULT_SCOPE_NAME = "Default studio"
 
@@ -54,12 +59,58 @@ def project_select(*, request, project: Project) -> None:
     )
 
 
+class ApiKeyMintRefused(DomainError):
+    """A key may not mint a key that outlives or outranks it; `detail` names the field."""
+
+    code, status = "invalid_input", 400
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.detail = {field: message}
+
+
+_SCOPE_RANK = {ApiKeyScope.READ: 0, ApiKeyScope.WRITE: 1}
+
+
+def _mint_bounds(*, parent: ApiKey, scope: str, expires_at: dt.datetime | None) -> dt.datetime | None:
+    """Check that `parent` may mint a key of `scope`; return its expiry: never later than the parent's, the
+    parent's when none is asked. The parent is re-read FOR UPDATE, so a revocation under way is waited for."""
+    parent = ApiKey.objects.select_for_update().get(pk=parent.pk)
+    if not parent.is_active or not parent.can_write:
+        raise Forbidden("Only an active write key can mint keys.")
+    if _SCOPE_RANK[ApiKeyScope(scope)] > _SCOPE_RANK[ApiKeyScope(parent.scope)]:
+        raise ApiKeyMintRefused("scope", f"A key minted by a {parent.scope} key cannot have a wider scope.")
+    if parent.expires_at is None:
+        return expires_at
+    if expires_at is None:
+        return parent.expires_at
+    if expires_at > parent.expires_at:
+        limit = parent.expires_at.isoformat().replace("+00:00", "Z")
+        raise ApiKeyMintRefused("expires_at", f"Cannot outlive the key that mints it (it expires at {limit}).")
+    return expires_at
+
+
+@transaction.atomic
 def api_key_create(
-    *, project: Project, name: str, scope: str, created_by, expires_at: dt.datetime | None = None
+    *,
+    project: Project,
+    name: str,
+    scope: str,
+    created_by,
+    expires_at: dt.datetime | None = None,
+    parent: ApiKey | None = None,
 ) -> tuple[ApiKey, str]:
-    """Issue a key; return the row and the raw key, which is never stored or shown again."""
+    """Issue a key; return the row and the raw key, which is never stored or shown again.
+
+    A key minted by another key (`parent`, the key the request came with) belongs to the parent's project and
+    creator, cannot outrank it (scope) nor outlive it (expiry ≤ the parent's; the parent's when none is given),
+    and is revoked with it. Raises Forbidden for a read, revoked or expired parent, ApiKeyMintRefused otherwise.
+    """
     from core.models import api_key_hash
 
+    if parent is not None:
+        expires_at = _mint_bounds(parent=parent, scope=scope, expires_at=expires_at)
+        project, created_by = parent.project, parent.created_by
     prefix, raw = ApiKey.generate()
     key = ApiKey.objects.create(
         project=project,
@@ -69,30 +120,46 @@ def api_key_create(
         scope=scope,
         created_by=created_by,
         expires_at=expires_at,
+        parent=parent,
     )
+    payload = {"prefix": prefix, "scope": scope}
+    if parent is not None:
+        payload["parent"] = str(parent.id)
     audit(
         action="api_key.create",
-        actor=created_by,
+        actor=f"api key {parent.prefix}" if parent is not None else created_by,
         project=project,
         entity_type="api_key",
         entity_id=str(key.id),
-        payload={"prefix": prefix, "scope": scope},
+        payload=payload,
     )
     return key, raw
 
 
+@transaction.atomic
 def api_key_revoke(*, key: ApiKey, actor) -> ApiKey:
-    """Revoke a key now (idempotent)."""
-    if key.revoked_at is None:
-        key.revoked_at = timezone.now()
-        key.save(update_fields=["revoked_at"])
+    """Revoke a key now, and every key it minted, transitively (idempotent).
+
+    Each key revoked here is audited (`api_key.revoke`); those revoked because an ancestor was name it in
+    `payload.via`. Descendants already revoked are skipped, but their own minted keys are still reached. The keys
+    are locked as they are found, so a key being minted under one of them is either refused or revoked too.
+    """
+    now = timezone.now()
+    root = ApiKey.objects.select_for_update(of=("self",)).select_related("project").get(pk=key.pk)
+    for each in [root, *api_key_descendants(root, lock=True)]:
+        if each.revoked_at is not None:
+            continue
+        each.revoked_at = now
+        each.save(update_fields=["revoked_at"])
         audit(
             action="api_key.revoke",
             actor=actor,
-            project=key.project,
+            project=each.project,
             entity_type="api_key",
-            entity_id=str(key.id),
+            entity_id=str(each.id),
+            payload={} if each is root else {"via": str(root.id)},
         )
+    key.revoked_at = root.revoked_at
     return key
 
 

@@ -1,7 +1,15 @@
 from django.contrib import admin, messages
+from django_celery_beat.admin import PeriodicTaskAdmin
+from django_celery_beat.models import PeriodicTask
 
+from core.admin import actions_need
 from jobs.models import JobRun, ScheduledJobState
 from jobs.supervision import job_resume
+
+# django-celery-beat's enable/disable/toggle/run actions change schedules or start work: they need "change".
+if admin.site.is_registered(PeriodicTask):
+    admin.site.unregister(PeriodicTask)
+    admin.site.register(PeriodicTask, actions_need(PeriodicTaskAdmin, "change"))
 
 
 @admin.register(JobRun)
@@ -34,7 +42,7 @@ class ScheduledJobStateAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="Resume (re-enable, clear failures and backoff)")
+    @admin.action(description="Resume (re-enable, clear failures and backoff)", permissions=["change"])
     def resume(self, request, queryset):
         for state in queryset:
             job_resume(state.name, actor=request.user)

@@ -26,7 +26,7 @@ RETENTION_WARN_DAYS = 1.0
 
 def check_schedules(now: dt.datetime) -> list[Check]:
     """One check per registered schedule: installed, right task, not suspended, succeeding."""
-    jobs = scheduler_jobs(now)
+    jobs = scheduler_jobs(now, show_errors=True)
     tasks = dict(PeriodicTask.objects.filter(name__in=[job["name"] for job in jobs]).values_list("name", "task"))
     return [_schedule_check(job, tasks.get(job["name"]), now) for job in jobs]
 
@@ -56,7 +56,7 @@ def _schedule_check(job: dict, periodic_task: str | None, now: dt.datetime) -> C
 
 def check_beat(now: dt.datetime) -> list[Check]:
     """Beat dispatched something within three cadences of the most frequent enabled schedule."""
-    enabled = [job for job in scheduler_jobs(now) if job["enabled"]]
+    enabled = [job for job in scheduler_jobs(now, show_errors=True) if job["enabled"]]
     if not enabled:
         return [Check("beat", WARN, "no enabled schedule", SCHEDULER)]
     names = [job["name"] for job in enabled]

@@ -19,12 +19,16 @@ def status_block_register(name: str, block: StatusBlock) -> None:
     _BLOCKS[name] = block
 
 
-def jobs_status(*, project) -> dict:
-    """Latest run per job, the scheduler, storage, and every registered block."""
+def jobs_status(*, project, staff: bool) -> dict:
+    """Latest run per job of the project, the scheduler, storage, and every registered block.
+
+    The database's size and the global schedules' error text are for staff only (`storage` is None and the
+    schedules' `last_error`/`suspended_reason` are None for everyone else).
+    """
     status = {
         "jobs": [{**job_run_summary(run), "run_id": str(run.id)} for run in latest_job_runs(project=project)],
-        "scheduler": supervision.scheduler_jobs(),
-        "storage": storage_use(),
+        "scheduler": supervision.scheduler_jobs(show_errors=staff),
+        "storage": storage_use() if staff else None,
     }
     for block in _BLOCKS.values():
         for key, value in block(project=project).items():

@@ -199,8 +199,12 @@ def iso_duration(seconds: int) -> str:
 _PERIOD_SECONDS = {"days": 86400, "hours": 3600, "minutes": 60, "seconds": 1, "microseconds": 1e-6}
 
 
-def scheduler_jobs(now: dt.datetime | None = None) -> list[dict]:
-    """Every schedule with its cadence, enabled flag, supervision state, last and next run (3 queries)."""
+def scheduler_jobs(now: dt.datetime | None = None, *, show_errors: bool) -> list[dict]:
+    """Every schedule with its cadence, enabled flag, supervision state, last and next run (3 queries).
+
+    Schedules are global (shared by every project), so their error text may name other projects:
+    `show_errors=False` (everyone but staff) gives `last_error` and `suspended_reason` as None (hidden).
+    """
     from django_celery_beat.models import PeriodicTask
 
     now = now or timezone.now()
@@ -224,13 +228,13 @@ def scheduler_jobs(now: dt.datetime | None = None) -> list[dict]:
                 "installed": task is not None,
                 "enabled": bool(task and task.enabled),
                 "suspended": bool(state and state.suspended),
-                "suspended_reason": state.suspended_reason if state else "",
+                "suspended_reason": (state.suspended_reason if state else "") if show_errors else None,
                 "consecutive_failures": state.consecutive_failures if state else 0,
                 "backoff_until": state.backoff_until if state else None,
                 "last_run_at": (state.last_started_at if state else None) or (task.last_run_at if task else None),
                 "last_success_at": state.last_success_at if state else None,
                 "last_status": state.last_status if state else "",
-                "last_error": state.last_error if state else "",
+                "last_error": (state.last_error if state else "") if show_errors else None,
                 "next_run_at": _next_run_at(task, state, now),
                 "per_project": schedule.project_tick is not None,
             }

@@ -96,11 +96,12 @@ def job_names(*, project: "Project") -> list[str]:
     return job_names_for(project=project)
 
 
-def schedule_rows() -> list[dict]:
-    """Every scheduled job with cadence, supervision state, last and next run (shared by all projects)."""
+def schedule_rows(*, staff: bool) -> list[dict]:
+    """Every scheduled job with cadence, supervision state, last and next run (shared by all projects); their
+    error text and suspension reasons only for staff (None otherwise)."""
     from jobs.supervision import scheduler_jobs
 
-    return scheduler_jobs()
+    return scheduler_jobs(show_errors=staff)
 
 
 # ---------------------------------------------------------------- connectors: state and freshness

@@ -19,3 +19,11 @@ def request_actor_label(request) -> str:
 def request_user(request):
     """The person behind the request, None for an API key."""
     return None if isinstance(request.auth, ApiKey) else request.user
+
+
+def request_is_staff(request) -> bool:
+    """Whether an active staff person is calling, on a session: an API key never is (a key acts for a project)."""
+    if isinstance(getattr(request, "auth", None), ApiKey):
+        return False
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)

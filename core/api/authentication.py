@@ -3,6 +3,7 @@
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
+from core import selectors
 from core.api.errors import ApiError
 from core.api.throttling import failed_authentication_count
 from core.models import API_KEY_PREFIX, ApiKey, api_key_hash
@@ -16,12 +17,19 @@ def _raw_key(request) -> str | None:
 
 
 def api_key_lookup(raw_key: str) -> ApiKey | None:
-    """The active key matching `raw_key`, or None."""
+    """The key matching `raw_key` if it works right now, or None (one query).
+
+    It works while it is neither revoked nor expired and its creator is an active user who still holds, in the
+    key's project, a role the key's scope needs (`ApiKey.creator_roles_allowed`: owner or PM for a write key, any
+    role for a read key). A key never carries more than the person who made it has today.
+    """
     if not raw_key.startswith(API_KEY_PREFIX):
         return None
     prefix = raw_key[len(API_KEY_PREFIX) :].split("_", 1)[0]
-    key = ApiKey.objects.select_related("project", "created_by").filter(prefix=prefix).first()
+    key = selectors.api_key_by_prefix(prefix)
     if key is None or key.key_hash != api_key_hash(raw_key) or not key.is_active:
+        return None
+    if not key.created_by.is_active or key.creator_role not in key.creator_roles_allowed():
         return None
     return key
 
@@ -34,7 +42,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if raw is None:
             return None
         key = api_key_lookup(raw)
-        if key is None or not key.created_by.is_active:
+        if key is None:
             failed_authentication_count(request)  # guessing keys is throttled per client IP
             raise exceptions.AuthenticationFailed("Invalid, expired or revoked API key.")
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())

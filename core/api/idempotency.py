@@ -1,5 +1,9 @@
 """`Idempotency-Key` for POST endpoints that create objects: a replay returns the stored response,
-the same key with a different request is 409 `conflict`."""
+the same key with a different request is 409 `conflict`.
+
+A key is scoped to (caller, project, method + path): the same key sent by another caller, for another project
+or to another endpoint is a fresh request, neither a replay nor a conflict.
+"""
 
 import functools
 import hashlib
@@ -20,6 +24,15 @@ def _caller(request) -> str:
     if isinstance(request.auth, ApiKey):
         return f"key:{request.auth.pk}"
     return f"user:{request.user.pk}"
+
+
+def _scope(request) -> dict:
+    """The fields that, with the key itself, identify a stored request."""
+    return {
+        "caller": _caller(request),
+        "project": getattr(request, "project", None),  # set by the project permissions; None outside a project
+        "method_path": f"{request.method} {request.path}"[:300],
+    }
 
 
 def _request_hash(request) -> str:
@@ -49,23 +62,18 @@ def idempotent(view_method):
             return view_method(self, request, *args, **kwargs)
         if not _SAFE_KEY.match(key):
             raise invalid_input({HEADER: "1-200 characters: letters, digits, '.', '_', ':' or '-'."})
-        caller, request_hash = _caller(request), _request_hash(request)
-        stored = IdempotencyRecord.objects.filter(caller=caller, key=key).first()
+        scope, request_hash = _scope(request), _request_hash(request)
+        stored = IdempotencyRecord.objects.filter(**scope, key=key).first()
         if stored is not None:
             return _replay(stored, request_hash)
         with transaction.atomic():
             try:
                 with transaction.atomic():
                     record = IdempotencyRecord.objects.create(
-                        caller=caller,
-                        key=key,
-                        method_path=f"{request.method} {request.path}"[:300],
-                        request_hash=request_hash,
-                        status_code=0,
-                        response_body={},
+                        **scope, key=key, request_hash=request_hash, status_code=0, response_body={}
                     )
             except IntegrityError:
-                return _replay(IdempotencyRecord.objects.get(caller=caller, key=key), request_hash)
+                return _replay(IdempotencyRecord.objects.get(**scope, key=key), request_hash)
             response = view_method(self, request, *args, **kwargs)
             if 200 <= response.status_code < 300:
                 record.status_code, record.response_body = response.status_code, response.data

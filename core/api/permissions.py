@@ -1,18 +1,37 @@
-"""Who may do what: members read their active project; owners and PMs (or write keys) change it."""
+"""Who may do what: members read their active project; owners and PMs (or write keys) change it.
+
+A read API key never changes anything: every permission class here refuses it any method but GET, HEAD and
+OPTIONS (403), unless the view says its POST only reads (`post_only_reads = True`, the LightRAG query).
+"""
 
 from rest_framework import permissions
 
 from core import selectors
-from core.models import ApiKey, Role
+from core.api.errors import ApiError
+from core.models import WRITE_KEY_CREATOR_ROLES, ApiKey
 
-WRITE_ROLES = {Role.OWNER, Role.PM}
+WRITE_ROLES = WRITE_KEY_CREATOR_ROLES
+READ_ONLY_KEY = "This API key is read-only: it cannot change anything (use a write key)."
+
+
+def read_key_check(request, view) -> None:
+    """403 when a read key asks for a method that writes (see the module docstring)."""
+    key = request.auth
+    if not isinstance(key, ApiKey) or key.can_write or request.method in permissions.SAFE_METHODS:
+        return
+    if getattr(view, "post_only_reads", False) and request.method == "POST":
+        return
+    raise ApiError("forbidden", READ_ONLY_KEY, 403)
 
 
 class IsAuthenticatedUser(permissions.BasePermission):
-    """A logged-in user or a valid API key."""
+    """A logged-in user or a valid API key (a read key only reads)."""
 
     def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated)
+        if not (request.user and request.user.is_authenticated):
+            return False
+        read_key_check(request, view)
+        return True
 
 
 class IsMemberOfActiveProject(permissions.BasePermission):
@@ -26,10 +45,9 @@ class IsMemberOfActiveProject(permissions.BasePermission):
     def has_permission(self, request, view):
         if not (request.user and request.user.is_authenticated):
             return False
+        read_key_check(request, view)
         project, role = selectors.active_project_and_role(request)
         request.project, request.role = project, role
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        if isinstance(request.auth, ApiKey):
-            return request.auth.can_write
+        if request.method in permissions.SAFE_METHODS or isinstance(request.auth, ApiKey):
+            return True  # a key that got here is a write key
         return role in WRITE_ROLES

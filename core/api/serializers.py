@@ -39,5 +39,6 @@ def api_key_payload(key) -> dict:
         "expires_at": key.expires_at.isoformat() if key.expires_at else None,
         "revoked_at": key.revoked_at.isoformat() if key.revoked_at else None,
         "last_used_at": key.last_used_at.isoformat() if key.last_used_at else None,
+        "parent_id": str(key.parent_id) if key.parent_id else None,
         "active": key.is_active,
     }

@@ -19,6 +19,10 @@ from core.api.permissions import IsAuthenticatedUser
 from core.api.serializers import LoginSerializer, ProjectCreateSerializer, project_payload
 from core.api.throttling import LoginIpThrottle
 from core.api.validation import parse_uuid
+from core.models import ApiKey
+
+KEYS_CANNOT_CREATE_PROJECTS = "API keys are bound to one project and cannot create projects; log in to create one."
+KEYS_HAVE_NO_SESSION = "API keys have no session to log out of; revoke the key instead."
 
 
 def _enforce_csrf(request) -> None:
@@ -39,8 +43,11 @@ def _me_payload(request) -> dict:
             "active_project": None,
             "csrf_token": get_token(request),
         }
-    project = selectors.session_active_project(request)
-    role = selectors.project_role(user, project) if project else None
+    if isinstance(request.auth, ApiKey):
+        project, role = selectors.active_project_and_role(request)  # the key's own project, whatever the session
+    else:
+        project = selectors.session_active_project(request)
+        role = selectors.project_role(user, project) if project else None
     return {
         "authenticated": True,
         "user": {"id": user.pk, "username": user.username, "role": role, "is_superuser": user.is_superuser},
@@ -83,6 +90,8 @@ class LogoutView(APIView):
 
     @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
     def post(self, request):
+        if request.auth is not None:
+            raise ApiError("forbidden", KEYS_HAVE_NO_SESSION, status.HTTP_403_FORBIDDEN)
         services.session_logout(request=request)
         return Response({"ok": True})
 
@@ -97,10 +106,16 @@ class MeView(APIView):
 
 
 class ProjectsView(APIView):
+    """A session lists the projects its user may open and creates projects; an API key sees only its own project
+    and creates none."""
+
     permission_classes = [IsAuthenticatedUser]
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
+        if isinstance(request.auth, ApiKey):
+            project, role = selectors.active_project_and_role(request)
+            return Response({"projects": [project_payload(project, role)], "active_project_id": str(project.id)})
         projects = list(selectors.projects_visible_to(request.user).order_by("name"))
         roles = selectors.roles_by_project(request.user)
         owned = set(request.user.owned_scopes.values_list("id", flat=True))
@@ -115,6 +130,8 @@ class ProjectsView(APIView):
     @extend_schema(request=ProjectCreateSerializer, responses={201: OpenApiTypes.OBJECT})
     @idempotent
     def post(self, request):
+        if request.auth is not None:
+            raise ApiError("forbidden", KEYS_CANNOT_CREATE_PROJECTS, status.HTTP_403_FORBIDDEN)
         serializer = ProjectCreateSerializer(data=request.data)
         if not serializer.is_valid():
             raise invalid_input(serializer.errors)

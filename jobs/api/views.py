@@ -6,21 +6,26 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.actors import request_actor
+from core.api.actors import request_actor, request_is_staff
 from core.api.errors import ApiError, invalid_input
 from core.api.idempotency import idempotent
 from core.api.validation import parse_int
-from core.roles import Role
 from jobs import supervision
 from jobs.status import jobs_status
 
 MAX_TICK_LIMIT = 50
+RESUME_NEEDS_STAFF = (
+    "Resuming a scheduled job needs a staff account: schedules are shared by every project "
+    "(API keys act for one project and never count as staff)."
+)
 
 
 class SchedulerView(APIView):
+    """Every schedule; their error text and suspension reasons only for staff (schedules are global)."""
+
     @extend_schema(operation_id="jobs_scheduler", responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
-        return Response({"jobs": supervision.scheduler_jobs()})
+        return Response({"jobs": supervision.scheduler_jobs(show_errors=request_is_staff(request))})
 
 
 class SchedulerTickView(APIView):
@@ -43,18 +48,21 @@ class SchedulerTickView(APIView):
 
 
 class SchedulerResumeView(APIView):
-    """Resume a suspended scheduled job. Schedules are shared by every project, so only owners may."""
+    """Resume a suspended scheduled job. Schedules are shared by every project, so only staff may (on a session
+    whose role in the active project may make changes)."""
 
     @extend_schema(operation_id="jobs_scheduler_resume", request=None, responses={200: OpenApiTypes.OBJECT})
     def post(self, request, name: str):
-        if request.role != Role.OWNER and not getattr(request.user, "is_staff", False):
-            raise ApiError("forbidden", "Only a project owner can resume a scheduled job.", status.HTTP_403_FORBIDDEN)
+        if not request_is_staff(request):
+            raise ApiError("forbidden", RESUME_NEEDS_STAFF, status.HTTP_403_FORBIDDEN)
         supervision.job_resume(name, actor=request_actor(request), project=request.project)
-        job = next(job for job in supervision.scheduler_jobs() if job["name"] == name)
+        job = next(job for job in supervision.scheduler_jobs(show_errors=True) if job["name"] == name)
         return Response(job)
 
 
 class JobsStatusView(APIView):
+    """The project's latest runs and counts; the database size and the schedules' errors only for staff."""
+
     @extend_schema(operation_id="jobs_status", responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
-        return Response(jobs_status(project=request.project))
+        return Response(jobs_status(project=request.project, staff=request_is_staff(request)))

@@ -59,7 +59,11 @@ def test_scheduler_lists_every_schedule_with_cadence_and_next_run(owner_api, sch
     assert next_run.startswith((ran + dt.timedelta(minutes=15)).strftime("%Y-%m-%dT%H:%M"))
 
 
-def test_a_failing_scheduled_job_backs_off_then_is_suspended_and_can_be_resumed(owner_api, schedules, monkeypatch):
+def test_a_failing_scheduled_job_backs_off_then_is_suspended_and_can_be_resumed(
+    owner_api, owner, schedules, monkeypatch
+):
+    owner.is_staff = True  # schedules are global: their errors and resuming them are for staff
+    owner.save(update_fields=["is_staff"])
     _failing_cycle(monkeypatch)
     for attempt in range(1, 11):
         result = connector_tasks.connectors_sync_cycle.apply()
@@ -103,7 +107,7 @@ def test_backoff_grows_and_is_capped(settings):
     assert [backoff_seconds(n) for n in (1, 2, 3, 7, 8, 30)] == [60, 120, 240, 3600, 3600, 3600]
 
 
-def test_only_owners_resume_and_unknown_jobs_are_404(api, make_user, project, schedules):
+def test_only_staff_resume_and_unknown_jobs_are_403_for_others(api, make_user, project, schedules):
     pm = make_user("pia-pm")
     Membership.objects.create(user=pm, project=project, role=Role.PM)
     api.login(pm.username)
@@ -115,7 +119,9 @@ def test_only_owners_resume_and_unknown_jobs_are_404(api, make_user, project, sc
     assert api.post("/api/jobs/scheduler/nope/resume").status_code == 403
 
 
-def test_unknown_job_is_404_for_an_owner(owner_api, schedules):
+def test_unknown_job_is_404_for_staff(owner_api, owner, schedules):
+    owner.is_staff = True
+    owner.save(update_fields=["is_staff"])
     response = owner_api.post("/api/jobs/scheduler/nope/resume")
     assert response.status_code == 404
     assert response.json()["error"] == "not_found"
@@ -163,8 +169,10 @@ def test_viewers_cannot_tick(api, make_user, project, schedules):
 
 @pytest.mark.django_db(transaction=True)
 def test_status_aggregates_the_projects_runs_counts_storage_and_cursors(
-    owner_api, project, other_project, make_tenant, bind, sleep, schedules
+    owner_api, owner, project, other_project, make_tenant, bind, sleep, schedules
 ):
+    owner.is_staff = True  # the database's size is for staff
+    owner.save(update_fields=["is_staff"])
     bind(project, make_tenant(messages=60))
     connector_sync(project=project, source="chatwoot", sleep=sleep)
     bind(other_project, make_tenant(seed="other", messages=90))

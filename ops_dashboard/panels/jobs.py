@@ -1,5 +1,6 @@
 """Jobs page partials: the schedules (with supervision state) and the project's job runs."""
 
+from core.api.actors import request_is_staff
 from ops_dashboard import selectors
 from ops_dashboard.partials import DATA_CHANGED, JOB_COMPLETED, Partial, partial_register
 
@@ -10,7 +11,8 @@ SCHEDULES_REFRESH_SECONDS = 30
 
 
 def _schedules(*, request, project) -> dict:
-    return {"schedules": selectors.schedule_rows()}
+    staff = request_is_staff(request)
+    return {"schedules": selectors.schedule_rows(staff=staff), "staff": staff}
 
 
 def _runs(*, request, project) -> dict:

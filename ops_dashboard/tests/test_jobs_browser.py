@@ -49,6 +49,8 @@ def test_tick_now_starts_due_work_and_the_runs_follow_live(
 
 def test_a_suspended_job_is_resumed_from_the_page(page, login_cookie, owner_of, settings):
     user, project = owner_of
+    user.is_staff = True  # schedules are global: resuming one is for staff
+    user.save(update_fields=["is_staff"])
     schedules_ensure()
     for _ in range(settings.JOB_SUSPEND_AFTER_FAILURES):
         job_failed("retention_cleanup", "OperationalError: disk full")

@@ -38,7 +38,9 @@ def test_jobs_page_declares_live_partials_and_the_tick_button(owner_api):
     assert 'aria-current="page">Jobs<' in html
 
 
-def test_schedules_show_cadence_state_and_resume_only_for_suspended_jobs(owner_api, settings):
+def test_schedules_show_cadence_state_and_resume_only_for_suspended_jobs(owner_api, owner, settings):
+    owner.is_staff = True  # schedules are global: their errors and the resume button are for staff
+    owner.save(update_fields=["is_staff"])
     schedules_ensure()
     job_succeeded("embeddings_run")
     job_failed("connector_errors_retry", "RuntimeError: broker gone")

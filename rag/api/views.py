@@ -20,9 +20,11 @@ from rag.services.query import lightrag_query
 
 
 class QueryView(APIView):
-    """Any member may ask (a question changes nothing but the run log), so POST is allowed to viewers."""
+    """Any member may ask (a question changes nothing but the run log), so POST is allowed to viewers and to
+    read keys: the query run it records is the product's own log, not something stored for the caller."""
 
     permission_classes = [IsProjectMember]
+    post_only_reads = True
 
     def throttle_scope_for(self, request) -> str:
         """`llm` when a chat model answers (API_THROTTLE_LLM); an extractive answer costs a read."""
@@ -49,6 +51,8 @@ class StatusView(APIView):
 
 
 class FeedbackView(APIView):
+    """Rate an answer: any member, or a write key (a read key only reads)."""
+
     permission_classes = [IsProjectMember]
 
     @extend_schema(
