@@ -124,6 +124,18 @@ class ApiKey(ScopedModel):
         return WRITE_KEY_CREATOR_ROLES if self.can_write else READ_KEY_CREATOR_ROLES
 
 
+class LastActiveProject(models.Model):
+    """The project a user last made active, so their next login opens it (when they can still open it)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                related_name="last_active_project")  # fmt: skip
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    selected_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.project}"
+
+
 class IdempotencyRecord(models.Model):
     """The stored response of a POST made with an `Idempotency-Key`, per caller (user or API key), project
     (None for endpoints outside a project) and method + path: the same key elsewhere is another request."""

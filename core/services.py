@@ -9,7 +9,7 @@ from django.utils import timezone
 from core.audit_trail import audit
 from core.client_ip import client_ip
 from core.errors import Conflict, DomainError, Forbidden
-from core.models import AccountScope, ApiKey, ApiKeyScope, Membership, Project, Role
+from core.models import AccountScope, ApiKey, ApiKeyScope, LastActiveProject, Membership, Project, Role
 from core.selectors import (
     ACTIVE_PROJECT_SESSION_KEY,
     api_key_descendants,
@@ -48,8 +48,10 @@ def project_create(*, name: str, account_scope: AccountScope, created_by) -> Pro
 
 
 def project_select(*, request, project: Project) -> None:
-    """Make `project` the session's active project."""
+    """Make `project` the session's active project, and the one the user's next login opens."""
     request.session[ACTIVE_PROJECT_SESSION_KEY] = str(project.id)
+    LastActiveProject.objects.update_or_create(user=request.user, defaults={"project": project,
+                                                                           "selected_at": timezone.now()})  # fmt: skip
     audit(
         action="project.select",
         actor=request.user,
@@ -186,12 +188,18 @@ def bootstrap_owner(*, username: str, password: str | None, demo_project: str) -
 
 
 def session_login(*, request, user) -> None:
-    """Log `user` in (a fresh session), pick their project when they have only one, and audit it."""
+    """Log `user` in (a fresh session) on their project: the only one they have, or the one they last made
+    active if they can still open it (else they choose on the project list); audit it."""
     login(request._request, user)
     request.user = user  # DRF cached the anonymous user before login
-    projects = list(projects_visible_to(user)[:2])
+    visible = projects_visible_to(user)
+    projects = list(visible[:2])
     if len(projects) == 1:
         request.session[ACTIVE_PROJECT_SESSION_KEY] = str(projects[0].id)
+    elif projects:
+        last = LastActiveProject.objects.filter(user=user).values_list("project_id", flat=True).first()
+        if last is not None and visible.filter(pk=last).exists():
+            request.session[ACTIVE_PROJECT_SESSION_KEY] = str(last)
     audit(action="auth.login", actor=user, ip_address=client_ip(request), project=session_active_project(request))
 
 

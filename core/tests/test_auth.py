@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from conftest import ApiClient
+from core.models import Membership, Role
 
 
 @pytest.mark.django_db
@@ -137,3 +138,19 @@ def test_login_rate_per_ip_limits_many_usernames(api, settings):
     statuses = [api.login(f"user-{n}", "wrong").status_code for n in range(35)]
     assert statuses[:30] == [401] * 30
     assert statuses[-1] == 429
+
+
+def test_login_opens_the_project_last_made_active_among_several(api, owner, project, make_project):
+    second = make_project("Second", members={owner: Role.OWNER})
+    api.login(owner.username)
+    assert api.get("/api/auth/me").json()["active_project"] is None  # two projects, never chosen: the list
+    api.select(second)
+    api.post("/api/auth/logout")
+
+    assert api.login(owner.username).status_code == 200
+    assert api.get("/api/auth/me").json()["active_project"]["id"] == str(second.id)
+
+    Membership.objects.filter(user=owner, project=second).delete()  # lost access since: back to choosing
+    api.post("/api/auth/logout")
+    api.login(owner.username)
+    assert api.get("/api/auth/me").json()["active_project"]["id"] == str(project.id)  # now their only one
