@@ -80,6 +80,13 @@ class ApiKeyAdmin(admin.ModelAdmin):
     readonly_fields = ["prefix", "created_by", "parent", "created_at", "revoked_at", "last_used_at"]
     actions = ["revoke"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A saved key keeps its project, scope and expiry: moving or widening it would outrun what its creator
+        # (or its parent key) was allowed; revoke it and make another instead. Its name stays editable.
+        if obj is not None:
+            return [*self.readonly_fields, "project", "scope", "expires_at"]
+        return self.readonly_fields
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.prefix, raw = ApiKey.generate()

@@ -170,3 +170,13 @@ def test_every_custom_admin_action_names_the_permission_it_needs():
         if not getattr(getattr(model_admin, name, None), "allowed_permissions", ())
     ]
     assert unguarded == []
+
+
+def test_a_saved_key_cannot_be_moved_or_widened_in_admin(make_user, project, other_project, owner):
+    key = api_key_create(project=project, name="ci", scope="read", created_by=owner)[0]
+    client = _admin_client(_staff(make_user, "ed-editor", "workforce.view_apikey", "workforce.change_apikey"))
+    form = {"name": "renamed", "project": other_project.pk, "scope": "write", "expires_at_0": "", "expires_at_1": ""}
+    response = client.post(f"/admin/workforce/apikey/{key.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:500]
+    key.refresh_from_db()
+    assert (key.name, key.project_id, key.scope) == ("renamed", project.pk, "read")
