@@ -79,6 +79,7 @@ def entity_counts(*, project) -> dict:
 
 # ---------------------------------------------------------------- the pipeline page (dashboard, GET /api/crm/pipeline)
 
+STAGES = tuple(Stage.values)
 OPEN_STAGES = (Stage.DISCOVERY, Stage.QUALIFIED, Stage.PROPOSAL, Stage.NEGOTIATION)
 CLOSED_STAGES = (Stage.WON, Stage.LOST)
 WON_LOST_DAYS = 90
