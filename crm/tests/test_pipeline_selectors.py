@@ -73,12 +73,14 @@ def test_another_projects_deals_never_appear(project, other_project):
     make_move(deal, "qualified", "proposal")
     make_contact(other_project, "Their contact")
     summary = selectors.pipeline_summary(project=project)
-    assert summary["open_count"] == 0 and summary["won"]["count"] == 0
+    assert summary["open_count"] == 0
+    assert summary["won"]["count"] == 0
     everything = PipelineFilter(include_closed=True)
     assert selectors.deals_page(project=project, filters=everything)["rows"] == []
     assert selectors.accounts_page(project=project)["rows"] == []
     orphans = selectors.orphans_page(project=project)
-    assert orphans["rows"] == [] and orphans["contacts_without_account"] == {}
+    assert orphans["rows"] == []
+    assert orphans["contacts_without_account"] == {}
     assert selectors.stage_history(project=project, opportunity_ids=[deal.id]) == {}
     assert selectors.stage_moves_since(project=project, since=NOW - dt.timedelta(days=365))["count"] == 0
 
