@@ -10,6 +10,7 @@ urlpatterns = [
     path("projects", views.projects_page, name="projects"),
     path("connectors", views.connectors_page, name="connectors"),
     path("jobs", views.jobs_page, name="jobs"),
+    path("crm", views.crm_page, name="crm"),
     path("search", views.search_page, name="search"),
     path("partials/<path:name>", views.partial_view, name="partial"),
     path("api/events/stream", views.events_stream, name="events-stream"),

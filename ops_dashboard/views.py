@@ -17,6 +17,7 @@ from core.api.authentication import ApiKeyAuthentication
 from core.api.errors import error_response
 from core.events import project_channel
 from core.redis import redis_ping
+from crm import selectors as crm_selectors
 from ops_dashboard import partials, selectors, streams
 from ops_dashboard.channels import API_KEY_PROJECT_ATTR
 
@@ -116,6 +117,20 @@ def jobs_page(request):
         job_names=selectors.job_names(project=project) if project else [],
         job_filter=request.GET.get("job", ""),
         suspend_after=settings.JOB_SUSPEND_AFTER_FAILURES,
+    )
+
+
+@require_GET
+@login_required
+@ensure_csrf_cookie
+def crm_page(request):
+    """The CRM mirror's pipeline, deals, accounts and orphans; the filters narrow the deals and accounts."""
+    return _project_page(
+        request,
+        "crm",
+        "ops_dashboard/crm.html",
+        pipeline_filter=crm_selectors.PipelineFilter.from_query(request.GET),
+        stages=crm_selectors.STAGES,
     )
 
 

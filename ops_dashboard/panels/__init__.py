@@ -1,5 +1,5 @@
 """Each page's live partials: importing a module registers its partials (done in `AppConfig.ready`)."""
 
-from ops_dashboard.panels import connectors, jobs, overview
+from ops_dashboard.panels import connectors, crm, jobs, overview
 
-__all__ = ["connectors", "jobs", "overview"]
+__all__ = ["connectors", "crm", "jobs", "overview"]

@@ -96,3 +96,12 @@ def signed_pct(value) -> str:
 def to_json(value) -> str:
     """JSON text for a data attribute (autoescaping then makes it attribute-safe)."""
     return json.dumps(value, separators=(",", ":"))
+
+
+@register.filter
+def money(value, currency: str = "") -> str:
+    """Decimal("12500.00"), "USD" → "USD 12,500"; cents kept when there are any; None → "—"."""
+    if value is None:
+        return "—"
+    text = f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+    return f"{currency} {text}" if currency else text
