@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, Window
 from django.utils import timezone
 
 from crm.models import CrmAccount, CrmContact, CrmOpportunity, CrmOpportunityStageEvent, LinkStatus, Stage
@@ -144,26 +144,27 @@ def _currency_totals(stages: list[dict]) -> list[dict]:
     return [{"currency": currency, "amount": amount} for currency, amount in sorted(totals.items())]
 
 
-def pipeline_summary(*, project, days: int = WON_LOST_DAYS, now=None) -> dict:
-    """Open pipeline by stage and won/lost in the last `days` days, amounts per currency (2 queries).
+def open_pipeline(*, project) -> dict:
+    """Open deals per open stage with their value per currency, and the totals (one query).
 
-    Open: live deals (not deleted at the source) in an open stage. Won/lost: live deals that reached that
-    stage (their `stage_changed_at`) within the window. Amounts are never converted between currencies.
+    Open: live deals (not deleted at the source) in an open stage. Amounts are never converted between currencies.
     """
-    since = (now or timezone.now()) - dt.timedelta(days=days)
     stages = _by_stage_and_currency(live_opportunities(project=project), OPEN_STAGES)
-    closed = _by_stage_and_currency(
-        live_opportunities(project=project).filter(stage_changed_at__gte=since), CLOSED_STAGES
-    )
     return {
         "stages": stages,
         "open_count": sum(stage["count"] for stage in stages),
         "open_totals": _currency_totals(stages),
         "currencies": sorted({amount["currency"] for stage in stages for amount in stage["amounts"]}),
-        "won": closed[0],
-        "lost": closed[1],
-        "days": days,
     }
+
+
+def pipeline_summary(*, project, days: int = WON_LOST_DAYS, now=None) -> dict:
+    """`open_pipeline`, and won/lost in the last `days` days: live deals that reached that stage (their
+    `stage_changed_at`) within the window (2 queries)."""
+    since = (now or timezone.now()) - dt.timedelta(days=days)
+    recent = live_opportunities(project=project).filter(stage_changed_at__gte=since)
+    won, lost = _by_stage_and_currency(recent, CLOSED_STAGES)
+    return {**open_pipeline(project=project), "won": won, "lost": lost, "days": days}
 
 
 def _deals_queryset(*, project, filters: PipelineFilter) -> QuerySet[CrmOpportunity]:
@@ -243,10 +244,11 @@ def week_start(now=None) -> dt.datetime:
 
 
 def stage_moves_since(*, project, since, limit: int = 5) -> dict:
-    """How many stage moves happened since `since`, and the newest `limit` with their deal (2 queries)."""
+    """How many stage moves happened since `since`, and the newest `limit` with their deal (one query: the count
+    rides along each row as a window aggregate)."""
     events = CrmOpportunityStageEvent.objects.filter(project=project, occurred_at__gte=since)
     latest = list(
         events.select_related("opportunity").only(*EVENT_FIELDS, "opportunity__name", "opportunity__external_ref")
-        .order_by("-occurred_at", "-id")[:limit]
+        .annotate(total=Window(Count("id"))).order_by("-occurred_at", "-id")[:limit]
     )  # fmt: skip
-    return {"count": len(latest) if len(latest) < limit else events.count(), "latest": latest, "since": since}
+    return {"count": latest[0].total if latest else 0, "latest": latest, "since": since}

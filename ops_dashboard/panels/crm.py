@@ -46,7 +46,7 @@ def _orphans(*, request, project) -> dict:
 
 
 def _overview_pipeline(*, request, project) -> dict:
-    summary = crm.pipeline_summary(project=project)
+    summary = crm.open_pipeline(project=project)
     moves = crm.stage_moves_since(project=project, since=crm.week_start(), limit=OVERVIEW_MOVES_SHOWN)
     return {"summary": summary, "moves": moves}
 

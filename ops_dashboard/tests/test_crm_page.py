@@ -157,7 +157,7 @@ PARTIAL_QUERIES = {
     "crm/deals": 3,  # deals with their account; their stage events; the total past the cap
     "crm/accounts": 4,  # accounts; their contacts; their open deals; the total past the cap
     "crm/orphans": 3,  # orphan deals; their total; contacts without an account by source
-    "overview/pipeline": 4,  # pipeline (2); this week's moves and their count
+    "overview/pipeline": 2,  # open pipeline; this week's newest moves with their count
 }
 
 
