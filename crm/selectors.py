@@ -226,8 +226,9 @@ def accounts_page(*, project, q: str = "", limit: int = ACCOUNTS_LIMIT) -> dict:
 
 
 def orphans_page(*, project, limit: int = ORPHANS_LIMIT) -> dict:
-    """Orphans as the mirror and reconciliation define them: live deals without an account (their company is
-    unknown to the mirror); plus how many contacts have no account, by source (3 queries)."""
+    """Orphans as the mirror defines them (`CrmOpportunity.is_orphan`, `overview`): live deals in any stage without
+    an account (no company, or one unknown to the mirror); plus how many contacts have no account, by source
+    (3 queries)."""
     queryset = live_opportunities(project=project).filter(account__isnull=True)
     fields = ("id", "name", "stage", "amount", "currency", "company_ref", "web_url", "external_ref")
     rows = list(queryset.only(*fields).order_by("name", "id")[:limit])

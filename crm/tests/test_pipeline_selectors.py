@@ -151,7 +151,7 @@ def test_accounts_carry_their_contacts_and_open_deals_only(project):
     assert [a.name for a in selectors.accounts_page(project=project, q="GLOBEX.t")["rows"]] == ["Globex"]
 
 
-def test_orphans_are_open_deals_without_an_account(project):
+def test_orphans_are_deals_the_source_still_has_without_an_account(project):
     acme = make_account(project, "Acme")
     make_deal(project, "Linked", account=acme)
     make_deal(project, "Orphan", company_ref="company-unknown")

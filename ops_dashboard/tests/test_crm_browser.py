@@ -118,3 +118,18 @@ def test_a_stage_move_elsewhere_refreshes_the_page_live(page, login_cookie, pipe
     expect(page.get_by_test_id("overview-stage-moves").locator("strong")).to_have_text("2")  # with the fixture's
     expect(page.get_by_test_id("overview-latest-moves")).to_contain_text("Acme website")
     assert errors == []
+
+
+def test_an_empty_mirror_reads_as_empty_states_without_script_errors(page, login_cookie, make_user, make_project):
+    user = make_user("edna-empty")
+    project = make_project("Empty", members={user: Role.OWNER})
+    errors = script_errors(page)
+    login_cookie(page, user, project)
+    page.goto("/crm")
+    expect(page.get_by_test_id("live-status")).to_have_text("live")
+    expect(page.get_by_test_id("pipeline-empty")).to_contain_text("No open deals in the CRM mirror")
+    expect(page.get_by_test_id("deals-empty")).to_be_visible()
+    expect(page.locator("[data-chart=pipeline]")).to_have_count(0)
+    page.goto("/crm?stage=bogus&include_closed=1")
+    expect(page.get_by_test_id("partial-crm-deals")).to_contain_text("Ignored unknown filter: stage=bogus.")
+    assert errors == []

@@ -106,7 +106,7 @@ def test_empty_states_say_where_the_data_comes_from(owner_api):
         ("crm/pipeline", "pipeline-empty", "built from Attio deals"),
         ("crm/deals", "deals-empty", "Deals come from Attio"),
         ("crm/accounts", "accounts-empty", "Accounts are Attio companies"),
-        ("crm/orphans", "orphans-empty", "every open deal has its account"),
+        ("crm/orphans", "orphans-empty", "every deal has its account"),
         ("overview/pipeline", "overview-pipeline-empty", "No open deals and no stage moves this week"),
     ):
         html = owner_api.get(f"/partials/{name}").content.decode()
