@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from connectors.selectors import raw_rows
+from core.events import publish_on_commit
 from core.selectors import project_get
 from crm.models import CrmAccount, CrmContact, CrmOpportunity, CrmOpportunityStageEvent, LinkStatus
 from crm.stages import PROBABILITY, map_stage
@@ -216,6 +217,13 @@ def _write_sync_stage_events(project, events: list[tuple], now) -> None:
         )
         for ref, old, new in events
     )
+    _announce_stage_moves(project, len(events))
+
+
+def _announce_stage_moves(project, moved: int) -> None:
+    """Tell the dashboard (CRM page, overview) after commit that deals changed stage."""
+    data = {"what": "crm_stage_moves", "moved": moved}
+    publish_on_commit(project_id=project.pk, event_type="data_changed", data=data)
 
 
 @_refresher(CHATWOOT, "contacts")
@@ -301,6 +309,7 @@ def opportunity_stage_move(*, opportunity: CrmOpportunity, stage: str, reason: s
         request_id=request_id,
         payload={"from": event.from_stage, "to": stage, "reason": reason},
     )
+    _announce_stage_moves(opportunity.project, 1)
     return opportunity, event
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("projects", views.projects_page, name="projects"),
     path("connectors", views.connectors_page, name="connectors"),
     path("jobs", views.jobs_page, name="jobs"),
+    path("crm", views.crm_page, name="crm"),
     path("search", views.search_page, name="search"),
     path("settings/sources", views.sources_page, name="sources"),
     path("settings/members", views.members_page, name="members"),

@@ -18,6 +18,7 @@ from core.api.errors import error_response
 from core.events import project_channel
 from core.redis import redis_ping
 from core.roles import Role
+from crm import selectors as crm_selectors
 from ops_dashboard import partials, selectors, streams
 from ops_dashboard.channels import API_KEY_PROJECT_ATTR
 
@@ -142,6 +143,20 @@ def members_page(request):
 def keys_page(request):
     """The project's API keys: made with a scope and an expiry, shown once, listed by prefix, revoked."""
     return _project_page(request, "keys", "ops_dashboard/keys.html")
+
+
+@require_GET
+@login_required
+@ensure_csrf_cookie
+def crm_page(request):
+    """The CRM mirror's pipeline, deals, accounts and orphans; the filters narrow the deals and accounts."""
+    return _project_page(
+        request,
+        "crm",
+        "ops_dashboard/crm.html",
+        pipeline_filter=crm_selectors.PipelineFilter.from_query(request.GET),
+        stages=crm_selectors.STAGES,
+    )
 
 
 @require_GET

@@ -1,7 +1,8 @@
-"""CRM endpoints: accounts, opportunities (by stage), overview, and moving a deal's stage by hand."""
+"""CRM endpoints: accounts, opportunities (by stage), overview, the pipeline summary, and moving a deal's stage
+by hand."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
@@ -9,7 +10,7 @@ from rest_framework.views import APIView
 
 from core.api.errors import invalid_input, not_found
 from core.api.idempotency import idempotent
-from core.api.validation import parse_choice, parse_uuid
+from core.api.validation import parse_choice, parse_int, parse_uuid
 from crm import selectors
 from crm.models import CrmAccount, CrmOpportunity, Stage
 from crm.services import opportunity_stage_move
@@ -60,6 +61,26 @@ class OpportunitySerializer(serializers.ModelSerializer):
         return {"id": str(obj.account.id), "name": obj.account.name} if obj.account else None
 
 
+class CurrencyAmountSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=18, decimal_places=2)
+
+
+class StageTotalSerializer(serializers.Serializer):
+    stage = serializers.CharField()
+    count = serializers.IntegerField()
+    amounts = CurrencyAmountSerializer(many=True, help_text="Summed per currency, never converted.")
+
+
+class PipelineSerializer(serializers.Serializer):
+    stages = StageTotalSerializer(many=True, help_text="Open deals (not won, lost or deleted) per open stage.")
+    open_count = serializers.IntegerField()
+    open_totals = CurrencyAmountSerializer(many=True)
+    won = StageTotalSerializer(help_text="Deals that reached `won` within the last `days` days.")
+    lost = StageTotalSerializer(help_text="Deals that reached `lost` within the last `days` days.")
+    days = serializers.IntegerField()
+
+
 class StageMoveSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(choices=Stage.values)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
@@ -84,6 +105,17 @@ class CrmOverviewView(APIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         return Response(selectors.overview(project=request.project))
+
+
+class PipelineView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("days", int, description="The won/lost window in days (1–365, default 90).")],
+        responses={200: PipelineSerializer},
+    )
+    def get(self, request):
+        days = parse_int(request.query_params.get("days"), field="days", minimum=1, maximum=365,
+                         default=selectors.WON_LOST_DAYS)  # fmt: skip
+        return Response(PipelineSerializer(selectors.pipeline_summary(project=request.project, days=days)).data)
 
 
 class OpportunityStageView(APIView):

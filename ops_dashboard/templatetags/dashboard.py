@@ -128,3 +128,12 @@ def _leaf_totals(value: dict, totals: dict) -> dict:
         elif isinstance(inner, int | float) and not isinstance(inner, bool):
             totals[name] = totals.get(name, 0) + inner
     return totals
+
+
+@register.filter
+def money(value, currency: str = "") -> str:
+    """Decimal("12500.00"), "USD" → "USD 12,500"; cents kept when there are any; None → "—"."""
+    if value is None:
+        return "—"
+    text = f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+    return f"{currency} {text}" if currency else text

@@ -297,6 +297,7 @@ OVERVIEW_QUERIES = {
     "overview/completeness": 3 + 1,  # 30 days of metrics
     "overview/throughput": 3 + 1,  # the newest finished runs
     "overview/runs": 3 + 1,
+    "overview/pipeline": 3 + 2,  # open pipeline, this week's stage moves (the CRM page's tests fill the mirror)
 }
 
 

@@ -53,26 +53,35 @@
     notes.forEach((_, key) => applyNote(event.target, key));
   });
 
-  // Filters (<form data-filters-for="page/partial">): change the partial's URL (and the page's, so a reload keeps them), then refetch it.
+  // Filters (<form data-filters-for="page/partial [page/other]">): change the partials' URLs (and the page's, so a
+  // reload keeps them), then refetch them. An unticked checkbox or an emptied field leaves both URLs.
   document.querySelectorAll("form[data-filters-for]").forEach(function (form) {
-    const target = document.querySelector('[data-testid="partial-' + form.dataset.filtersFor.replace("/", "-") + '"]');
-    if (!target) return;
-    const base = target.dataset.partialUrl.split("?")[0];
-    form.addEventListener("change", function () {
+    const targets = form.dataset.filtersFor.split(/\s+/).filter(Boolean)
+      .map((name) => document.querySelector('[data-testid="partial-' + name.replace("/", "-") + '"]'))
+      .filter(Boolean);
+    if (!targets.length) return;
+    const bases = targets.map((target) => target.dataset.partialUrl.split("?")[0]);
+    function apply() {
       const page = new URLSearchParams(location.search);
       const own = new URLSearchParams();
+      Array.from(form.elements).forEach((element) => element.name && page.delete(element.name));
       new FormData(form).forEach(function (value, name) {
-        page.delete(name);
         if (value) {
           page.set(name, value);
           own.set(name, value);
         }
       });
-      target.dataset.partialUrl = base + (own.toString() ? "?" + own : "");
+      targets.forEach(function (target, index) {
+        target.dataset.partialUrl = bases[index] + (own.toString() ? "?" + own : "");
+        WorkforceLive.refresh(target);
+      });
       history.replaceState(null, "", location.pathname + (page.toString() ? "?" + page : "") + location.hash);
-      WorkforceLive.refresh(target);
+    }
+    form.addEventListener("change", apply);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      apply();
     });
-    form.addEventListener("submit", (event) => event.preventDefault());
   });
 
   window.WorkforceActions = {
