@@ -112,7 +112,8 @@ def _save(request, source: str, changes: dict) -> tuple[ConnectorConfig, bool]:
 
 class ConnectorConfigListView(APIView):
     @extend_schema(
-        responses={200: inline_serializer("ConnectorConfigs", {"configs": ConnectorConfigOutSerializer(many=True)})}
+        operation_id="connector_configs_list",
+        responses={200: inline_serializer("ConnectorConfigs", {"configs": ConnectorConfigOutSerializer(many=True)})},
     )
     def get(self, request):
         configs = ConnectorConfig.objects.filter(project=request.project).order_by("source")
@@ -133,7 +134,7 @@ class ConnectorConfigListView(APIView):
 
 
 class ConnectorConfigDetailView(APIView):
-    @extend_schema(responses={200: ConnectorConfigOutSerializer})
+    @extend_schema(operation_id="connector_config_retrieve", responses={200: ConnectorConfigOutSerializer})
     def get(self, request, source: str):
         return Response(config_payload(_config_or_404(request.project, source)))
 

@@ -105,7 +105,7 @@ def test_state_flags_a_stale_lease_and_a_paused_connector(owner_api, project):
     attio = row(html, "data-connector", "attio")
     assert ">disabled<" in attio
     assert re.search(r'data-testid="sync-attio"[^>]*disabled', attio)
-    assert "add it in Django admin" in row(html, "data-connector", "chatwoot")
+    assert "connect it on the Sources page" in row(html, "data-connector", "chatwoot")
 
 
 def test_state_offers_sync_now_per_enabled_connector(owner_api, project):

@@ -156,8 +156,8 @@ def test_freshness_of_a_webhook_not_delivered_yet_and_of_a_disabled_connector(ow
 
 def test_freshness_without_connectors_says_where_to_add_one(owner_api):
     html = partial(owner_api, "overview/freshness")
-    assert "No connectors configured — add one in" in html
-    assert 'href="/admin/connectors/connectorconfig/add/"' in html
+    assert "No connectors configured — connect Chatwoot, Linear or Attio on the" in html
+    assert 'href="/settings/sources"' in html
 
 
 # ---------------------------------------------------------------- errors
