@@ -5,7 +5,7 @@ field's conversion: a value no key decrypts is counted, not raised. Used by `man
 data migrations that put an existing column under encryption.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import models, transaction
@@ -29,20 +29,22 @@ class ColumnReport:
     undecryptable: int = 0  # no key decrypts them
 
 
-def _stored_batches(manager, field_name: str, batch_size: int, *, lock: bool) -> Iterator[list[tuple]]:
-    """(pk, stored value) of the rows with a value, by ascending pk, one batch per transaction when `lock`."""
+def _each_stored(manager, field_name: str, work: Callable[[object, str], None], *, batch_size: int, lock: bool):
+    """Call `work(pk, stored value)` for each row with a value, by ascending pk, one transaction per batch (the
+    batch's rows locked while `work` runs when `lock`)."""
     rows = manager.exclude(**{f"{field_name}__isnull": True}).exclude(**{field_name: ""})
     rows = rows.annotate(**{RAW: Cast(field_name, output_field=models.TextField())}).order_by("pk")
     last = None
     while True:
-        batch = rows if last is None else rows.filter(pk__gt=last)
         with transaction.atomic():
+            batch = rows if last is None else rows.filter(pk__gt=last)
             if lock:
                 batch = batch.select_for_update(of=("self",))
             found = list(batch.values_list("pk", RAW)[:batch_size])
-            if not found:
-                return
-            yield found
+            for pk, stored in found:
+                work(pk, stored)
+        if len(found) < batch_size:
+            return
         last = found[-1][0]
 
 
@@ -58,18 +60,20 @@ def column_rotate(model, field, *, check_only: bool = False, batch_size: int = B
     is written: the report says how many values sit on older keys and how many no key decrypts."""
     report = ColumnReport(label=f"{model._meta.label}.{field.name}")
     manager = model._base_manager
-    for batch in _stored_batches(manager, field.attname, batch_size, lock=not check_only):
-        for pk, stored in batch:
-            report.rows += 1
-            if crypto.on_primary_key(stored):
-                continue
-            if not crypto.decryptable(stored):
-                report.undecryptable += 1
-                continue
-            report.on_old_keys += 1
-            if not check_only:
-                _store(manager, pk, field.attname, crypto.rotate(stored, what=report.label))
-                report.rotated += 1
+
+    def work(pk, stored: str) -> None:
+        report.rows += 1
+        if crypto.on_primary_key(stored):
+            return
+        if not crypto.decryptable(stored):
+            report.undecryptable += 1
+            return
+        report.on_old_keys += 1
+        if not check_only:
+            _store(manager, pk, field.attname, crypto.rotate(stored, what=report.label))
+            report.rotated += 1
+
+    _each_stored(manager, field.attname, work, batch_size=batch_size, lock=not check_only)
     return report
 
 
@@ -85,29 +89,35 @@ def column_encrypt_clear(manager, field_name: str, *, batch_size: int = BATCH_SI
 
     Idempotent: values some key decrypts are skipped. A value shaped like a Fernet token that no key decrypts is
     refused (it was encrypted under a key that is missing; encrypting it again would lose it for good)."""
+    label = f"{manager.model._meta.label}.{field_name}"
     encrypted = 0
-    for batch in _stored_batches(manager, field_name, batch_size, lock=True):
-        for pk, stored in batch:
-            if crypto.decryptable(stored):
-                continue
-            if crypto.looks_encrypted(stored):
-                raise crypto.UndecryptableSecret(
-                    f"{manager.model._meta.label}.{field_name} holds a value encrypted under a key missing from "
-                    f"{crypto.SETTING}: add that key and migrate again"
-                )
-            _store(manager, pk, field_name, crypto.encrypt(stored))
-            encrypted += 1
+
+    def work(pk, stored: str) -> None:
+        nonlocal encrypted
+        if crypto.decryptable(stored):
+            return
+        if crypto.looks_encrypted(stored):
+            raise crypto.UndecryptableSecret(
+                f"{label} holds a value encrypted under a key missing from {crypto.SETTING}: add that key and "
+                "migrate again"
+            )
+        _store(manager, pk, field_name, crypto.encrypt(stored))
+        encrypted += 1
+
+    _each_stored(manager, field_name, work, batch_size=batch_size, lock=True)
     return encrypted
 
 
 def column_decrypt_all(manager, field_name: str, *, batch_size: int = BATCH_SIZE) -> int:
     """Write a column's values back in clear (the reverse of `column_encrypt_clear`); return how many."""
-    decrypted = 0
     label = f"{manager.model._meta.label}.{field_name}"
-    for batch in _stored_batches(manager, field_name, batch_size, lock=True):
-        for pk, stored in batch:
-            if not crypto.looks_encrypted(stored):
-                continue  # already clear
+    decrypted = 0
+
+    def work(pk, stored: str) -> None:
+        nonlocal decrypted
+        if crypto.looks_encrypted(stored):  # else already clear
             _store(manager, pk, field_name, crypto.decrypt(stored, what=label))
             decrypted += 1
+
+    _each_stored(manager, field_name, work, batch_size=batch_size, lock=True)
     return decrypted
