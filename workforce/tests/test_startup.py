@@ -165,8 +165,8 @@ def test_production_without_field_encryption_keys_refuses_in_one_line():
 
 def test_production_with_a_malformed_field_encryption_key_refuses_in_one_line_without_the_keys():
     bad = "not-a-fernet-key-but-secret-material"
-    env = production_env(DATABASE_URL="postgres://workforce@127.0.0.1:1/workforce", REDIS_URL=dead_redis_url(),
-                         FIELD_ENCRYPTION_KEYS=f"{FIELD_KEY},{bad}")  # fmt: skip
+    env = production_env(DATABASE_URL="postgres://workforce@127.0.0.1:1/workforce", REDIS_URL=dead_redis_url())
+    env["FIELD_ENCRYPTION_KEYS"] = f"{FIELD_KEY},{bad}"
     result = run([sys.executable, "manage.py", "check"], env)
     line = one_line(result)
     assert "FIELD_ENCRYPTION_KEYS: key 2 of 2 is not a Fernet key" in line
