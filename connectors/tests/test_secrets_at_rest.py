@@ -165,3 +165,19 @@ def _command(*argv: str) -> str:
     out = StringIO()
     call_command(*argv, stdout=out)
     return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_doctor_fails_on_secrets_no_key_decrypts_and_warns_on_old_keys(config, keys):
+    from core.checks import check_secrets_at_rest
+
+    assert check_secrets_at_rest()[0].status == "ok"
+    keys.FIELD_ENCRYPTION_KEYS = (NEW_KEY, OLD_KEY)
+    (old,) = check_secrets_at_rest()
+    assert old.status == "warn"
+    assert "rotate_secrets" in old.detail
+    keys.FIELD_ENCRYPTION_KEYS = (STRANGER_KEY,)
+    (lost,) = check_secrets_at_rest()
+    assert lost.status == "fail"
+    assert "connectors.ConnectorConfig.secret (1)" in lost.detail
+    assert TOKEN not in lost.detail
