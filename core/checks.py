@@ -11,10 +11,12 @@ from core.checklist import FAIL, OK, WARN, Check, DoctorCheck
 from core.collectors import FAMILY_SOURCES
 from core.events import publish
 from core.models import Membership, Role
+from core.secret_storage import secrets_rotate
 
 HEALTH = "health-and-metrics-answer"
 SESSION = "session-and-active-project"
 SSE = "sse-connections"
+SECRETS = "connector-sync-fails"  # the runbook's item on tokens no key decrypts
 
 
 def check_metrics() -> list[Check]:
@@ -69,9 +71,25 @@ def check_project_access(project) -> list[Check]:
     return [Check(name, WARN, detail, SESSION)]
 
 
+def check_secrets_at_rest() -> list[Check]:
+    """Every encrypted value decrypts (FAIL otherwise); values still on an older key want `rotate_secrets`."""
+    reports = secrets_rotate(check_only=True)
+    stored = sum(report.rows for report in reports)
+    lost = [f"{report.label} ({report.undecryptable})" for report in reports if report.undecryptable]
+    if lost:
+        detail = f"no key of FIELD_ENCRYPTION_KEYS decrypts: {', '.join(lost)}; add the key that wrote them"
+        return [Check("secrets at rest", FAIL, detail, SECRETS)]
+    old = sum(report.on_old_keys for report in reports)
+    if old:
+        detail = f"{old} of {stored} stored secrets on an older key: run `manage.py rotate_secrets`"
+        return [Check("secrets at rest", WARN, detail, SECRETS)]
+    return [Check("secrets at rest", OK, f"{stored} stored secrets, all on the first key", SECRETS)]
+
+
 CHECKS = [
     DoctorCheck("metrics", HEALTH, lambda now: check_metrics()),
     DoctorCheck("live events", SSE, lambda now: check_live_events()),
     DoctorCheck("accounts", SESSION, lambda now: check_accounts()),
+    DoctorCheck("secrets at rest", SECRETS, lambda now: check_secrets_at_rest()),
     DoctorCheck("project", SESSION, lambda project, now: check_project_access(project), per_project=True),
 ]

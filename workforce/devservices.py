@@ -5,6 +5,8 @@ launcher, the test harness, the scripts in `scripts/`) calls `dev_environment(en
 
 - creates the data folders under WORKFORCE_DATA_DIR (local broker, staticfiles, pgserver's run folder),
 - puts a development DJANGO_SECRET_KEY into `environ` when unset (kept in `<data dir>/secret_key`, 0600),
+- puts a development FIELD_ENCRYPTION_KEYS into `environ` when unset (one Fernet key kept in
+  `<data dir>/field_encryption_key`, 0600: the connector tokens stored by this machine stay readable),
 - starts (or reuses) the embedded PostgreSQL when DATABASE_URL is unset, ensures the database
   WORKFORCE_DB_NAME (default `workforce`) and sets DATABASE_URL to its unix socket,
 - resolves Redis as `embedded.redis_resolve` does and sets REDIS_URL (`none`: single-machine mode),
@@ -16,16 +18,19 @@ WORKFORCE_DATA_DIR this process started with.
 import os
 import secrets
 import tempfile
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
+
+from cryptography.fernet import Fernet
 
 from workforce import embedded
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 DEFAULT_DB_NAME = "workforce"
 DEV_KEY_FILE = "secret_key"  # in the data folder
+DEV_FIELD_KEY_FILE = "field_encryption_key"  # in the data folder
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,8 @@ def dev_environment(environ: MutableMapping[str, str]) -> DevEnvironment:
     data_folders_create(data_dir)
     if not environ.get("DJANGO_SECRET_KEY"):
         environ["DJANGO_SECRET_KEY"] = development_secret_key(data_dir / DEV_KEY_FILE)
+    if not environ.get("FIELD_ENCRYPTION_KEYS"):
+        environ["FIELD_ENCRYPTION_KEYS"] = development_field_encryption_key(data_dir / DEV_FIELD_KEY_FILE)
     postgres, started_postgres = None, False
     if not environ.get("DATABASE_URL"):
         started_postgres = not embedded.postgres_is_running()
@@ -90,12 +97,22 @@ def data_folders_create(data_dir: Path) -> None:
 
 def development_secret_key(path: Path) -> str:
     """A random key kept in the data folder (0600), so sessions survive restarts on a dev machine."""
+    return _kept_key(path, lambda: secrets.token_urlsafe(50))
+
+
+def development_field_encryption_key(path: Path) -> str:
+    """A Fernet key kept in the data folder (0600), so secrets encrypted at rest stay readable across restarts."""
+    return _kept_key(path, lambda: Fernet.generate_key().decode())
+
+
+def _kept_key(path: Path, generate: Callable[[], str]) -> str:
+    """The key in `path`, made by `generate` on first use."""
     if not path.exists():
         # Written aside and linked into place: a concurrent start never reads a half-written or different key.
-        fd, draft = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")  # mkstemp creates it 0600
+        fd, draft = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mkstemp creates it 0600
         try:
             with os.fdopen(fd, "w") as file:
-                file.write(secrets.token_urlsafe(50))
+                file.write(generate())
             os.link(draft, path)
         except FileExistsError:
             pass

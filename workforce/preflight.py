@@ -1,4 +1,4 @@
-"""Production refuses to start without its database and broker, with one clear line instead of a traceback.
+"""Production refuses to start without its database, broker and keys, with one clear line instead of a traceback.
 
 Called by the process entry points (`manage.py`, `workforce/asgi.py`, `workforce/wsgi.py`, the Celery
 program through `workforce/celery.py`) before Django reads the settings. Outside production it does nothing:
@@ -9,6 +9,7 @@ anything; the broker ping happens here, once per process.
 import sys
 from urllib.parse import urlsplit
 
+from core import crypto
 from core.redaction import safe_url
 from workforce.env import env_str
 
@@ -38,9 +39,12 @@ def preflight(*, ping_broker: bool = True) -> None:
 def production_requirements(*, ping_broker: bool = True) -> None:
     """Raise CannotStart for the first thing production needs and does not have."""
     required = "(required when WORKFORCE_ENV=production)"
-    for name in ("DATABASE_URL", "DJANGO_SECRET_KEY"):
+    for name in ("DATABASE_URL", "DJANGO_SECRET_KEY", "FIELD_ENCRYPTION_KEYS"):
         if not (env_str(name) or "").strip():
             raise CannotStart(f"{name} is not set {required}")
+    keys_problem = crypto.keys_problem(crypto.keys_split(env_str("FIELD_ENCRYPTION_KEYS") or ""))
+    if keys_problem:
+        raise CannotStart(keys_problem)
     redis_url = (env_str("REDIS_URL") or "").strip()
     if not redis_url:
         raise CannotStart(f"REDIS_URL is not set {required}")

@@ -40,6 +40,11 @@ SECRET_KEY = env_required(
     "DJANGO_SECRET_KEY",
     hint="" if PRODUCTION else _dev_hint("DJANGO_SECRET_KEY", "set it from the data folder's `secret_key` file"),
 )
+# Fernet keys for secrets at rest (connector tokens, webhook signing secrets), comma-separated: the first encrypts,
+# every one decrypts (core.crypto); `manage.py rotate_secrets` moves old rows onto the first.
+_FIELD_KEYS_HINT = _dev_hint("FIELD_ENCRYPTION_KEYS", "set it from the data folder's `field_encryption_key` file")
+_field_keys = env_required("FIELD_ENCRYPTION_KEYS", hint="" if PRODUCTION else _FIELD_KEYS_HINT)
+FIELD_ENCRYPTION_KEYS = tuple(key.strip() for key in _field_keys.split(",") if key.strip())
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from connectors.constants import ErrorStatus, Source, SyncStatus
+from core.fields import EncryptedTextField
 from core.scoping import ScopedModel
 
 
@@ -16,7 +17,7 @@ class ConnectorConfig(ScopedModel):
 
     source = models.CharField(max_length=20, choices=Source.choices)
     base_url = models.URLField(max_length=500)
-    secret = models.TextField(blank=True, help_text="API token/key. Write-only.")
+    secret = EncryptedTextField(blank=True, help_text="API token/key. Write-only; encrypted at rest.")
     secret_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     account_id = models.CharField(
         max_length=100, blank=True, help_text="Chatwoot account id, Linear or Attio workspace id."

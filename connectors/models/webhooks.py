@@ -9,6 +9,7 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
+from core.fields import EncryptedTextField
 from core.scoping import ScopedModel
 
 
@@ -16,7 +17,8 @@ class WebhookEndpoint(ScopedModel):
     """`POST /api/webhooks/<source>/<token>` of one connector config.
 
     The token is a credential: only its SHA-256 is stored (and a prefix to recognise it); it is shown once, when
-    made or rotated. `secret` signs the source's deliveries: write-only, never rendered or returned.
+    made or rotated. `secret` signs the source's deliveries: write-only, never rendered or returned, encrypted at
+    rest (core.crypto).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -24,7 +26,9 @@ class WebhookEndpoint(ScopedModel):
     source = models.CharField(max_length=20)
     token_hash = models.CharField(max_length=64, unique=True)
     token_prefix = models.CharField(max_length=12)
-    secret = models.TextField(blank=True, help_text="Signing secret shared with the source. Write-only.")
+    secret = EncryptedTextField(
+        blank=True, help_text="Signing secret shared with the source. Write-only; encrypted at rest."
+    )
     remote_id = models.CharField(max_length=100, blank=True, help_text="The subscription's id at the source.")
     registered_url = models.URLField(max_length=500, blank=True)
     registered_at = models.DateTimeField(null=True, blank=True)

@@ -50,7 +50,7 @@ def test_compose_only_sets_variables_the_code_reads():
         env = set(services[name]["environment"])
         unknown = env - READ_VARIABLES
         assert not unknown, f"{name} sets variables nothing reads: {sorted(unknown)}"
-        assert {"DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY", "WORKFORCE_ENV"} <= env
+        assert {"DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "WORKFORCE_ENV"} <= env
 
 
 def test_compose_interpolations_are_documented_or_image_only():

@@ -11,11 +11,20 @@ from pathlib import Path
 
 import psutil
 import pytest
+from cryptography.fernet import Fernet
 
 from workforce import embedded
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICE_VARIABLES = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_SECRET_KEY", "WORKFORCE_DB_NAME")
+SERVICE_VARIABLES = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CELERY_BROKER_URL",
+    "DJANGO_SECRET_KEY",
+    "FIELD_ENCRYPTION_KEYS",
+    "WORKFORCE_DB_NAME",
+)
+FIELD_KEY = Fernet.generate_key().decode()
 PRINT_SETTINGS = """
 import json
 from django.conf import settings
@@ -56,10 +65,14 @@ def processes_mentioning(path: Path) -> list[str]:
 # ---------------------------------------------------------------- settings
 
 
-@pytest.mark.parametrize("missing", ["DATABASE_URL", "DJANGO_SECRET_KEY"])
+@pytest.mark.parametrize("missing", ["DATABASE_URL", "DJANGO_SECRET_KEY", "FIELD_ENCRYPTION_KEYS"])
 def test_settings_without_a_required_variable_refuse_and_start_or_write_nothing(tmp_path, missing):
     data_dir = tmp_path / "data"
-    given = {"DATABASE_URL": "postgres://nobody@127.0.0.1:1/nothing", "DJANGO_SECRET_KEY": "dev-key"}
+    given = {
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:1/nothing",
+        "DJANGO_SECRET_KEY": "dev-key",
+        "FIELD_ENCRYPTION_KEYS": FIELD_KEY,
+    }
     del given[missing]
     env = shell_env(WORKFORCE_ENV="development", WORKFORCE_DATA_DIR=str(data_dir), **given)
 
@@ -80,6 +93,7 @@ def test_settings_name_the_data_folders_but_create_nothing_and_probe_nothing(tmp
         WORKFORCE_DATA_DIR=str(data_dir),
         DATABASE_URL="postgres://nobody@127.0.0.1:1/nothing",
         DJANGO_SECRET_KEY="dev-key",
+        FIELD_ENCRYPTION_KEYS=FIELD_KEY,
         REDIS_URL=redis_url,
         DJANGO_SETTINGS_MODULE="workforce.settings",
     )
@@ -109,6 +123,7 @@ def production_env(**variables: str) -> dict:
     return shell_env(
         WORKFORCE_ENV="production",
         DJANGO_SECRET_KEY="production-key-for-this-test",
+        FIELD_ENCRYPTION_KEYS=FIELD_KEY,
         WORKFORCE_ADMIN_PASSWORD="set-by-operator",
         **variables,
     )
@@ -140,6 +155,25 @@ def test_production_with_a_broker_nobody_answers_refuses_in_one_line_without_its
     assert "db-secret" not in result.stderr + result.stdout
 
 
+def test_production_without_field_encryption_keys_refuses_in_one_line():
+    env = production_env(DATABASE_URL="postgres://workforce@127.0.0.1:1/workforce", REDIS_URL=dead_redis_url())
+    del env["FIELD_ENCRYPTION_KEYS"]
+    line = one_line(run([sys.executable, "manage.py", "check"], env))
+    assert "FIELD_ENCRYPTION_KEYS is not set" in line
+    assert "WORKFORCE_ENV=production" in line
+
+
+def test_production_with_a_malformed_field_encryption_key_refuses_in_one_line_without_the_keys():
+    bad = "not-a-fernet-key-but-secret-material"
+    env = production_env(DATABASE_URL="postgres://workforce@127.0.0.1:1/workforce", REDIS_URL=dead_redis_url())
+    env["FIELD_ENCRYPTION_KEYS"] = f"{FIELD_KEY},{bad}"
+    result = run([sys.executable, "manage.py", "check"], env)
+    line = one_line(result)
+    assert "FIELD_ENCRYPTION_KEYS: key 2 of 2 is not a Fernet key" in line
+    assert bad not in result.stderr + result.stdout
+    assert FIELD_KEY not in result.stderr + result.stdout
+
+
 @pytest.mark.parametrize("redis_url", ["none", ""])
 def test_production_refuses_single_machine_mode(redis_url):
     env = production_env(DATABASE_URL="postgres://workforce@127.0.0.1:1/workforce", REDIS_URL=redis_url)
@@ -167,7 +201,8 @@ def test_every_production_process_refuses_a_dead_broker_the_same_way(program):
 
 
 def test_manage_py_on_a_dev_machine_runs_on_the_embedded_postgres_with_a_kept_secret_key():
-    """No DATABASE_URL, no secret key: manage.py starts (or reuses) the embedded server and uses the dev key."""
+    """No DATABASE_URL, no secret key, no field keys: manage.py starts (or reuses) the embedded server and uses the
+    dev keys kept in the data folder."""
     env = shell_env(
         WORKFORCE_ENV="development",
         WORKFORCE_DB_NAME="workforce_manage_test",
@@ -177,9 +212,10 @@ def test_manage_py_on_a_dev_machine_runs_on_the_embedded_postgres_with_a_kept_se
         "import json; from pathlib import Path; from django.conf import settings; from django.db import connection\n"
         "cursor = connection.cursor(); cursor.execute('SELECT current_database()')\n"
         "key = (Path(settings.DATA_DIR) / 'secret_key').read_text().strip()\n"
+        "field_key = (Path(settings.DATA_DIR) / 'field_encryption_key').read_text().strip()\n"
         "fields = ('NAME', 'USER', 'PASSWORD', 'HOST', 'PORT')\n"
         "print(json.dumps({**{f: connection.settings_dict[f] for f in fields}, 'db': cursor.fetchone()[0],"
-        " 'dev_key': settings.SECRET_KEY == key}))"
+        " 'dev_key': settings.SECRET_KEY == key, 'field_keys': settings.FIELD_ENCRYPTION_KEYS == (field_key,)}))"
     )
 
     result = run([sys.executable, "manage.py", "shell", "-c", code], env, timeout=120)
@@ -192,3 +228,5 @@ def test_manage_py_on_a_dev_machine_runs_on_the_embedded_postgres_with_a_kept_se
     assert int(seen["PORT"]) > 0
     assert seen["dev_key"] is True
     assert (embedded.DATA_DIR / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert seen["field_keys"] is True
+    assert (embedded.DATA_DIR / "field_encryption_key").stat().st_mode & 0o777 == 0o600
