@@ -405,6 +405,9 @@ STORAGE_BUDGET_GB = env_float("STORAGE_BUDGET_GB", 20.0)
 JOB_SUSPEND_AFTER_FAILURES = env_int("JOB_SUSPEND_AFTER_FAILURES", 10, minimum=1)
 JOB_BACKOFF_BASE_SECONDS = env_int("JOB_BACKOFF_BASE_SECONDS", 60, minimum=1)
 JOB_BACKOFF_MAX_SECONDS = env_int("JOB_BACKOFF_MAX_SECONDS", 3600, minimum=1)
+# The stale-work sweep (jobs/sweeper.py) closes a run still `queued` after this long (its task message was lost);
+# longer than the broker's visibility timeout (7200 s), so a message redelivered after a crash finds its run open.
+JOB_QUEUED_MAX_SECONDS = env_int("JOB_QUEUED_MAX_SECONDS", 3 * 3600, minimum=60)
 
 # Retention (jobs/retention.py, ARCHITECTURE §12): days kept per table; deletes per table per run.
 RETENTION_QUERY_RUNS_DAYS = env_int("RETENTION_QUERY_RUNS_DAYS", 180, minimum=1)

@@ -87,6 +87,9 @@ class SyncRun(ScopedModel):
     counts = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     lease_owner = models.CharField(max_length=200, blank=True)
+    # The jobs app's JobRun recording this run (an id, not a foreign key: jobs' table is not ours); closed with
+    # the run, also when a stale lease is recovered.
+    job_run_id = models.UUIDField(null=True, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)

@@ -133,6 +133,11 @@ def syncs_cycle(*, run: "JobRun"):
     return JobStatus.SUCCEEDED, {"queued": len(due), "stale_recovered": recovered, "webhook_endpoints": waiting}
 
 
+def leases_sweep() -> dict:
+    """Part of the stale-work sweep (every 20 s): recover every stale lease, closing its runs."""
+    return {"stale_leases_recovered": state_service.leases_recover_all()}
+
+
 def syncs_tick(*, project, trigger: str = "tick", limit: int = 10) -> list["JobRun"]:
     """Scheduler tick: queue a sync of each due connector of the project."""
     due = [config for config in configs_due(project=project) if _not_active(project, f"{config.source}_sync")]

@@ -113,13 +113,17 @@ def connector_sync(
             full=full,
             streams=list(streams or []),
             lease_owner=owner,
+            job_run_id=job_run.pk if job_run is not None else None,
         )
         try:
             state = state_service.lease_claim(project=project, source=source, owner=owner, run=run)
         except state_service.AlreadyRunning:
             transaction.set_rollback(True)
             raise
-    job_run = job_run or job_run_open(job=f"{source}_sync", project=project, trigger=trigger)
+    if job_run is None:
+        job_run = job_run_open(job=f"{source}_sync", project=project, trigger=trigger)
+        run.job_run_id = job_run.pk
+        run.save(update_fields=["job_run_id"])
     connector = connector_for(config, sleep=sleep)
     ctx = SyncContext(project=project, source=source, connector=connector, state=state, owner=owner, run=run, full=full)
     ctx.on_page = on_page
