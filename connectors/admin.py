@@ -1,4 +1,5 @@
-"""Admin for connectors: configs (secret write-only), states, runs, errors with retry/resolve actions, id checks."""
+"""Admin for connectors: configs (secret write-only), states, runs, errors with retry/resolve actions, id checks.
+Actions that start work (sync now, retry now) queue it for a worker and name the runs; none runs it inline."""
 
 from django import forms
 from django.conf import settings
@@ -6,9 +7,9 @@ from django.contrib import admin, messages
 
 from connectors.models import ConnectorConfig, ConnectorError, ConnectorSyncState, ErrorStatus, IdCheck, SyncRun
 from connectors.services import errors as error_service
-from connectors.services import retry as retry_service
 from connectors.services.configs import connector_unpause
-from connectors.services.queue import sync_queue
+from connectors.services.queue import error_retry_queue, sync_queue
+from connectors.services.state import AlreadyRunning
 from core.http import AddressNotAllowed, base_url_check
 
 
@@ -104,14 +105,19 @@ class ConnectorErrorAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in ConnectorError._meta.fields]
     actions = ["retry_now", "mark_resolved"]
 
-    @admin.action(description="Retry now")
+    @admin.action(description="Retry now (queued for a worker)")
     def retry_now(self, request, queryset):
-        outcomes = [
-            retry_service.error_retry(error=error)
-            for error in queryset.exclude(status=ErrorStatus.RESOLVED).select_related("project")
-        ]
-        summary = {outcome: outcomes.count(outcome) for outcome in set(outcomes)}
-        self.message_user(request, f"Retried {len(outcomes)}: {summary}", messages.INFO)
+        runs, busy = [], 0
+        for error in queryset.exclude(status=ErrorStatus.RESOLVED).select_related("project"):
+            try:
+                runs.append(error_retry_queue(error=error, actor=request.user))
+            except AlreadyRunning:
+                busy += 1
+        ids = ", ".join(str(run.id) for run in runs) or "none"
+        message = f"Queued {len(runs)} retry run(s): {ids}. The outcome shows on each error and in job runs."
+        if busy:
+            message += f" {busy} skipped: their connector's sync is running; retry when it finishes."
+        self.message_user(request, message, messages.INFO)
 
     @admin.action(description="Mark resolved")
     def mark_resolved(self, request, queryset):
