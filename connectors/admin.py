@@ -4,8 +4,17 @@ Actions that start work (sync now, retry now) queue it for a worker and name the
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.utils import timezone
 
-from connectors.models import ConnectorConfig, ConnectorError, ConnectorSyncState, ErrorStatus, IdCheck, SyncRun
+from connectors.models import (
+    ConnectorConfig,
+    ConnectorError,
+    ConnectorSyncState,
+    ErrorStatus,
+    HookFailure,
+    IdCheck,
+    SyncRun,
+)
 from connectors.services import errors as error_service
 from connectors.services.configs import connector_unpause
 from connectors.services.queue import error_retry_queue, sync_queue
@@ -141,3 +150,21 @@ class IdCheckAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(HookFailure)
+class HookFailureAdmin(admin.ModelAdmin):
+    """Read-only: after-commit hooks that failed, with the records they missed, until a repair succeeds."""
+
+    list_display = ["created_at", "project", "source", "stream", "hook", "attempts", "next_retry_at", "updated_at"]
+    list_filter = ["source", "hook", "project"]
+    readonly_fields = [f.name for f in HookFailure._meta.fields]
+    actions = ["retry_soon"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Repair at the next minute's run (fresh attempts)", permissions=["change"])
+    def retry_soon(self, request, queryset):
+        count = queryset.update(next_retry_at=timezone.now(), attempts=1)
+        self.message_user(request, f"{count} marker(s) due now: connectors_hook_failures_repair replays them.")

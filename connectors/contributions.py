@@ -16,6 +16,9 @@ def register() -> None:
     from jobs.status import status_block_register
     from jobs.sweeper import live_runs_register, stale_sweeper_register
 
+    # Every minute: replay after-commit hooks that failed (CRM mirror, chunks), with backoff and an attempt cap.
+    schedule_register(Schedule("connectors_hook_failures_repair", tasks.connectors_hook_failures_repair.name, 60,
+                               "Repair failed after-commit hooks"))  # fmt: skip
     # Every 5 min: retry connector errors whose backoff has passed.
     schedule_register(Schedule("connector_errors_retry", tasks.connector_errors_retry.name, 5 * 60,
                                "Retry connector errors", queue.errors_retry_tick))  # fmt: skip

@@ -89,6 +89,15 @@ def connectors_deletions_sweep_project(self, project_id, job_run_id):
     )  # fmt: skip
 
 
+@shared_task(acks_late=True, soft_time_limit=600, time_limit=660, expires=60)
+def connectors_hook_failures_repair():
+    """Every minute (beat): replay the after-commit hooks that failed (CRM mirror, chunks) whose backoff has passed.
+
+    Idempotent: a repaired marker is gone, a replayed hook rewrites the same rows.
+    """
+    return queue.hook_failures_repair_job()
+
+
 @shared_task(bind=True, acks_late=True, soft_time_limit=600, time_limit=660)
 def webhook_deliveries_apply(self, endpoint_id):
     """On the `webhooks` queue: apply an endpoint's queued deliveries (the deliveries are the record, no JobRun)."""

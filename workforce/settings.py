@@ -308,6 +308,9 @@ CONNECTOR_LEASE_STALE_SECONDS = env_int("CONNECTOR_LEASE_STALE_SECONDS", 600, mi
 CONNECTOR_MAX_RETRIES = env_int("CONNECTOR_MAX_RETRIES", 5, minimum=1)
 CONNECTOR_RETRY_BASE_SECONDS = env_int("CONNECTOR_RETRY_BASE_SECONDS", 30, minimum=1)
 CONNECTOR_RETRY_MAX_SECONDS = env_int("CONNECTOR_RETRY_MAX_SECONDS", 6 * 3600, minimum=1)
+# A failed after-commit hook (connectors/hooks.py) is replayed by the minute job with the backoff above, at most
+# this many times; after that only a sync of the connector (or an operator) tries again.
+HOOK_REPAIR_MAX_ATTEMPTS = env_int("HOOK_REPAIR_MAX_ATTEMPTS", 10, minimum=1)
 CONNECTOR_HTTP_TIMEOUT_SECONDS = env_float("CONNECTOR_HTTP_TIMEOUT_SECONDS", 30.0)
 # Source URLs on loopback/private/link-local/multicast/reserved addresses: allowed outside production (the sandbox
 # listens on 127.0.0.1), refused in production unless set (docs/security.md).

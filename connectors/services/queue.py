@@ -17,6 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from audit.services import audit_record
+from connectors import hooks
 from connectors.models import (
     ConnectorConfig,
     ConnectorError,
@@ -38,7 +39,7 @@ from connectors.services.sync import ConnectorNotConfigured, connector_sync
 from connectors.services.webhooks import deliveries_waiting
 from jobs.constants import JobStatus
 from jobs.selectors import job_ran_since, job_run_active
-from jobs.services import job_queue
+from jobs.services import job_queue, job_run_record
 
 if TYPE_CHECKING:  # a type name only: runs are queued and read through jobs.services
     from jobs.models import JobRun
@@ -189,6 +190,16 @@ def syncs_cycle(*, run: "JobRun"):
 def leases_sweep() -> dict:
     """Part of the stale-work sweep (every 20 s): recover every stale lease, closing its runs."""
     return {"stale_leases_recovered": state_service.leases_recover_all()}
+
+
+def hook_failures_repair_job() -> dict:
+    """The periodic job (every minute): replay every failed after-commit hook whose retry time has come. A
+    `JobRun` is recorded only when something was due (an idle minute records nothing)."""
+    tally = hooks.hook_failures_repair(due_only=True)
+    if any(tally.values()):
+        status = JobStatus.PARTIAL if tally["failed"] else JobStatus.SUCCEEDED
+        job_run_record(job="connectors_hook_failures_repair", status=status, counts=tally)
+    return tally
 
 
 def syncs_tick(*, project, trigger: str = "tick", limit: int = 10) -> list["JobRun"]:

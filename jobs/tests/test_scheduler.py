@@ -42,6 +42,7 @@ def test_scheduler_lists_every_schedule_with_cadence_and_next_run(owner_api, sch
     cadence = {job["name"]: job["cadence_seconds"] for job in jobs}
     assert cadence == {
         "stale_work_sweep": 20,
+        "connectors_hook_failures_repair": 60,
         "connectors_sync_cycle": 900,
         "connector_errors_retry": 300,
         "embeddings_run": 1200,
@@ -50,7 +51,7 @@ def test_scheduler_lists_every_schedule_with_cadence_and_next_run(owner_api, sch
         "retention_cleanup": 43200,
     }
     # Most frequent first.
-    assert [job["cadence"] for job in jobs] == ["PT20S", "PT5M", "PT15M", "PT20M", "PT30M", "PT12H", "P1D"]
+    assert [job["cadence"] for job in jobs] == ["PT20S", "PT1M", "PT5M", "PT15M", "PT20M", "PT30M", "PT12H", "P1D"]
     assert all(job["enabled"] and not job["suspended"] for job in jobs)
     # Never run: beat counts the first interval from its own start, so no time is promised.
     assert {job["next_run_at"] for job in jobs} == {None}

@@ -69,7 +69,8 @@ def test_a_healthy_install_passes_every_check(healthy):
     assert {name: status for name, (status, _) in checks.items() if status != "ok"} == {}
     expected = {"database", "migrations", "redis", "broker", "metrics", "live events", "accounts", "beat",
                 "workers", "storage", "retention", f"connector {healthy.name}/chatwoot", f"errors {healthy.name}",
-                f"project {healthy.name}", f"completeness {healthy.name}", f"embeddings {healthy.name}",
+                f"hooks {healthy.name}", f"project {healthy.name}", f"completeness {healthy.name}",
+                f"embeddings {healthy.name}",
                 *(f"job {s.name}" for s in SCHEDULES)}  # fmt: skip
     assert set(checks) == expected
     assert checks["metrics"][1].startswith("app_up 1.0")
