@@ -420,6 +420,9 @@ RETENTION_JOB_RUNS_DAYS = env_int("RETENTION_JOB_RUNS_DAYS", 90, minimum=1)
 RETENTION_SYNC_RUNS_DAYS = env_int("RETENTION_SYNC_RUNS_DAYS", 90, minimum=1)
 RETENTION_RECONCILIATION_METRICS_DAYS = env_int("RETENTION_RECONCILIATION_METRICS_DAYS", 365, minimum=1)
 RETENTION_WEBHOOK_DELIVERIES_DAYS = env_int("RETENTION_WEBHOOK_DELIVERIES_DAYS", 14, minimum=1)
+RETENTION_LOGIN_LOGS_DAYS = env_int("RETENTION_LOGIN_LOGS_DAYS", 30, minimum=1)  # django-axes access/failure logs
+# Stored `Idempotency-Key` answers are kept this long (then deleted by retention_cleanup, which runs every 12 h).
+IDEMPOTENCY_TTL_HOURS = env_int("IDEMPOTENCY_TTL_HOURS", 24, minimum=1)
 RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 1000, minimum=1)
 PROMETHEUS_EXPORT_MIGRATIONS = False
 
