@@ -215,8 +215,9 @@ def syncs_tick(*, project, trigger: str = "tick", limit: int = 10) -> list["JobR
 def errors_retry_work(*, run: "JobRun", project=None, limit: int = 100, actor: str | None = None):
     """Retry connector errors whose backoff has passed (of one project, or of all); a person's request is audited."""
     result = errors_retry_due(project=project, limit=limit, actor=actor)
+    counts = {key: value for key, value in result.items() if key != "retried"}
     partial = project is not None and result["failed"]
-    return (JobStatus.PARTIAL if partial else JobStatus.SUCCEEDED), result
+    return (JobStatus.PARTIAL if partial else JobStatus.SUCCEEDED), counts
 
 
 def errors_retry_queue(*, project, limit: int = 100, actor=None) -> "JobRun":

@@ -16,11 +16,10 @@ from jobs.sweeper import GRACE_SECONDS, UNKNOWN_TASK_SECONDS, job_runs_overdue, 
 pytestmark = pytest.mark.django_db
 
 SYNC_TASK = "connectors.tasks.connector_sync_task"  # time_limit=3700
-NOW = timezone.now()
 
 
 def ago(seconds: float) -> dt.datetime:
-    return NOW - dt.timedelta(seconds=seconds)
+    return timezone.now() - dt.timedelta(seconds=seconds)
 
 
 def open_run(status: str, *, age: float, task_name: str = SYNC_TASK, project=None) -> JobRun:
@@ -99,20 +98,20 @@ def test_a_task_redelivered_after_its_run_was_given_up_does_nothing(project):
 
 
 def test_doctor_names_runs_left_open_past_their_bound():
-    [ok] = check_workers(NOW)
+    [ok] = check_workers(timezone.now())
     assert ok.status == "ok"
     open_run(JobStatus.RUNNING, age=3700 + GRACE_SECONDS + 5)
-    [check] = check_workers(NOW)
+    [check] = check_workers(timezone.now())
     assert check.status == "warn"
     assert "1 run(s) queued or running past their bound (demo_job)" in check.detail
     assert "stale_work_sweep" in check.detail
-    assert [run.job for run, _ in job_runs_overdue(NOW)] == ["demo_job"]
+    assert [run.job for run, _ in job_runs_overdue(timezone.now())] == ["demo_job"]
 
 
 def test_runs_the_sweep_closed_are_deleted_by_retention_in_time(settings):
     settings.RETENTION_JOB_RUNS_DAYS = 90
     stuck = open_run(JobStatus.RUNNING, age=100 * 86400)  # left running by a crash long ago
-    assert retention_cleanup(now=NOW)["tables"]["audit_jobrun"]["deleted"] == 0  # open runs are never deleted
+    assert retention_cleanup()["tables"]["audit_jobrun"]["deleted"] == 0  # open runs are never deleted
     job_tasks.stale_work_sweep.apply()
-    assert retention_cleanup(now=NOW)["tables"]["audit_jobrun"]["deleted"] == 1
+    assert retention_cleanup()["tables"]["audit_jobrun"]["deleted"] == 1
     assert not JobRun.objects.filter(pk=stuck.pk).exists()
