@@ -1,14 +1,24 @@
-"""Admin for connectors: configs (secret write-only), states, runs, errors with retry/resolve actions, id checks."""
+"""Admin for connectors: configs (secret write-only), states, runs, errors with retry/resolve actions, id checks.
+Actions that start work (sync now, retry now) queue it for a worker and name the runs; none runs it inline."""
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.utils import timezone
 
-from connectors.models import ConnectorConfig, ConnectorError, ConnectorSyncState, ErrorStatus, IdCheck, SyncRun
+from connectors.models import (
+    ConnectorConfig,
+    ConnectorError,
+    ConnectorSyncState,
+    ErrorStatus,
+    HookFailure,
+    IdCheck,
+    SyncRun,
+)
 from connectors.services import errors as error_service
-from connectors.services import retry as retry_service
 from connectors.services.configs import connector_unpause
-from connectors.services.queue import sync_queue
+from connectors.services.queue import error_retry_queue, sync_queue
+from connectors.services.state import AlreadyRunning
 from core.http import AddressNotAllowed, base_url_check
 
 
@@ -104,14 +114,19 @@ class ConnectorErrorAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in ConnectorError._meta.fields]
     actions = ["retry_now", "mark_resolved"]
 
-    @admin.action(description="Retry now", permissions=["change"])
+    @admin.action(description="Retry now (queued for a worker)", permissions=["change"])
     def retry_now(self, request, queryset):
-        outcomes = [
-            retry_service.error_retry(error=error)
-            for error in queryset.exclude(status=ErrorStatus.RESOLVED).select_related("project")
-        ]
-        summary = {outcome: outcomes.count(outcome) for outcome in set(outcomes)}
-        self.message_user(request, f"Retried {len(outcomes)}: {summary}", messages.INFO)
+        runs, busy = [], 0
+        for error in queryset.exclude(status=ErrorStatus.RESOLVED).select_related("project"):
+            try:
+                runs.append(error_retry_queue(error=error, actor=request.user))
+            except AlreadyRunning:
+                busy += 1
+        ids = ", ".join(str(run.id) for run in runs) or "none"
+        message = f"Queued {len(runs)} retry run(s): {ids}. The outcome shows on each error and in job runs."
+        if busy:
+            message += f" {busy} skipped: their connector's sync is running; retry when it finishes."
+        self.message_user(request, message, messages.INFO)
 
     @admin.action(description="Mark resolved", permissions=["change"])
     def mark_resolved(self, request, queryset):
@@ -135,3 +150,21 @@ class IdCheckAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(HookFailure)
+class HookFailureAdmin(admin.ModelAdmin):
+    """Read-only: after-commit hooks that failed, with the records they missed, until a repair succeeds."""
+
+    list_display = ["created_at", "project", "source", "stream", "hook", "attempts", "next_retry_at", "updated_at"]
+    list_filter = ["source", "hook", "project"]
+    readonly_fields = [f.name for f in HookFailure._meta.fields]
+    actions = ["retry_soon"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Repair at the next minute's run (fresh attempts)", permissions=["change"])
+    def retry_soon(self, request, queryset):
+        count = queryset.update(next_retry_at=timezone.now(), attempts=1)
+        self.message_user(request, f"{count} marker(s) due now: connectors_hook_failures_repair replays them.")

@@ -1,5 +1,5 @@
 """The connectors' checklist items, per project: not stuck, not failing, synced recently; no dead letters
-waiting for a person; completeness at or above the threshold."""
+waiting for a person; no after-commit hook failing; completeness at or above the threshold."""
 
 import datetime as dt
 
@@ -7,10 +7,11 @@ from django.conf import settings
 from django.db.models import Count
 
 from connectors.models import ErrorStatus, SyncStatus
-from connectors.selectors import connector_errors, connector_states, reconciliation_latest
+from connectors.selectors import connector_errors, connector_states, hook_failures, reconciliation_latest
 from core.checklist import FAIL, OK, WARN, Check, DoctorCheck, ago, duration, short
 
 STUCK = "no-connector-stuck-in-running"
+HOOKS = "failed-after-commit-hooks"
 SYNC_FAILS = "connector-sync-fails"
 DEAD_LETTERS = "dead-letters-growing"
 COMPLETENESS = "completeness-drop-between-systems"
@@ -99,8 +100,25 @@ def check_completeness(project) -> list[Check]:
     return [Check(name, OK, f"lowest {lowest.source} {lowest.completeness_pct:.1f}% (≥ {threshold:g}%)", COMPLETENESS)]
 
 
+def check_hook_failures(project) -> list[Check]:
+    """After-commit hooks that failed leave the mirror or the chunks behind until a repair succeeds."""
+    markers = hook_failures(project=project)
+    name = f"hooks {project.name}"
+    if not markers:
+        return [Check(name, OK, "no failed after-commit hook", HOOKS)]
+    exhausted = [marker for marker in markers if marker.next_retry_at is None]
+    worst_one = max(markers, key=lambda marker: marker.attempts)
+    detail = (
+        f"{len(markers)} failed hook(s) awaiting repair, {len(exhausted)} past their retries; e.g. "
+        f"{worst_one.hook} on {worst_one.source}/{worst_one.stream or 'run'} ({worst_one.attempts} failure(s)): "
+        f"{short(worst_one.error)}"
+    )
+    return [Check(name, FAIL if exhausted else WARN, detail, HOOKS)]
+
+
 PROJECT_CHECKS = [
     DoctorCheck("connectors", SYNC_FAILS, check_connectors, per_project=True),
     DoctorCheck("errors", DEAD_LETTERS, lambda project, now: check_connector_errors(project), per_project=True),
+    DoctorCheck("hooks", HOOKS, lambda project, now: check_hook_failures(project), per_project=True),
     DoctorCheck("completeness", COMPLETENESS, lambda project, now: check_completeness(project), per_project=True),
 ]

@@ -11,6 +11,7 @@ from connectors.models import (
     ConnectorSyncState,
     DeliveryStatus,
     ErrorStatus,
+    HookFailure,
     Source,
     SyncRun,
     SyncStatus,
@@ -43,6 +44,7 @@ def connector_families():
             state.add_metric([*labels, value], 1 if row["status"] == value else 0)
     yield from (last_success, lag, failures, state)
     yield from _error_families()
+    yield from _hook_failure_families()
     yield from _completeness_families()
     yield from _last_change_family()
     yield from webhook_families()
@@ -69,6 +71,27 @@ def _error_families():
         dead.add_metric([str(project_id), source], tally["dead"])
     yield open_errors
     yield dead
+
+
+def _hook_failure_families():
+    """Failed after-commit hooks waiting for a repair (`retrying`) or past HOOK_REPAIR_MAX_ATTEMPTS (`exhausted`)."""
+    family = GaugeMetricFamily(
+        "app_connector_hook_failures",
+        "After-commit hooks (CRM mirror, chunks) that failed and await a repair, by state.",
+        labels=[*LABELS, "state"],
+    )
+    counts = {
+        key: {"retrying": 0, "exhausted": 0}
+        for key in ConnectorConfig.objects.values_list("project_id", "source").order_by("project_id", "source")
+    }
+    rows = HookFailure.objects.values("project_id", "source", "next_retry_at").annotate(n=Count("id"))
+    for row in rows:
+        state = "exhausted" if row["next_retry_at"] is None else "retrying"
+        counts.setdefault((row["project_id"], row["source"]), {"retrying": 0, "exhausted": 0})[state] += row["n"]
+    for (project_id, source), tally in counts.items():
+        for state, value in tally.items():
+            family.add_metric([str(project_id), source, state], value)
+    yield family
 
 
 RECONCILIATION_CATEGORIES = {

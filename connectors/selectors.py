@@ -13,6 +13,7 @@ from connectors.models import (
     ConnectorSyncState,
     DeliveryStatus,
     ErrorStatus,
+    HookFailure,
     Source,
     SyncRun,
     WebhookDelivery,
@@ -70,6 +71,11 @@ def connector_errors(*, project, status: str | None = None, source: str | None =
 
 def dead_letters(*, project) -> QuerySet[ConnectorError]:
     return connector_errors(project=project, status=ErrorStatus.DEAD_LETTER)
+
+
+def hook_failures(*, project) -> list[HookFailure]:
+    """The project's failed after-commit hooks awaiting repair, oldest first."""
+    return list(HookFailure.objects.filter(project=project).order_by("created_at", "pk"))
 
 
 def raw_rows(*, project, source: str, stream: str, external_ids=None, include_deleted: bool = False) -> QuerySet:

@@ -35,22 +35,43 @@ def connectors_reconciliation_daily(self):
     return job_execute(job="connectors_reconciliation_daily", work=queue.reconciliation_daily, task_id=_id(self))
 
 
-@shared_task(bind=True, acks_late=True, soft_time_limit=1800, time_limit=1900)
-def connector_errors_retry_project(self, project_id, job_run_id):
-    """Scheduler tick: retry one project's due connector errors, recorded on the queued JobRun."""
+@shared_task(bind=True, acks_late=True, soft_time_limit=3600, time_limit=3700)
+def connector_resync_task(self, project_id, source, ids, job_run_id, actor=None):
+    """Re-read exactly these records ({stream: [ids]}, the reconciliation diff's), recorded on the queued JobRun
+    (idempotent: a second read writes nothing new)."""
+    work = partial(queue.resync_work, source=source, ids=ids, actor=actor)
     return job_execute(
-        job="connector_errors_retry", work=queue.errors_retry_work, run_id=job_run_id, project_id=project_id,
+        job=f"{source}_sync", work=work, run_id=job_run_id, project_id=project_id, trigger="resync", task_id=_id(self)
+    )
+
+
+@shared_task(bind=True, acks_late=True, soft_time_limit=1800, time_limit=1900)
+def connector_error_retry_task(self, project_id, error_id, job_run_id, actor=None):
+    """A person's retry of one connector error (a dead letter): re-run its unit, record the outcome on its row and
+    on the queued JobRun (idempotent: an error resolved since is not re-run)."""
+    work = partial(queue.error_retry_work, error_id=error_id, actor=actor)
+    return job_execute(
+        job="connector_error_retry", work=work, run_id=job_run_id, project_id=project_id, trigger="manual",
         task_id=_id(self),
     )  # fmt: skip
+
+
+@shared_task(bind=True, acks_late=True, soft_time_limit=1800, time_limit=1900)
+def connector_errors_retry_project(self, project_id, job_run_id, limit=100, actor=None):
+    """Scheduler tick or a person: retry one project's due connector errors, recorded on the queued JobRun."""
+    work = partial(queue.errors_retry_work, limit=limit, actor=actor)
+    return job_execute(
+        job="connector_errors_retry", work=work, run_id=job_run_id, project_id=project_id, task_id=_id(self)
+    )
 
 
 @shared_task(bind=True, acks_late=True, soft_time_limit=3600, time_limit=3700)
-def connectors_reconciliation_project(self, project_id, job_run_id):
-    """Scheduler tick: reconcile one project, recorded on the queued JobRun."""
+def connectors_reconciliation_project(self, project_id, job_run_id, actor=None):
+    """Scheduler tick or a person: reconcile one project, recorded on the queued JobRun."""
+    work = partial(queue.reconciliation_work, actor=actor)
     return job_execute(
-        job="connectors_reconciliation", work=queue.reconciliation_work, run_id=job_run_id, project_id=project_id,
-        task_id=_id(self),
-    )  # fmt: skip
+        job="connectors_reconciliation", work=work, run_id=job_run_id, project_id=project_id, task_id=_id(self)
+    )
 
 
 @shared_task(bind=True, acks_late=True, soft_time_limit=1800, time_limit=1900)
@@ -66,6 +87,15 @@ def connectors_deletions_sweep_project(self, project_id, job_run_id):
         job="connectors_deletions_sweep", work=queue.deletions_sweep_work, run_id=job_run_id, project_id=project_id,
         task_id=_id(self),
     )  # fmt: skip
+
+
+@shared_task(acks_late=True, soft_time_limit=600, time_limit=660, expires=60)
+def connectors_hook_failures_repair():
+    """Every minute (beat): replay the after-commit hooks that failed (CRM mirror, chunks) whose backoff has passed.
+
+    Idempotent: a repaired marker is gone, a replayed hook rewrites the same rows.
+    """
+    return queue.hook_failures_repair_job()
 
 
 @shared_task(bind=True, acks_late=True, soft_time_limit=600, time_limit=660)

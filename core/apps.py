@@ -22,9 +22,11 @@ class CoreConfig(AppConfig):
         from core.checklist import doctor_check_register
         from core.collectors import metric_source_register
         from core.counters import counter_families, scope_violation_counting
+        from core.retention import platform_retention_register
 
         metrics.register_collectors()
         metric_source_register(counter_families)
+        platform_retention_register()
         for check in checks.CHECKS:
             doctor_check_register(check)
         connection_created.connect(scope_violation_counting, dispatch_uid="core.scope_violation_counting")

@@ -20,19 +20,29 @@ class RetentionTarget:
 
     `queryset()` returns the rows that may be deleted once old enough (whatever their age); `age_field` is the
     indexed datetime column their age is measured by; `days_setting` names the Django setting with the days.
+    A retention not counted in whole days (hours, a cool-off, "as soon as it expires") gives `window()` instead,
+    and `days_setting` then only names the setting it comes from (documentation).
     """
 
     table: str
     queryset: Callable[[], QuerySet]
     age_field: str
     days_setting: str
+    window: Callable[[], dt.timedelta] | None = None
 
-    def days(self) -> int:
-        return int(getattr(settings, self.days_setting))
+    def retention(self) -> dt.timedelta:
+        if self.window is not None:
+            return self.window()
+        return dt.timedelta(days=int(getattr(settings, self.days_setting)))
+
+    def days(self) -> float:
+        """The retention in days (a whole number when it is one)."""
+        days = self.retention().total_seconds() / 86400
+        return int(days) if days == int(days) else round(days, 3)
 
     def overdue(self, now: dt.datetime) -> QuerySet:
         """Deletable rows older than the retention at `now`."""
-        cutoff = now - dt.timedelta(days=self.days())
+        cutoff = now - self.retention()
         return self.queryset().filter(**{f"{self.age_field}__lt": cutoff})
 
 
@@ -45,3 +55,59 @@ def retention_target_register(target: RetentionTarget) -> RetentionTarget:
     """Put a table under retention (idempotent per table)."""
     RETENTION_TARGETS[target.table] = target
     return target
+
+
+# ---------------------------------------------------------------- the platform's own tables
+
+
+def platform_retention_register() -> None:
+    """What the foundation keeps only for a while (registered from `CoreConfig.ready()`):
+
+    - Django sessions (`django_session`), as soon as they expire (`expire_date`): an expired session never
+      authenticates again, and logins make a new one;
+    - stored `Idempotency-Key` answers (`workforce_idempotencyrecord`) older than `IDEMPOTENCY_TTL_HOURS`;
+    - django-axes login attempts (`axes_accessattempt`) once their cool-off is over (`LOGIN_LOCKOUT_SECONDS`,
+      measured from the last failure: axes' own rule, so no live lockout is lifted), and its access and failure
+      logs (`axes_accesslog`, `axes_accessfailurelog`) older than `RETENTION_LOGIN_LOGS_DAYS`.
+    """
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.sessions.models import Session
+
+    from core.models import IdempotencyRecord
+
+    retention_target_register(
+        RetentionTarget(
+            table=Session._meta.db_table,
+            queryset=Session.objects.all,
+            age_field="expire_date",
+            days_setting="SESSION_COOKIE_AGE",
+            window=lambda: dt.timedelta(0),  # gone once expired
+        )
+    )
+    retention_target_register(
+        RetentionTarget(
+            table=IdempotencyRecord._meta.db_table,
+            queryset=IdempotencyRecord.objects.all,
+            age_field="created_at",
+            days_setting="IDEMPOTENCY_TTL_HOURS",
+            window=lambda: dt.timedelta(hours=settings.IDEMPOTENCY_TTL_HOURS),
+        )
+    )
+    retention_target_register(
+        RetentionTarget(
+            table=AccessAttempt._meta.db_table,
+            queryset=AccessAttempt.objects.all,
+            age_field="attempt_time",
+            days_setting="LOGIN_LOCKOUT_SECONDS",
+            window=lambda: settings.AXES_COOLOFF_TIME,
+        )
+    )
+    for model in (AccessLog, AccessFailureLog):
+        retention_target_register(
+            RetentionTarget(
+                table=model._meta.db_table,
+                queryset=model.objects.all,
+                age_field="attempt_time",
+                days_setting="RETENTION_LOGIN_LOGS_DAYS",
+            )
+        )

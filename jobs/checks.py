@@ -12,6 +12,8 @@ from jobs.models import JobRun, JobStatus
 from jobs.retention import retention_lag_days
 from jobs.selectors import storage_use
 from jobs.supervision import scheduler_jobs
+from jobs.sweeper import JOB as SWEEP_JOB
+from jobs.sweeper import job_runs_overdue
 
 SCHEDULER = "scheduler-jobs-working"
 RETENTION = "retention-lag"
@@ -19,7 +21,6 @@ STORAGE = "storage-near-budget"
 
 STALE_CADENCES = 3  # a job whose last success is older than this many cadences is late
 QUEUED_WARN_SECONDS = 10 * 60  # a run queued this long has no worker taking it
-RUNNING_WARN_SECONDS = 2 * 3600  # past the longest task hard limit (syncs and reconciliation: 3700 s)
 STORAGE_WARN_PCT = 80.0
 RETENTION_WARN_DAYS = 1.0
 
@@ -72,18 +73,22 @@ def check_beat(now: dt.datetime) -> list[Check]:
 
 
 def check_workers(now: dt.datetime) -> list[Check]:
-    """No job run waits in `queued` for long (no worker) or stays `running` past every task's time limit."""
+    """No job run waits in `queued` for long (no worker), and none is open past its bound (`jobs/sweeper.py`:
+    running past its task's hard time limit, queued past `JOB_QUEUED_MAX_SECONDS`) — the stale-work sweep
+    closes those within a minute, so one still open means the sweep is not running."""
     queued = JobRun.objects.filter(
         status=JobStatus.QUEUED, created_at__lt=now - dt.timedelta(seconds=QUEUED_WARN_SECONDS)
     ).count()
-    running = JobRun.objects.filter(
-        status=JobStatus.RUNNING, started_at__lt=now - dt.timedelta(seconds=RUNNING_WARN_SECONDS)
-    ).count()
+    overdue = job_runs_overdue(now)
     problems = []
     if queued:
         problems.append(f"{queued} run(s) queued for more than {duration(QUEUED_WARN_SECONDS)} (no worker?)")
-    if running:
-        problems.append(f"{running} run(s) 'running' for more than {duration(RUNNING_WARN_SECONDS)} (worker killed?)")
+    if overdue:
+        jobs = ", ".join(sorted({run.job for run, _ in overdue}))
+        problems.append(
+            f"{len(overdue)} run(s) queued or running past their bound ({jobs}): the task is gone and "
+            f"{SWEEP_JOB} has not closed them (is beat running?)"
+        )
     if problems:
         return [Check("workers", WARN, "; ".join(problems), SCHEDULER)]
     return [Check("workers", OK, "no run waiting or stuck", SCHEDULER)]

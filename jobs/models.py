@@ -31,6 +31,9 @@ class JobRun(models.Model):
     counts = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     task_id = models.CharField(max_length=100, blank=True)
+    task_name = models.CharField(
+        max_length=200, blank=True, help_text="Celery task that runs it; its hard time limit bounds a dead run."
+    )
 
     class Meta:
         db_table = "audit_jobrun"  # named when job runs lived in the audit app; metrics and docs name it so

@@ -9,13 +9,18 @@ admin):
   do the work, close the run with the work's outcome — or as failed when the work raises.
 - `job_run_open()` / `job_run_finish()` serve the services that close their run themselves, inside the
   transaction that commits their own outcome (a sync, an embeddings run).
+- `job_runs_abandon()` closes runs whose task is gone (a killed worker) as failed; the stale-work sweeper
+  (`jobs/sweeper.py`) and the connectors' lease recovery call it.
+
+Every run records the Celery task that runs it (`task_name`): its hard time limit bounds how long the run can
+be `running` while its task is alive.
 """
 
 import logging
 from collections.abc import Callable
 from contextlib import contextmanager
 
-from celery import current_app
+from celery import current_app, current_task
 from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -26,6 +31,10 @@ from core.selectors import project_get
 from jobs.models import JobRun, JobStatus
 
 log = logging.getLogger("jobs.services")
+
+# A run in one of these statuses is live work; any other status is final.
+OPEN_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
+MAX_DURATION_MS = 2**31 - 1  # the column's range (~24 days): a run found dead after longer shows that much
 
 # What `job_execute`'s work returns: the run's status and counts, and optionally an error message.
 Outcome = tuple[str, dict] | tuple[str, dict, str]
@@ -54,6 +63,7 @@ def job_queue(*, job: str, project, trigger: str, task: str, args: tuple = (), k
         account_scope_id=project.account_scope_id if project is not None else None,
         trigger=trigger,
         status=JobStatus.QUEUED,
+        task_name=task,
     )
     send = _sender(run, task, (*args, str(run.id)), kwargs or {})
     if transaction.get_connection().in_atomic_block:
@@ -102,6 +112,13 @@ def _send_quietly(run: JobRun, send: Callable[[], None]) -> None:
 # ---------------------------------------------------------------- running
 
 
+def _running_task_name() -> str:
+    """The Celery task executing this code (by a worker or eagerly), "" outside any task."""
+    if not current_task:
+        return ""
+    return getattr(current_task, "name", "") or ""
+
+
 def job_run_open(*, job: str, run: JobRun | None = None, project=None, trigger: str = "schedule", task_id: str = ""):
     """Start work: the queued `run` begins now, or — without one — a new running run of `job` is recorded."""
     now = timezone.now()
@@ -115,9 +132,11 @@ def job_run_open(*, job: str, run: JobRun | None = None, project=None, trigger: 
             started_at=now,
             created_at=now,
             task_id=task_id,
+            task_name=_running_task_name(),
         )
     run.status, run.started_at, run.task_id = JobStatus.RUNNING, now, task_id or run.task_id
-    run.save(update_fields=["status", "started_at", "task_id"])
+    run.task_name = run.task_name or _running_task_name()
+    run.save(update_fields=["status", "started_at", "task_id", "task_name"])
     return run
 
 
@@ -133,6 +152,31 @@ def job_run_finish(*, run: JobRun, status: str, counts: dict | None = None, erro
         event = {"job": run.job, "run_id": str(run.id), "status": status, "counts": run.counts}
         publish_on_commit(project_id=run.project_id, event_type="job_completed", data=event)
     return run
+
+
+def job_runs_abandon(*, ids, error: str) -> list[JobRun]:
+    """Close these runs as failed if they are still queued or running (their task is gone), and announce each.
+
+    Each close is a conditional UPDATE, so a worker that finishes the run at the same moment wins or loses
+    cleanly; a run already closed is left alone (calling this twice changes nothing). Returns the runs closed.
+    """
+    closed = []
+    for run in JobRun.objects.filter(pk__in=list(ids), status__in=OPEN_STATUSES):
+        now = timezone.now()
+        duration_ms = int((now - (run.started_at or run.created_at)).total_seconds() * 1000)
+        updated = JobRun.objects.filter(pk=run.pk, status=run.status).update(
+            status=JobStatus.FAILED, finished_at=now, duration_ms=min(max(duration_ms, 0), MAX_DURATION_MS),
+            error=error[:4000],
+        )  # fmt: skip
+        if not updated:
+            continue
+        run.refresh_from_db()
+        closed.append(run)
+        if run.project_id:
+            event = {"job": run.job, "run_id": str(run.id), "status": run.status, "counts": run.counts}
+            publish_on_commit(project_id=run.project_id, event_type="job_completed", data=event)
+        log.warning("job run %s (%s) closed as failed: %s", run.id, run.job, error)
+    return closed
 
 
 @contextmanager
@@ -159,12 +203,15 @@ def job_execute(
 
     1. Load the queued run `run_id` and the project `project_id` (either may be absent: a scheduled job
        records a new run; a global job has no project). A run or project that is gone is skipped, and a
-       queued run whose project is gone is closed as skipped.
+       queued run whose project is gone is closed as skipped. A run already closed (finished, or given up as
+       dead by the sweeper) is not run again: a redelivered task does nothing.
     2. Begin the run, then call `work(project=…, run=…)` (`work(run=…)` for a global job).
     3. Close the run with the work's (status, counts[, error]); when the work returns None it closed the run
        itself. An exception closes it as failed and propagates.
     """
     run = JobRun.objects.filter(pk=run_id).first() if run_id else None
+    if run is not None and run.status not in OPEN_STATUSES:
+        return {"skipped": f"run {run.id} is already {run.status}"}
     project = project_get(project_id) if project_id else None
     if (run_id and run is None) or (project_id and project is None):
         if run is not None:

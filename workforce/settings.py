@@ -313,6 +313,9 @@ CONNECTOR_LEASE_STALE_SECONDS = env_int("CONNECTOR_LEASE_STALE_SECONDS", 600, mi
 CONNECTOR_MAX_RETRIES = env_int("CONNECTOR_MAX_RETRIES", 5, minimum=1)
 CONNECTOR_RETRY_BASE_SECONDS = env_int("CONNECTOR_RETRY_BASE_SECONDS", 30, minimum=1)
 CONNECTOR_RETRY_MAX_SECONDS = env_int("CONNECTOR_RETRY_MAX_SECONDS", 6 * 3600, minimum=1)
+# A failed after-commit hook (connectors/hooks.py) is replayed by the minute job with the backoff above, at most
+# this many times; after that only a sync of the connector (or an operator) tries again.
+HOOK_REPAIR_MAX_ATTEMPTS = env_int("HOOK_REPAIR_MAX_ATTEMPTS", 10, minimum=1)
 CONNECTOR_HTTP_TIMEOUT_SECONDS = env_float("CONNECTOR_HTTP_TIMEOUT_SECONDS", 30.0)
 # Source URLs on loopback/private/link-local/multicast/reserved addresses: allowed outside production (the sandbox
 # listens on 127.0.0.1), refused in production unless set (docs/security.md).
@@ -410,6 +413,9 @@ STORAGE_BUDGET_GB = env_float("STORAGE_BUDGET_GB", 20.0)
 JOB_SUSPEND_AFTER_FAILURES = env_int("JOB_SUSPEND_AFTER_FAILURES", 10, minimum=1)
 JOB_BACKOFF_BASE_SECONDS = env_int("JOB_BACKOFF_BASE_SECONDS", 60, minimum=1)
 JOB_BACKOFF_MAX_SECONDS = env_int("JOB_BACKOFF_MAX_SECONDS", 3600, minimum=1)
+# The stale-work sweep (jobs/sweeper.py) closes a run still `queued` after this long (its task message was lost);
+# longer than the broker's visibility timeout (7200 s), so a message redelivered after a crash finds its run open.
+JOB_QUEUED_MAX_SECONDS = env_int("JOB_QUEUED_MAX_SECONDS", 3 * 3600, minimum=60)
 
 # Retention (jobs/retention.py, ARCHITECTURE §12): days kept per table; deletes per table per run.
 RETENTION_QUERY_RUNS_DAYS = env_int("RETENTION_QUERY_RUNS_DAYS", 180, minimum=1)
@@ -419,6 +425,9 @@ RETENTION_JOB_RUNS_DAYS = env_int("RETENTION_JOB_RUNS_DAYS", 90, minimum=1)
 RETENTION_SYNC_RUNS_DAYS = env_int("RETENTION_SYNC_RUNS_DAYS", 90, minimum=1)
 RETENTION_RECONCILIATION_METRICS_DAYS = env_int("RETENTION_RECONCILIATION_METRICS_DAYS", 365, minimum=1)
 RETENTION_WEBHOOK_DELIVERIES_DAYS = env_int("RETENTION_WEBHOOK_DELIVERIES_DAYS", 14, minimum=1)
+RETENTION_LOGIN_LOGS_DAYS = env_int("RETENTION_LOGIN_LOGS_DAYS", 30, minimum=1)  # django-axes access/failure logs
+# Stored `Idempotency-Key` answers are kept this long (then deleted by retention_cleanup, which runs every 12 h).
+IDEMPOTENCY_TTL_HOURS = env_int("IDEMPOTENCY_TTL_HOURS", 24, minimum=1)
 RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 1000, minimum=1)
 PROMETHEUS_EXPORT_MIGRATIONS = False
 

@@ -1,4 +1,5 @@
-"""Reconciliation endpoints: latest/trend/series, the diff with re-sync links, run now, targeted re-sync."""
+"""Reconciliation endpoints: latest/trend/series, the diff with re-sync links, run now and targeted re-sync (both
+queued for a worker: 202 with the run)."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -7,10 +8,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from connectors import selectors
-from connectors.api.serializers import SyncRunSerializer
+from connectors.api.serializers import queued_response
 from connectors.models import PORTFOLIO, ConnectorConfig, Source
-from connectors.services.reconciliation import connector_resync, parse_resync_ids, reconciliation_run
+from connectors.services import queue
+from connectors.services.reconciliation import parse_resync_ids
 from connectors.sources import REGISTRY
+from core.api.actors import request_actor_label
 from core.api.errors import conflict, invalid_input, not_found
 from core.api.validation import parse_int
 
@@ -97,16 +100,12 @@ class ReconciliationDiffView(APIView):
 
 
 class ReconciliationRunView(APIView):
-    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    """Queue the project's reconciliation: 202 with the run; the metrics land in `GET …/reconciliation`."""
+
+    @extend_schema(request=None, responses={202: OpenApiTypes.OBJECT})
     def post(self, request):
-        result = reconciliation_run(project=request.project, actor=request.user)
-        return Response(
-            {
-                "run_id": result["run_id"],
-                "metrics": [metric_payload(m, with_ids=True) for m in result["metrics"]],
-                "summary": metric_payload(result["summary"]),
-            }
-        )
+        run = queue.reconciliation_queue(project=request.project, actor=request_actor_label(request))
+        return queued_response(run)
 
 
 class ResyncSerializer(serializers.Serializer):
@@ -114,9 +113,10 @@ class ResyncSerializer(serializers.Serializer):
 
 
 class ResyncView(APIView):
-    """Re-read exactly the listed records now (`"stream:id"` entries, as the diff lists them)."""
+    """Queue a re-read of exactly the listed records (`"stream:id"` entries, as the diff lists them): 202 with the
+    run; ids are checked before anything is queued."""
 
-    @extend_schema(request=ResyncSerializer, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=ResyncSerializer, responses={202: OpenApiTypes.OBJECT})
     def post(self, request, name: str):
         if name not in Source.values:
             raise not_found()
@@ -132,5 +132,5 @@ class ResyncView(APIView):
             )
         except ValueError as exc:
             raise invalid_input({"ids": str(exc)}) from exc
-        run = connector_resync(project=request.project, source=name, ids=grouped, actor=request.user)
-        return Response({"run": SyncRunSerializer(run).data})
+        run = queue.resync_queue(project=request.project, source=name, ids=grouped, actor=request_actor_label(request))
+        return queued_response(run, connector=name)

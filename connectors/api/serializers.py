@@ -1,6 +1,7 @@
 """Response shapes for the connector endpoints (API.md) and request validation."""
 
-from rest_framework import serializers
+from rest_framework import serializers, status
+from rest_framework.response import Response
 
 from connectors.models import ConnectorError, SyncRun
 
@@ -82,3 +83,14 @@ def state_payload(entry: dict) -> dict:
 
 def _iso(value):
     return value.isoformat() if value else None
+
+
+def run_entry(run, *, connector: str | None = None) -> dict:
+    """One queued run as every endpoint that starts work answers it (the sync endpoints' `runs` entries)."""
+    return {"run_id": str(run.id), "connector": connector, "status": "queued"}
+
+
+def queued_response(run, *, connector: str | None = None) -> Response:
+    """202 with the queued run, in the sync endpoints' shape: `{"runs": [{"run_id", "connector", "status"}]}`
+    (`connector` null for work that spans the project's connectors)."""
+    return Response({"runs": [run_entry(run, connector=connector)]}, status=status.HTTP_202_ACCEPTED)

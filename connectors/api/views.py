@@ -13,12 +13,14 @@ from connectors.api.serializers import (
     RetryRequestSerializer,
     SyncRequestSerializer,
     SyncRunSerializer,
+    queued_response,
+    run_entry,
     state_payload,
 )
 from connectors.models import ConnectorConfig, ErrorStatus, Source, SyncStatus
-from connectors.services import retry as retry_service
-from connectors.services.queue import sync_queue
+from connectors.services import queue
 from connectors.sources import REGISTRY
+from core.api.actors import request_actor_label
 from core.api.errors import conflict, invalid_input, not_found
 from core.api.validation import parse_choice, parse_uuid
 
@@ -58,28 +60,29 @@ class DeadLetterListView(ListAPIView):
 
 
 class ErrorsRetryView(APIView):
-    @extend_schema(request=RetryRequestSerializer, responses={200: OpenApiTypes.OBJECT})
+    """Queue a retry of the project's due connector errors: 202 with the run (the retry runs on a worker)."""
+
+    @extend_schema(request=RetryRequestSerializer, responses={202: OpenApiTypes.OBJECT})
     def post(self, request):
         serializer = RetryRequestSerializer(data=request.data)
         if not serializer.is_valid():
             raise invalid_input(serializer.errors)
         limit = serializer.validated_data["limit"]
-        result = retry_service.errors_retry_due(project=request.project, limit=limit, actor=request.user)
-        return Response(result)
+        run = queue.errors_retry_queue(project=request.project, limit=limit, actor=request_actor_label(request))
+        return queued_response(run)
 
 
 class DeadLetterRetryView(APIView):
-    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    """Queue a retry of one dead letter: 202 with the run; the outcome lands on the error row and the run."""
+
+    @extend_schema(request=None, responses={202: OpenApiTypes.OBJECT})
     def post(self, request, error_id: str):
         pk = parse_uuid(error_id, field="id")
         error = selectors.dead_letters(project=request.project).filter(pk=pk).select_related("project").first()
         if error is None:
             raise not_found()
-        outcome = retry_service.dead_letter_retry(error=error, actor=request.user)
-        if outcome == retry_service.BUSY:
-            raise conflict("already_running", f"{error.source} sync is running; retry when it finishes.")
-        error.refresh_from_db()
-        return Response({"error": ConnectorErrorSerializer(error).data, "outcome": outcome})
+        run = queue.error_retry_queue(error=error, actor=request_actor_label(request))
+        return queued_response(run, connector=error.source)
 
 
 class SyncView(APIView):
@@ -113,13 +116,13 @@ class SyncView(APIView):
 
     @staticmethod
     def _queue(request, config, streams, full) -> dict:
-        run = sync_queue(
+        run = queue.sync_queue(
             project=request.project, source=config.source, trigger="manual", streams=streams, full=full,
             actor=request.user,
         )  # fmt: skip
         if run is None:
             return {"run_id": None, "connector": config.source, "status": "already_running"}
-        return {"run_id": str(run.id), "connector": config.source, "status": "queued"}
+        return run_entry(run, connector=config.source)
 
 
 def _validate_streams(configs, streams) -> None:

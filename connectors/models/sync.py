@@ -89,6 +89,9 @@ class SyncRun(ScopedModel):
     counts = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     lease_owner = models.CharField(max_length=200, blank=True)
+    # The jobs app's JobRun recording this run (an id, not a foreign key: jobs' table is not ours); closed with
+    # the run, also when a stale lease is recovered.
+    job_run_id = models.UUIDField(null=True, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
@@ -146,3 +149,40 @@ class ConnectorError(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.source}/{self.stream} {self.status} attempt {self.attempt}"
+
+
+class HookFailure(ScopedModel):
+    """A durable marker: a hook that raised after its page committed (the CRM mirror, the chunk builder, the
+    embeddings cascade), with the records it did not process, kept until a repair succeeds.
+
+    One row per (project, source, stream, hook): later failures of the same hook add their record ids. `kind`
+    `page` replays `PageCommitted` for `record_ids` (all live rows of the stream when `whole_stream`: too many
+    ids to list); `run` replays the `RunFinished` kept in `payload`. Repairs (`connectors.hooks`) come from the
+    next sync of the connector and from the periodic `connectors_hook_failures_repair`; `attempts` counts
+    failures, and past `HOOK_REPAIR_MAX_ATTEMPTS` only a sync (or an operator) tries again.
+    """
+
+    source = models.CharField(max_length=20, choices=Source.choices)
+    stream = models.CharField(max_length=50, blank=True, help_text="Empty for a run hook.")
+    hook = models.CharField(max_length=200, help_text="Dotted name of the registered hook.")
+    kind = models.CharField(max_length=10, default="page", help_text="page or run")
+    record_ids = models.JSONField(default=list, blank=True)
+    whole_stream = models.BooleanField(default=False)
+    urgent = models.BooleanField(default=False)
+    payload = models.JSONField(default=dict, blank=True)
+    error = models.TextField()
+    attempts = models.PositiveIntegerField(default=1)
+    next_retry_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "connector_hook_failures"
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "source", "stream", "hook"], name="hook_failure_unique")
+        ]
+        indexes = [models.Index(fields=["next_retry_at"], name="hook_failure_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.hook} {self.source}/{self.stream or 'run'} ({self.attempts} failure(s))"

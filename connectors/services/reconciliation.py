@@ -179,12 +179,13 @@ def _store(project, run_id, metrics: list[ReconciliationMetric], portfolio, acto
         publish_on_commit(project_id=project.pk, event_type="data_changed", data=data)
 
 
-def connector_resync(*, project, source: str, ids: dict[str, list[str]], actor) -> SyncRun:
-    """Re-read exactly the listed records now (the reconciliation diff's ids), audited.
+def connector_resync(*, project, source: str, ids: dict[str, list[str]], actor, job_run=None) -> SyncRun:
+    """Re-read exactly the listed records now (the reconciliation diff's ids), audited; `job_run` is the queued
+    run recording it (the sync closes it).
 
     Raises AlreadyRunning (409) when another run of the connector holds the lease.
     """
-    run = connector_sync(project=project, source=source, trigger="resync", resync_ids=ids, full=True)
+    run = connector_sync(project=project, source=source, trigger="resync", resync_ids=ids, full=True, job_run=job_run)
     audit_record(
         action="connector.resync",
         actor=actor,

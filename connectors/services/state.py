@@ -2,17 +2,22 @@
 
 import datetime as dt
 import json
+import logging
 import os
 import socket
 import uuid
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from connectors.models import ConnectorSyncState, SyncRun, SyncStatus
 from core.errors import Conflict
+from core.events import publish_on_commit
+from jobs.services import job_runs_abandon
+
+log = logging.getLogger("connectors.state")
 
 
 class AlreadyRunning(Conflict):
@@ -46,30 +51,55 @@ def _stale_lease() -> Q:
     )
 
 
+STALE_LEASE_ERROR = "stale_lease: the run stopped heartbeating (worker crashed or was killed)"
+
+
 @transaction.atomic
 def lease_recover_stale(*, state: ConnectorSyncState) -> bool:
-    """Turn a dead run's lease into a `failed` state with reason `stale_lease`; return whether it did."""
+    """Turn a dead run's lease into a `failed` state with reason `stale_lease`; return whether it did.
+
+    In the same transaction the dead run's SyncRun and the JobRun recording it are closed as failed; after
+    commit the dashboard hears `connector_sync_progress` (status `failed`, error `stale_lease`). A lease that is
+    not stale (or was recovered already) changes nothing.
+    """
     recovered = ConnectorSyncState.objects.filter(_stale_lease(), pk=state.pk).update(
         status=SyncStatus.FAILED,
-        last_error="stale_lease: the run stopped heartbeating (worker crashed or was killed)",
-        consecutive_failures=state.consecutive_failures + 1,
+        last_error=STALE_LEASE_ERROR,
+        consecutive_failures=F("consecutive_failures") + 1,
         lease_owner="",
         lease_heartbeat_at=None,
         updated_at=timezone.now(),
     )
-    if recovered and state.current_run_id:
-        SyncRun.objects.filter(pk=state.current_run_id, status=SyncStatus.RUNNING).update(
+    if not recovered:
+        return False
+    state.refresh_from_db()
+    run = SyncRun.objects.filter(pk=state.current_run_id).first() if state.current_run_id else None
+    if run is not None:
+        SyncRun.objects.filter(pk=run.pk, status=SyncStatus.RUNNING).update(
             status=SyncStatus.FAILED, error="stale_lease", finished_at=timezone.now()
         )
-    return bool(recovered)
+        if run.job_run_id:
+            job_runs_abandon(ids=[run.job_run_id], error=STALE_LEASE_ERROR)
+    data = {"connector": state.source, "status": SyncStatus.FAILED, "run_id": str(run.pk) if run else None,
+            "error": "stale_lease"}  # fmt: skip
+    publish_on_commit(project_id=state.project_id, event_type="connector_sync_progress", data=data)
+    log.warning("recovered the stale %s lease of project %s (run %s)", state.source, state.project_id, data["run_id"])
+    return True
 
 
 def leases_recover_all() -> int:
-    """Recover every stale lease (all projects); used by the sync cycle."""
+    """Recover every stale lease (all projects); the stale-work sweep (every 20 s) and the sync cycle call it."""
     count = 0
     for state in ConnectorSyncState.objects.filter(_stale_lease()):
         count += lease_recover_stale(state=state)
     return count
+
+
+def lease_live_job_runs() -> set:
+    """Ids of the JobRuns of syncs whose lease is live (heartbeating): alive whatever their age."""
+    live = ConnectorSyncState.objects.filter(status=SyncStatus.RUNNING, lease_heartbeat_at__gte=_stale_before())
+    runs = SyncRun.objects.filter(pk__in=live.values("current_run_id"), job_run_id__isnull=False)
+    return set(runs.values_list("job_run_id", flat=True))
 
 
 @transaction.atomic

@@ -1,7 +1,8 @@
 """The sync engine: claim the lease, walk each stream page by page, commit rows with their cursor.
 
 Per page, in one transaction: bulk upsert of the rows, the stream cursor, the lease heartbeat and the
-progress. After commit: hooks (CRM mirror, chunks) and a throttled `connector_sync_progress` event.
+progress. After commit: hooks (CRM mirror, chunks) and a throttled `connector_sync_progress` event. Hooks that
+failed earlier (their `HookFailure` markers) are replayed at the end of every run of the connector.
 A failing page records a connector error and stops that stream (its cursor stays where the last good
 page left it); a failing item (one conversation's messages) is recorded and skipped; 401/403 pause
 the connector without retries.
@@ -113,13 +114,17 @@ def connector_sync(
             full=full,
             streams=list(streams or []),
             lease_owner=owner,
+            job_run_id=job_run.pk if job_run is not None else None,
         )
         try:
             state = state_service.lease_claim(project=project, source=source, owner=owner, run=run)
         except state_service.AlreadyRunning:
             transaction.set_rollback(True)
             raise
-    job_run = job_run or job_run_open(job=f"{source}_sync", project=project, trigger=trigger)
+    if job_run is None:
+        job_run = job_run_open(job=f"{source}_sync", project=project, trigger=trigger)
+        run.job_run_id = job_run.pk
+        run.save(update_fields=["job_run_id"])
     connector = connector_for(config, sleep=sleep)
     ctx = SyncContext(project=project, source=source, connector=connector, state=state, owner=owner, run=run, full=full)
     ctx.on_page = on_page
@@ -133,7 +138,21 @@ def connector_sync(
         status, error, paused = SyncStatus.FAILED, f"internal error: {exc.__class__.__name__}: {exc}", ""
     finally:
         connector.close()
+    _repair_hooks(project, source, before=run.started_at)
     return _finish(ctx, job_run=job_run, status=status, error=error, paused=paused)
+
+
+def _repair_hooks(project, source: str, *, before) -> None:
+    """Replay the connector's failed after-commit hooks (`HookFailure` markers) from before this run, whatever
+    their backoff: the rows they missed may be unchanged since, so no page of this run brought them again (a
+    hook that failed during this run waits for the periodic repair). Never fails the sync."""
+    try:
+        tally = hooks.hook_failures_repair(project=project, source=source, due_only=False, created_before=before)
+    except Exception:
+        log.exception("repairing the failed hooks of %s for project %s failed", source, project.pk)
+        return
+    if any(tally.values()):
+        log.info("%s sync of project %s: failed hooks %s", source, project.pk, tally)
 
 
 def connector_refresh(

@@ -48,9 +48,12 @@ def test_admin_never_renders_a_connector_secret(client, make_user, studio, make_
 
 
 @pytest.mark.django_db
-def test_admin_bulk_actions_retry_now_and_mark_resolved(client, make_user, studio, make_tenant, bind, sandbox):
+def test_admin_bulk_actions_retry_now_and_mark_resolved(
+    client, make_user, studio, make_tenant, bind, sandbox, eager_tasks, django_capture_on_commit_callbacks
+):
     from connectors.models import ConnectorError
     from connectors.services.sync import connector_sync
+    from jobs.models import JobRun
 
     bind(studio, make_tenant(), sources=["linear"])
     sandbox.add_fault(service="linear", path="/graphql", operation="cycles", kind="status", status=500, times=3)
@@ -61,7 +64,11 @@ def test_admin_bulk_actions_retry_now_and_mark_resolved(client, make_user, studi
     teams = ConnectorError.objects.get(project=studio, stream="teams")
     client.force_login(make_user("root", superuser=True))
     url = "/admin/connectors/connectorerror/"
-    client.post(url, {"action": "retry_now", "_selected_action": [str(cycles.pk)]})
+    with django_capture_on_commit_callbacks(execute=True):  # queued for a worker (eager here) after commit
+        response = client.post(url, {"action": "retry_now", "_selected_action": [str(cycles.pk)]}, follow=True)
+    run = JobRun.objects.get(job="connector_error_retry")
+    assert f"Queued 1 retry run(s): {run.id}" in response.content.decode()
+    assert (run.status, run.counts["outcome"]) == ("succeeded", "resolved")
     client.post(url, {"action": "mark_resolved", "_selected_action": [str(teams.pk)]})
     cycles.refresh_from_db()
     teams.refresh_from_db()

@@ -96,7 +96,18 @@ def test_sync_without_configured_connectors_is_409(owner_api):
     assert response.json()["error"] == "not_configured"
 
 
-def test_errors_list_filters_and_dead_letter_retry_from_the_api(owner_api, synced, sandbox, make_tenant, sleep):
+def queued_run(response, connector=None) -> JobRun:
+    """A 202 answer of an endpoint that starts work: the sync endpoints' shape, one queued run."""
+    assert response.status_code == 202, response.json()
+    [entry] = response.json()["runs"]
+    assert entry["connector"] == connector
+    assert entry["status"] == "queued"
+    return JobRun.objects.get(pk=entry["run_id"])
+
+
+def test_errors_list_filters_and_dead_letter_retry_from_the_api(
+    owner_api, synced, sandbox, make_tenant, sleep, eager_tasks, django_capture_on_commit_callbacks
+):
     sandbox.add_fault(service="linear", path="/graphql", operation="cycles", kind="status", status=500, times=3)
     connector_sync(project=synced, source="linear", streams=["cycles"], sleep=sleep)
     sandbox.clear_faults()
@@ -109,12 +120,41 @@ def test_errors_list_filters_and_dead_letter_retry_from_the_api(owner_api, synce
     dead = owner_api.get("/api/connectors/errors/dead-letter").json()["results"]
     assert [row["id"] for row in dead] == [str(error.id)]
 
-    response = owner_api.post(f"/api/connectors/errors/dead-letter/{error.id}/retry")
-    assert response.status_code == 200
-    assert response.json()["outcome"] == "resolved"
-    assert response.json()["error"]["id"] == str(error.id)
+    with django_capture_on_commit_callbacks(execute=True):  # the task goes after the run's row commits
+        response = owner_api.post(f"/api/connectors/errors/dead-letter/{error.id}/retry")
+    run = queued_run(response, connector="linear")
+    run.refresh_from_db()
+    assert run.job == "connector_error_retry"
+    assert run.status == "succeeded"
+    assert (run.counts["error_id"], run.counts["outcome"]) == (str(error.id), "resolved")
     assert owner_api.get("/api/connectors/errors/dead-letter").json()["count"] == 0
-    assert AuditEvent.objects.filter(action="connector.dead_letter_retry", entity_id=str(error.id)).exists()
+    error.refresh_from_db()
+    assert error.status == "resolved"
+    event = AuditEvent.objects.get(action="connector.dead_letter_retry", entity_id=str(error.id))
+    assert (event.actor_label, event.status) == ("olga-owner", "ok")
+
+    # The same run delivered again (a worker died after finishing it) does nothing more.
+    from connectors.tasks import connector_error_retry_task
+
+    again = connector_error_retry_task.apply(args=(str(synced.pk), str(error.id), str(run.id))).get()
+    assert again == {"skipped": f"run {run.id} is already succeeded"}
+    assert AuditEvent.objects.filter(action="connector.dead_letter_retry").count() == 1
+
+
+def test_a_dead_letter_retry_is_refused_with_409_while_its_connector_syncs(owner_api, synced):
+    from connectors.models import SyncRun
+    from connectors.services.state import lease_claim, lease_owner_id
+
+    error = ConnectorError.objects.create(
+        project=synced, source="linear", stream="cycles", dedupe_key="cycles:page", error_kind="transient",
+        message="boom", status="dead_letter", attempt=5,
+    )  # fmt: skip
+    holder = SyncRun.objects.create(project=synced, source="linear")
+    lease_claim(project=synced, source="linear", owner=lease_owner_id(), run=holder)
+    response = owner_api.post(f"/api/connectors/errors/dead-letter/{error.id}/retry")
+    assert response.status_code == 409
+    assert response.json()["error"] == "already_running"
+    assert not JobRun.objects.filter(job="connector_error_retry").exists()
 
 
 def test_another_projects_dead_letter_is_404_and_untouched(owner_api, other_project):
@@ -146,10 +186,26 @@ def test_viewer_cannot_trigger_syncs(api, make_user, project, make_tenant, bind)
     assert api.post("/api/connectors/linear/sync").status_code == 403
 
 
-def test_retry_due_errors_endpoint_reports_the_tally(owner_api, synced, sandbox, sleep):
+def test_retry_due_errors_endpoint_queues_a_run_that_reports_the_tally(
+    owner_api, synced, sandbox, sleep, eager_tasks, django_capture_on_commit_callbacks
+):
     sandbox.add_fault(service="attio", path="/v2/notes", kind="status", status=503, times=3)
     connector_sync(project=synced, source="attio", streams=["notes"], sleep=sleep)
     sandbox.clear_faults()
     ConnectorError.objects.filter(project=synced).update(next_retry_at="2000-01-01T00:00:00Z")
-    body = owner_api.post("/api/connectors/errors/retry", {"limit": 10}).json()
-    assert (body["due"], body["succeeded"], body["failed"]) == (1, 1, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_api.post("/api/connectors/errors/retry", {"limit": 10})
+    run = queued_run(response)
+    run.refresh_from_db()
+    assert (run.job, run.status, run.trigger) == ("connector_errors_retry", "succeeded", "manual")
+    assert (run.counts["due"], run.counts["succeeded"], run.counts["failed"]) == (1, 1, 0)
+    assert ConnectorError.objects.get(project=synced).status == "resolved"
+    assert AuditEvent.objects.get(action="connector.errors_retry").actor_label == "olga-owner"
+
+
+def test_a_second_retry_of_the_due_errors_while_one_is_queued_is_409(owner_api, synced):
+    assert owner_api.post("/api/connectors/errors/retry").status_code == 202  # queued: no worker in this test
+    response = owner_api.post("/api/connectors/errors/retry")
+    assert response.status_code == 409
+    assert response.json()["error"] == "already_running"
+    assert JobRun.objects.filter(job="connector_errors_retry").count() == 1

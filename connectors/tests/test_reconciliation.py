@@ -5,9 +5,10 @@ import uuid
 import pytest
 
 from audit.models import AuditEvent
-from connectors.models import ReconciliationMetric
+from connectors.models import RawLinearIssue, ReconciliationMetric, SyncRun
 from connectors.services.reconciliation import completeness_pct, reconciliation_run
 from connectors.services.sync import connector_sync
+from jobs.models import JobRun
 
 pytestmark = pytest.mark.django_db
 
@@ -56,8 +57,28 @@ def test_duplicate_contact_emails_are_counted(studio, make_tenant, bind, sleep):
     assert all(entry.startswith("contacts:") for entry in chatwoot.duplicate_ids)
 
 
+@pytest.fixture
+def queued(owner_api, eager_tasks, django_capture_on_commit_callbacks):
+    """POST to an endpoint that queues work, let a worker (eager here) run the run, return (entry, JobRun)."""
+
+    def post(path: str, payload=None):
+        with django_capture_on_commit_callbacks(execute=True):  # the task goes after the run's row commits
+            response = owner_api.post(path, payload)
+        assert response.status_code == 202, response.json()
+        [entry] = response.json()["runs"]
+        assert entry["status"] == "queued"
+        return entry, JobRun.objects.get(pk=entry["run_id"])
+
+    return post
+
+
+def latest(owner_api, connector: str) -> dict:
+    metrics = owner_api.get("/api/connectors/reconciliation").json()["latest"]
+    return next(metric for metric in metrics if metric["connector"] == connector)
+
+
 def test_missing_raw_rows_and_the_diff_and_a_targeted_resync_back_to_100(
-    owner_api, project, make_tenant, bind, sleep, sandbox
+    owner_api, project, make_tenant, bind, sleep, sandbox, queued
 ):
     tenant = make_tenant()
     bind(project, tenant, sources=["linear"])
@@ -66,24 +87,49 @@ def test_missing_raw_rows_and_the_diff_and_a_targeted_resync_back_to_100(
     deleted = sandbox.mutate(tenant=tenant.name, action="delete_issues", count=2)["issues"]
     added = sandbox.mutate(tenant=tenant.name, action="new_issues", count=3)["issues"]
 
-    run = owner_api.post("/api/connectors/reconciliation/run").json()
-    linear = next(m for m in run["metrics"] if m["connector"] == "linear")
+    entry, run = queued("/api/connectors/reconciliation/run")
+    assert entry["connector"] is None  # the whole project
+    assert (run.job, run.status) == ("connectors_reconciliation", "succeeded")
+    linear = latest(owner_api, "linear")
+    assert str(linear["run_id"]) == run.counts["reconciliation_run_id"]
     assert linear["completeness_pct"] < 100
     assert {f"issues:{i}" for i in added} <= set(linear["missing_ids"])
     assert {f"issues:{i}" for i in deleted} <= set(linear["deleted_ids"])
     assert not {f"issues:{i}" for i in deleted} & set(linear["missing_ids"])
+    assert AuditEvent.objects.get(action="reconciliation.run", payload__run_id=linear["run_id"]).actor_label == (
+        "olga-owner"
+    )
 
     diff = next(
         d for d in owner_api.get("/api/connectors/reconciliation/diff").json()["diff"] if d["connector"] == "linear"
     )
     assert diff["previous_pct"] == 100.0
     assert diff["delta_pct"] < 0
-    resync = owner_api.post(diff["resync_url"], diff["resync_body"])
-    assert resync.status_code == 200, resync.json()
-    assert resync.json()["run"]["status"] == "ok"
+    entry, resync = queued(diff["resync_url"], diff["resync_body"])
+    assert entry["connector"] == "linear"
+    assert (resync.job, resync.trigger, resync.status) == ("linear_sync", "resync", "succeeded")
+    sync_run = SyncRun.objects.get(pk=resync.counts["sync_run"])
+    assert (sync_run.status, sync_run.trigger, sync_run.job_run_id) == ("ok", "resync", resync.pk)
+    assert sync_run.counts["issues"]["inserted"] == 3
+    assert RawLinearIssue.objects.filter(project=project, external_id__in=added).count() == 3
 
-    again = owner_api.post("/api/connectors/reconciliation/run").json()
-    assert next(m for m in again["metrics"] if m["connector"] == "linear")["completeness_pct"] == 100.0
+    queued("/api/connectors/reconciliation/run")
+    assert latest(owner_api, "linear")["completeness_pct"] == 100.0
+
+
+def test_run_and_resync_answer_409_while_work_for_them_is_active(owner_api, project, make_tenant, bind):
+    from connectors.services.state import lease_claim, lease_owner_id
+
+    bind(project, make_tenant(), sources=["linear"])
+    assert owner_api.post("/api/connectors/reconciliation/run").status_code == 202  # queued, no worker here
+    second = owner_api.post("/api/connectors/reconciliation/run")
+    assert (second.status_code, second.json()["error"]) == (409, "already_running")
+    lease_claim(project=project, source="linear", owner=lease_owner_id(),
+                run=SyncRun.objects.create(project=project, source="linear"))  # fmt: skip
+    issue = "issues:" + str(uuid.uuid4())
+    busy = owner_api.post("/api/connectors/linear/resync", {"ids": [issue]})
+    assert (busy.status_code, busy.json()["error"]) == (409, "already_running")
+    assert not JobRun.objects.filter(job="linear_sync").exists()
 
 
 def test_low_completeness_is_audited_and_history_is_append_only(studio, make_tenant, bind, sleep, sandbox):
@@ -97,10 +143,10 @@ def test_low_completeness_is_audited_and_history_is_append_only(studio, make_ten
     assert ReconciliationMetric.objects.filter(project=studio).count() == 4  # linear + portfolio, twice
 
 
-def test_reconciliation_endpoint_trend_and_series(owner_api, project, make_tenant, bind, sleep):
+def test_reconciliation_endpoint_trend_and_series(owner_api, project, make_tenant, bind, sleep, queued):
     bind(project, make_tenant(), sources=["attio"])
     connector_sync(project=project, source="attio", sleep=sleep)
-    owner_api.post("/api/connectors/reconciliation/run")
+    queued("/api/connectors/reconciliation/run")
     body = owner_api.get("/api/connectors/reconciliation?days=7&limit=10").json()
     assert {m["connector"] for m in body["latest"]} == {"attio", "portfolio"}
     assert len(body["trend"]) == 1
@@ -108,12 +154,13 @@ def test_reconciliation_endpoint_trend_and_series(owner_api, project, make_tenan
     assert owner_api.get("/api/connectors/reconciliation?days=0").status_code == 400
 
 
-def test_resync_validates_ids(owner_api, project, make_tenant, bind):
+def test_resync_validates_ids_before_queuing_anything(owner_api, project, make_tenant, bind):
     bind(project, make_tenant(), sources=["linear"])
     bad = owner_api.post("/api/connectors/linear/resync", {"ids": ["nostream"]})
     assert bad.status_code == 400
     assert "ids" in bad.json()["detail"]
     assert owner_api.post("/api/connectors/linear/resync", {"ids": []}).status_code == 400
+    assert not JobRun.objects.filter(project=project).exists()
 
 
 def test_another_projects_reconciliation_never_shows(owner_api, project, other_project, make_tenant, bind, sleep):

@@ -6,6 +6,8 @@ import re
 import uuid
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError
@@ -22,6 +24,7 @@ from connectors.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from core.models import IdempotencyRecord
 from jobs.models import JobRun, JobStatus, ScheduledJobState
 from jobs.retention import (
     LAG_METRIC,
@@ -38,6 +41,11 @@ pytestmark = pytest.mark.django_db
 
 NOW = timezone.now()
 TABLES = {
+    "django_session",
+    "workforce_idempotencyrecord",
+    "axes_accessattempt",
+    "axes_accesslog",
+    "axes_accessfailurelog",
     "audit_auditevent",
     "audit_jobrun",
     "connectors_connectorerror",
@@ -100,6 +108,28 @@ def query_run(project, age_days: float, *, feedback: int = 0) -> QueryRun:
     for _ in range(feedback):
         Feedback.objects.create(project=project, query_run=run, rating=1)
     return run
+
+
+def session(expires_in_days: float) -> Session:
+    return Session.objects.create(session_key=uuid.uuid4().hex, session_data="e30:",
+                                  expire_date=NOW + dt.timedelta(days=expires_in_days))  # fmt: skip
+
+
+def idempotency_record(age_hours: float) -> IdempotencyRecord:
+    return IdempotencyRecord.objects.create(caller="user:1", key=uuid.uuid4().hex, method_path="POST /api/projects",
+                                            request_hash="h", status_code=201, response_body={},
+                                            created_at=NOW - dt.timedelta(hours=age_hours))  # fmt: skip
+
+
+def axes_row(model, age_seconds: float, **extra):
+    """An axes row as old as asked (`attempt_time` is auto_now_add, so it is set after the insert)."""
+    fields = {"user_agent": "curl", "ip_address": "203.0.113.9", "username": "mallory", "http_accept": "*/*",
+              "path_info": "/api/auth/login", **extra}  # fmt: skip
+    if model is AccessAttempt:
+        fields.update(get_data="", post_data="", failures_since_start=3, user_agent=uuid.uuid4().hex)
+    row = model.objects.create(**fields)
+    model.objects.filter(pk=row.pk).update(attempt_time=NOW - dt.timedelta(seconds=age_seconds))
+    return row
 
 
 def exists(row) -> bool:
@@ -222,7 +252,13 @@ def test_feedback_goes_with_its_query_run(project, settings):
 
 def test_a_second_run_deletes_nothing_more_than_is_due(project):
     kept = [event(10), job_run(10), sync_run(project, 10), metric(project, "linear", 10), query_run(project, 10),
-            webhook_delivery(project, 10)]  # fmt: skip
+            webhook_delivery(project, 10), session(1), idempotency_record(1), axes_row(AccessAttempt, 60),
+            axes_row(AccessLog, 86400), axes_row(AccessFailureLog, 86400)]  # fmt: skip
+    session(-1)
+    idempotency_record(25)
+    axes_row(AccessAttempt, 3600)
+    axes_row(AccessLog, 31 * 86400)
+    axes_row(AccessFailureLog, 31 * 86400)
     webhook_delivery(project, 100)
     event(400)
     job_run(100)
@@ -237,6 +273,60 @@ def test_a_second_run_deletes_nothing_more_than_is_due(project):
     second = retention_cleanup(now=NOW)["tables"]
     assert all(entry == {"deleted": 0, "remaining_overdue": 0, "lag_days": 0.0} for entry in second.values())
     assert all(exists(row) for row in kept)
+
+
+def test_expired_sessions_go_and_live_ones_stay():
+    expired = [session(-30), session(-0.01)]
+    live = [session(0.01), session(14)]
+    result = retention_cleanup(now=NOW)["tables"]["django_session"]
+    assert (result["deleted"], result["remaining_overdue"]) == (2, 0)
+    assert not any(exists(row) for row in expired)
+    assert all(exists(row) for row in live)
+
+
+def test_idempotency_records_go_after_their_ttl(settings):
+    settings.IDEMPOTENCY_TTL_HOURS = 24
+    old, fresh = idempotency_record(25), idempotency_record(23)
+    result = retention_cleanup(now=NOW)["tables"]["workforce_idempotencyrecord"]
+    assert (result["deleted"], result["remaining_overdue"]) == (1, 0)
+    assert not exists(old)
+    assert exists(fresh)
+    settings.IDEMPOTENCY_TTL_HOURS = 1
+    assert retention_cleanup(now=NOW)["tables"]["workforce_idempotencyrecord"]["deleted"] == 1
+    assert not exists(fresh)
+
+
+def test_login_attempts_go_after_their_cool_off_and_logs_after_their_retention(settings):
+    settings.AXES_COOLOFF_TIME = dt.timedelta(seconds=900)
+    settings.RETENTION_LOGIN_LOGS_DAYS = 30
+    cooled, cooling = axes_row(AccessAttempt, 901), axes_row(AccessAttempt, 899)
+    old_logs = [axes_row(AccessLog, 31 * 86400), axes_row(AccessFailureLog, 31 * 86400, locked_out=True)]
+    young_logs = [axes_row(AccessLog, 29 * 86400), axes_row(AccessFailureLog, 29 * 86400)]
+
+    tables = retention_cleanup(now=NOW)["tables"]
+
+    assert tables["axes_accessattempt"]["deleted"] == 1
+    assert (tables["axes_accesslog"]["deleted"], tables["axes_accessfailurelog"]["deleted"]) == (1, 1)
+    assert not exists(cooled)
+    assert exists(cooling)  # a lockout still in force is never lifted by the cleanup
+    assert not any(exists(row) for row in old_logs)
+    assert all(exists(row) for row in young_logs)
+
+
+def test_a_lockout_outlives_the_cleanup_until_its_cool_off_is_over(api, make_user):
+    from conftest import PASSWORD
+
+    make_user("lena")
+    for _ in range(10):  # LOGIN_FAILURE_LIMIT
+        assert api.login("lena", "wrong password").status_code != 200
+    assert api.login("lena", PASSWORD).status_code != 200  # locked out
+    retention_cleanup()
+    assert AccessAttempt.objects.filter(username="lena").exists()
+    assert api.login("lena", PASSWORD).status_code != 200  # still locked out
+
+    AccessAttempt.objects.update(attempt_time=timezone.now() - dt.timedelta(seconds=901))  # the cool-off passes
+    assert retention_cleanup()["tables"]["axes_accessattempt"]["deleted"] == 1
+    assert api.login("lena", PASSWORD).status_code == 200
 
 
 def test_the_scheduled_task_name_resolves():

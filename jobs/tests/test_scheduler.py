@@ -41,6 +41,8 @@ def test_scheduler_lists_every_schedule_with_cadence_and_next_run(owner_api, sch
     assert [job["name"] for job in jobs] == [s.name for s in SCHEDULES]
     cadence = {job["name"]: job["cadence_seconds"] for job in jobs}
     assert cadence == {
+        "stale_work_sweep": 20,
+        "connectors_hook_failures_repair": 60,
         "connectors_sync_cycle": 900,
         "connector_errors_retry": 300,
         "embeddings_run": 1200,
@@ -49,7 +51,7 @@ def test_scheduler_lists_every_schedule_with_cadence_and_next_run(owner_api, sch
         "retention_cleanup": 43200,
     }
     # Most frequent first.
-    assert [job["cadence"] for job in jobs] == ["PT5M", "PT15M", "PT20M", "PT30M", "PT12H", "P1D"]
+    assert [job["cadence"] for job in jobs] == ["PT20S", "PT1M", "PT5M", "PT15M", "PT20M", "PT30M", "PT12H", "P1D"]
     assert all(job["enabled"] and not job["suspended"] for job in jobs)
     # Never run: beat counts the first interval from its own start, so no time is promised.
     assert {job["next_run_at"] for job in jobs} == {None}
@@ -216,8 +218,13 @@ def test_per_project_tick_tasks_record_their_outcome_on_the_queued_run(project, 
     assert reconcile.counts["completeness_pct"] >= 0
     assert reconcile.started_at is not None
     assert (retry.status, retry.counts["due"]) == ("succeeded", 0)
-    gone = connectors_reconciliation_project.apply(args=("00000000-0000-4000-8000-000000000000", str(reconcile.id)))
+    again = connectors_reconciliation_project.apply(args=(str(project.pk), str(reconcile.id)))  # a redelivery
+    assert again.result == {"skipped": f"run {reconcile.id} is already succeeded"}
+    orphan = JobRun.objects.create(job="connectors_reconciliation", trigger="tick")
+    gone = connectors_reconciliation_project.apply(args=("00000000-0000-4000-8000-000000000000", str(orphan.id)))
     assert gone.result == {"skipped": "run or project no longer exists"}
+    orphan.refresh_from_db()
+    assert orphan.status == "skipped"
 
 
 def test_a_run_queued_inside_a_transaction_reaches_the_broker_only_after_commit(

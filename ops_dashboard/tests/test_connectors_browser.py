@@ -1,6 +1,7 @@
 """In a real browser: the Connectors page starts a sync that a real Celery worker runs, and the page
-follows it live (SSE) without reloading; a dead letter retried from the page leaves the list; errors are
-filtered in place; reconciliation finds a lost record and the page re-syncs exactly that one."""
+follows it live (SSE) without reloading; a dead letter retried from the page (queued for the worker) leaves the
+list; errors are filtered in place; reconciliation (queued too) finds a lost record and the page re-syncs exactly
+that one."""
 
 import re
 
@@ -85,7 +86,7 @@ def test_sync_now_while_running_shows_the_refusal_inline(page, login_cookie, mem
 
 
 def test_dead_letter_retry_from_the_page_shows_failure_inline_then_resolves(
-    page, login_cookie, member, make_tenant, bind, faults, sleep
+    page, login_cookie, member, make_tenant, bind, faults, sleep, celery_worker
 ):
     user, project = member
     bind(project, make_tenant(), sources=["linear"])
@@ -101,7 +102,7 @@ def test_dead_letter_retry_from_the_page_shows_failure_inline_then_resolves(
     page.goto("/connectors")
     row = page.locator(f'{DEAD} tr[data-error-id="{error.id}"]')
     expect(row).to_contain_text("linear / cycles")
-    row.get_by_role("button", name="Retry").click()
+    row.get_by_role("button", name="Retry").click()  # queued for the worker; the page follows the run live
     expect(row.locator(f'[data-note="dead-letter-{error.id}"]')).to_contain_text("Failed again (attempt 6)")
     expect(row).to_be_visible()
 
@@ -137,7 +138,7 @@ def test_errors_filters_narrow_the_list_live_and_stay_in_the_address(page, login
 
 
 def test_reconciliation_finds_a_missing_record_and_resyncs_exactly_it(
-    page, login_cookie, member, make_tenant, bind, sleep
+    page, login_cookie, member, make_tenant, bind, sleep, celery_worker
 ):
     user, project = member
     bind(project, make_tenant(), sources=["linear"])

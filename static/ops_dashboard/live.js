@@ -5,6 +5,8 @@
 // One EventSource per page; an event refetches the partials that list its name, and every partial is
 // refetched when the stream (re)connects. While the stream is down the page polls the same partials
 // every data-poll-seconds (paused in hidden tabs) and retries the stream on each poll.
+// Every `job_completed` event is also re-sent on the document as "live:job_completed" (detail: the event's
+// data: job, run_id, status, counts), so a page script can follow a run it queued.
 // After each refresh the element fires a bubbling "partial:updated" event; WorkforceLive.refreshAll() and
 // WorkforceLive.refresh(element) let page scripts refresh after their own changes (a page script may change
 // an element's data-partial-url first, e.g. to apply filters).
@@ -103,6 +105,16 @@
     });
     const types = new Set(partials.flatMap(eventsOf));
     types.forEach((type) => source.addEventListener(type, () => refreshFor(type)));
+    // A finished run, for page scripts following work they queued (actions.js): "live:job_completed".
+    source.addEventListener("job_completed", function (event) {
+      let data = null;
+      try {
+        data = JSON.parse(event.data);
+      } catch (err) {
+        return;
+      }
+      document.dispatchEvent(new CustomEvent("live:job_completed", { detail: data }));
+    });
     source.addEventListener("stream-error", streamDown);
     source.onerror = streamDown; // includes non-200 answers (401/403/409/503) and dropped connections
   }

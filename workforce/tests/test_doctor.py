@@ -69,7 +69,7 @@ def test_a_healthy_install_passes_every_check(healthy):
     assert {name: status for name, (status, _) in checks.items() if status != "ok"} == {}
     expected = {"database", "migrations", "redis", "broker", "metrics", "live events", "accounts", "beat",
                 "secrets at rest", "workers", "storage", "retention", f"connector {healthy.name}/chatwoot",
-                f"errors {healthy.name}",
+                f"errors {healthy.name}", f"hooks {healthy.name}",
                 f"project {healthy.name}", f"completeness {healthy.name}", f"embeddings {healthy.name}",
                 *(f"job {s.name}" for s in SCHEDULES)}  # fmt: skip
     assert set(checks) == expected
