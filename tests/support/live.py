@@ -39,7 +39,7 @@ from tests.support.tools import require_tool
 from workforce import embedded
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-START_TIMEOUT = 30
+START_TIMEOUT = 90  # a loaded machine (CI, parallel suites) can take a while to import everything
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
