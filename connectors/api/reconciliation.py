@@ -7,11 +7,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from connectors import selectors
-from connectors.api.serializers import SyncRunSerializer
+from connectors.api.serializers import ReconciliationDiffSerializer, ReconciliationSerializer, SyncRunSerializer
 from connectors.models import PORTFOLIO, ConnectorConfig, Source
 from connectors.services.reconciliation import connector_resync, parse_resync_ids, reconciliation_run
 from connectors.sources import REGISTRY
 from core.api.errors import conflict, invalid_input, not_found
+from core.api.fields import StrictCharField
+from core.api.schema import path_choice, query_int
 from core.api.validation import parse_int
 
 
@@ -40,11 +42,20 @@ def metric_payload(metric, *, with_ids: bool = False) -> dict:
     return payload
 
 
+MAX_DAYS, MAX_LIMIT = 365, 1000
+
+
 class ReconciliationView(APIView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        responses={200: ReconciliationSerializer},
+        parameters=[
+            query_int("days", minimum=1, maximum=MAX_DAYS, default=30, description="History window."),
+            query_int("limit", minimum=1, maximum=MAX_LIMIT, default=90, description="Metrics in the history."),
+        ],
+    )
     def get(self, request):
-        days = parse_int(request.query_params.get("days"), field="days", minimum=1, maximum=365, default=30)
-        limit = parse_int(request.query_params.get("limit"), field="limit", minimum=1, maximum=1000, default=90)
+        days = parse_int(request.query_params.get("days"), field="days", minimum=1, maximum=MAX_DAYS, default=30)
+        limit = parse_int(request.query_params.get("limit"), field="limit", minimum=1, maximum=MAX_LIMIT, default=90)
         history = selectors.reconciliation_history(project=request.project, days=days, limit=limit)
         trend = {}
         for metric in history:  # newest first: the first seen per day is that day's last run
@@ -67,7 +78,7 @@ class ReconciliationView(APIView):
 
 
 class ReconciliationDiffView(APIView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: ReconciliationDiffSerializer})
     def get(self, request):
         diff = []
         for metric in selectors.reconciliation_latest(project=request.project):
@@ -110,13 +121,15 @@ class ReconciliationRunView(APIView):
 
 
 class ResyncSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.CharField(max_length=200), min_length=1, max_length=5000)
+    ids = serializers.ListField(child=StrictCharField(max_length=200), min_length=1, max_length=5000)
 
 
 class ResyncView(APIView):
     """Re-read exactly the listed records now (`"stream:id"` entries, as the diff lists them)."""
 
-    @extend_schema(request=ResyncSerializer, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=ResyncSerializer, responses={200: OpenApiTypes.OBJECT}, parameters=[path_choice("name", Source.values)]
+    )
     def post(self, request, name: str):
         if name not in Source.values:
             raise not_found()

@@ -10,6 +10,8 @@ from rest_framework.views import APIView
 from connectors import selectors
 from connectors.api.serializers import (
     ConnectorErrorSerializer,
+    ConnectorStatesSerializer,
+    QueuedSyncsSerializer,
     RetryRequestSerializer,
     SyncRequestSerializer,
     SyncRunSerializer,
@@ -20,16 +22,18 @@ from connectors.services import retry as retry_service
 from connectors.services.queue import sync_queue
 from connectors.sources import REGISTRY
 from core.api.errors import conflict, invalid_input, not_found
+from core.api.schema import error_responses, path_choice, path_uuid, query_choice
 from core.api.validation import parse_choice, parse_uuid
 
 
 class ConnectorStateView(APIView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: ConnectorStatesSerializer})
     def get(self, request):
         entries = selectors.connector_states(project=request.project)
         return Response({"connectors": [state_payload(entry) for entry in entries]})
 
 
+@extend_schema(parameters=[query_choice("connector", Source.values), query_choice("status", SyncStatus.values)])
 class SyncRunListView(ListAPIView):
     serializer_class = SyncRunSerializer
 
@@ -40,6 +44,7 @@ class SyncRunListView(ListAPIView):
         return selectors.sync_runs(project=self.request.project, source=source, status=run_status)
 
 
+@extend_schema(parameters=[query_choice("connector", Source.values), query_choice("status", ErrorStatus.values)])
 class ConnectorErrorListView(ListAPIView):
     serializer_class = ConnectorErrorSerializer
 
@@ -69,7 +74,7 @@ class ErrorsRetryView(APIView):
 
 
 class DeadLetterRetryView(APIView):
-    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT}, parameters=[path_uuid("error_id")])
     def post(self, request, error_id: str):
         pk = parse_uuid(error_id, field="id")
         error = selectors.dead_letters(project=request.project).filter(pk=pk).select_related("project").first()
@@ -85,7 +90,6 @@ class DeadLetterRetryView(APIView):
 class SyncView(APIView):
     """Queue syncs: all configured connectors, or the one named in the URL."""
 
-    @extend_schema(request=SyncRequestSerializer, responses={202: OpenApiTypes.OBJECT})
     def post(self, request, name: str | None = None):
         if name is not None and name not in Source.values:
             raise not_found()
@@ -122,6 +126,10 @@ class SyncView(APIView):
         return {"run_id": str(run.id), "connector": config.source, "status": "queued"}
 
 
+# 503: the broker refused the queued sync.
+SYNC_RESPONSES = {202: QueuedSyncsSerializer, **error_responses(503)}
+
+
 def _validate_streams(configs, streams) -> None:
     known = {spec.name for config in configs for spec in REGISTRY[config.source].streams}
     unknown = [stream for stream in streams if stream not in known]
@@ -130,22 +138,28 @@ def _validate_streams(configs, streams) -> None:
 
 
 class SyncAllView(SyncView):
-    @extend_schema(
-        operation_id="connectors_sync_all", request=SyncRequestSerializer, responses={202: OpenApiTypes.OBJECT}
-    )
+    @extend_schema(operation_id="connectors_sync_all", request=SyncRequestSerializer, responses=SYNC_RESPONSES)
     def post(self, request):
         return super().post(request)
 
 
 class SyncOneView(SyncView):
-    @extend_schema(operation_id="connector_sync", request=SyncRequestSerializer, responses={202: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="connector_sync",
+        request=SyncRequestSerializer,
+        responses=SYNC_RESPONSES,
+        parameters=[path_choice("name", Source.values)],
+    )
     def post(self, request, name: str):
         return super().post(request, name)
 
 
 class JobSyncView(SyncView):
     @extend_schema(
-        operation_id="jobs_connector_sync", request=SyncRequestSerializer, responses={202: OpenApiTypes.OBJECT}
+        operation_id="jobs_connector_sync",
+        request=SyncRequestSerializer,
+        responses=SYNC_RESPONSES,
+        parameters=[path_choice("name", Source.values)],
     )
     def post(self, request, name: str):
         return super().post(request, name)

@@ -1,7 +1,6 @@
 """API keys of the active project: list, create (the key is in the response once), revoke."""
 
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -9,18 +8,25 @@ from rest_framework.views import APIView
 
 from core import services
 from core.api.errors import invalid_input, not_found
-from core.api.serializers import ApiKeyCreateSerializer, api_key_payload
+from core.api.schema import path_uuid
+from core.api.serializers import (
+    ApiKeyCreatedSerializer,
+    ApiKeyCreateSerializer,
+    ApiKeyListSerializer,
+    ApiKeyRevokedSerializer,
+    api_key_payload,
+)
 from core.api.validation import parse_uuid
 from core.models import ApiKey
 
 
 class ApiKeysView(APIView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: ApiKeyListSerializer})
     def get(self, request):
         keys = ApiKey.objects.filter(project=request.project).order_by("-created_at")
         return Response({"keys": [api_key_payload(key) for key in keys]})
 
-    @extend_schema(request=ApiKeyCreateSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=ApiKeyCreateSerializer, responses={201: ApiKeyCreatedSerializer})
     def post(self, request):
         serializer = ApiKeyCreateSerializer(data=request.data)
         if not serializer.is_valid():
@@ -39,7 +45,7 @@ class ApiKeysView(APIView):
 
 
 class ApiKeyRevokeView(APIView):
-    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=None, responses={200: ApiKeyRevokedSerializer}, parameters=[path_uuid("key_id")])
     def post(self, request, key_id: str):
         key = ApiKey.objects.filter(project=request.project, pk=parse_uuid(key_id, field="id")).first()
         if key is None:

@@ -1,6 +1,5 @@
 """Scheduler and job status endpoints (API.md): `/api/jobs/scheduler`, `/tick`, `/<name>/resume`, `/status`."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -9,16 +8,24 @@ from rest_framework.views import APIView
 from core.api.actors import request_actor
 from core.api.errors import ApiError, invalid_input
 from core.api.idempotency import idempotent
-from core.api.validation import parse_int
+from core.api.schema import error_responses, path_choice
+from core.api.validation import parse_json_int
 from core.roles import Role
 from jobs import supervision
+from jobs.api.serializers import (
+    MAX_TICK_LIMIT,
+    JobsStatusSerializer,
+    SchedulerJobSerializer,
+    SchedulerSerializer,
+    TickRequestSerializer,
+    TickSerializer,
+)
+from jobs.schedules import SCHEDULES
 from jobs.status import jobs_status
-
-MAX_TICK_LIMIT = 50
 
 
 class SchedulerView(APIView):
-    @extend_schema(operation_id="jobs_scheduler", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="jobs_scheduler", responses={200: SchedulerSerializer})
     def get(self, request):
         return Response({"jobs": supervision.scheduler_jobs()})
 
@@ -26,18 +33,21 @@ class SchedulerView(APIView):
 class SchedulerTickView(APIView):
     """Start what is due now for the active project (owners, PMs and write keys)."""
 
+    # 503: the broker refused a run it started.
     @extend_schema(
-        operation_id="jobs_scheduler_tick", request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT}
+        operation_id="jobs_scheduler_tick",
+        request=TickRequestSerializer,
+        responses={200: TickSerializer, **error_responses(503)},
     )
     @idempotent
     def post(self, request):
-        body = request.data if request.data else {}
+        body = request.data
         if not isinstance(body, dict):
             raise invalid_input({"body": 'Must be a JSON object, e.g. {"limit": 10}.'})
         unknown = sorted(set(body) - {"limit"})
         if unknown:
             raise invalid_input(dict.fromkeys(unknown, "Unknown field; only `limit` is accepted."))
-        limit = parse_int(body.get("limit"), field="limit", minimum=1, maximum=MAX_TICK_LIMIT, default=10)
+        limit = parse_json_int(body.get("limit"), field="limit", minimum=1, maximum=MAX_TICK_LIMIT, default=10)
         runs = supervision.scheduler_tick(project=request.project, limit=limit, actor=request_actor(request))
         return Response({"started": [supervision.tick_entry(run) for run in runs]})
 
@@ -45,7 +55,12 @@ class SchedulerTickView(APIView):
 class SchedulerResumeView(APIView):
     """Resume a suspended scheduled job. Schedules are shared by every project, so only owners may."""
 
-    @extend_schema(operation_id="jobs_scheduler_resume", request=None, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="jobs_scheduler_resume",
+        request=None,
+        responses={200: SchedulerJobSerializer},
+        parameters=[path_choice("name", SCHEDULES.names())],
+    )
     def post(self, request, name: str):
         if request.role != Role.OWNER and not getattr(request.user, "is_staff", False):
             raise ApiError("forbidden", "Only a project owner can resume a scheduled job.", status.HTTP_403_FORBIDDEN)
@@ -55,6 +70,6 @@ class SchedulerResumeView(APIView):
 
 
 class JobsStatusView(APIView):
-    @extend_schema(operation_id="jobs_status", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="jobs_status", responses={200: JobsStatusSerializer})
     def get(self, request):
         return Response(jobs_status(project=request.project))

@@ -8,6 +8,8 @@ from core import selectors
 class IsProjectMember(permissions.BasePermission):
     """Needs an active project (409 `active_project_required` without one); any role, any API key scope."""
 
+    requires_active_project = True  # documented by core.api.schema
+
     def has_permission(self, request, view):
         if not (request.user and request.user.is_authenticated):
             return False
