@@ -290,7 +290,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.ApiAutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.ApiRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"login_ip": LOGIN_RATE_PER_IP},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -305,6 +305,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
+    # Request components of their own, so they can say what a request must be (non-blank strings) apart from
+    # what responses hold (core.api.schema).
+    "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set that several components use.
+    "ENUM_NAME_OVERRIDES": {
+        "ConnectorEnum": "connectors.constants.Source",
+        "ConnectorErrorStatusEnum": "connectors.constants.ErrorStatus",
+        "JobStatusEnum": "jobs.constants.JobStatus",
+        "OpportunityStageEnum": "crm.models.Stage",
+    },
 }
 
 # ---------------------------------------------------------------- connectors

@@ -26,6 +26,15 @@ def test_audit_is_project_scoped_filtered_and_paginated(owner_api, project, othe
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("action", ["a%00b", "x" * 101])
+def test_a_bad_action_filter_is_400_naming_it(owner_api, action):
+    """A NUL reached PostgreSQL, which refuses it: a 500."""
+    response = owner_api.get(f"/api/audit?action={action}")
+    assert response.status_code == 400
+    assert "action" in response.json()["detail"]
+
+
+@pytest.mark.django_db
 def test_project_selection_is_audited_with_request_id(owner_api, project):
     rows = owner_api.get("/api/audit?action=project.select").json()["results"]
     assert rows

@@ -1,20 +1,26 @@
 """Reconciliation endpoints: latest/trend/series, the diff with re-sync links, run now and targeted re-sync (both
 queued for a worker: 202 with the run)."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from connectors import selectors
-from connectors.api.serializers import queued_response
+from connectors.api.serializers import (
+    QUEUED_RESPONSES,
+    ReconciliationDiffSerializer,
+    ReconciliationSerializer,
+    queued_response,
+)
 from connectors.models import PORTFOLIO, ConnectorConfig, Source
 from connectors.services import queue
 from connectors.services.reconciliation import parse_resync_ids
 from connectors.sources import REGISTRY
 from core.api.actors import request_actor_label
 from core.api.errors import conflict, invalid_input, not_found
+from core.api.fields import StrictCharField
+from core.api.schema import path_choice, query_int
 from core.api.validation import parse_int
 
 
@@ -43,11 +49,20 @@ def metric_payload(metric, *, with_ids: bool = False) -> dict:
     return payload
 
 
+MAX_DAYS, MAX_LIMIT = 365, 1000
+
+
 class ReconciliationView(APIView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        responses={200: ReconciliationSerializer},
+        parameters=[
+            query_int("days", minimum=1, maximum=MAX_DAYS, default=30, description="History window."),
+            query_int("limit", minimum=1, maximum=MAX_LIMIT, default=90, description="Metrics in the history."),
+        ],
+    )
     def get(self, request):
-        days = parse_int(request.query_params.get("days"), field="days", minimum=1, maximum=365, default=30)
-        limit = parse_int(request.query_params.get("limit"), field="limit", minimum=1, maximum=1000, default=90)
+        days = parse_int(request.query_params.get("days"), field="days", minimum=1, maximum=MAX_DAYS, default=30)
+        limit = parse_int(request.query_params.get("limit"), field="limit", minimum=1, maximum=MAX_LIMIT, default=90)
         history = selectors.reconciliation_history(project=request.project, days=days, limit=limit)
         trend = {}
         for metric in history:  # newest first: the first seen per day is that day's last run
@@ -70,7 +85,7 @@ class ReconciliationView(APIView):
 
 
 class ReconciliationDiffView(APIView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: ReconciliationDiffSerializer})
     def get(self, request):
         diff = []
         for metric in selectors.reconciliation_latest(project=request.project):
@@ -102,21 +117,23 @@ class ReconciliationDiffView(APIView):
 class ReconciliationRunView(APIView):
     """Queue the project's reconciliation: 202 with the run; the metrics land in `GET …/reconciliation`."""
 
-    @extend_schema(request=None, responses={202: OpenApiTypes.OBJECT})
+    @extend_schema(request=None, responses=QUEUED_RESPONSES)
     def post(self, request):
         run = queue.reconciliation_queue(project=request.project, actor=request_actor_label(request))
         return queued_response(run)
 
 
 class ResyncSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.CharField(max_length=200), min_length=1, max_length=5000)
+    ids = serializers.ListField(child=StrictCharField(max_length=200), min_length=1, max_length=5000)
 
 
 class ResyncView(APIView):
     """Queue a re-read of exactly the listed records (`"stream:id"` entries, as the diff lists them): 202 with the
     run; ids are checked before anything is queued."""
 
-    @extend_schema(request=ResyncSerializer, responses={202: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=ResyncSerializer, responses=QUEUED_RESPONSES, parameters=[path_choice("name", Source.values)]
+    )
     def post(self, request, name: str):
         if name not in Source.values:
             raise not_found()

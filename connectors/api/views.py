@@ -1,6 +1,5 @@
 """Connector endpoints: state, runs, errors, dead letters, retries and sync triggers (API.md)."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
@@ -9,7 +8,10 @@ from rest_framework.views import APIView
 
 from connectors import selectors
 from connectors.api.serializers import (
+    QUEUED_RESPONSES,
     ConnectorErrorSerializer,
+    ConnectorStatesSerializer,
+    QueuedSyncsSerializer,
     RetryRequestSerializer,
     SyncRequestSerializer,
     SyncRunSerializer,
@@ -22,16 +24,18 @@ from connectors.services import queue
 from connectors.sources import REGISTRY
 from core.api.actors import request_actor_label
 from core.api.errors import conflict, invalid_input, not_found
+from core.api.schema import error_responses, path_choice, path_uuid, query_choice
 from core.api.validation import parse_choice, parse_uuid
 
 
 class ConnectorStateView(APIView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: ConnectorStatesSerializer})
     def get(self, request):
         entries = selectors.connector_states(project=request.project)
         return Response({"connectors": [state_payload(entry) for entry in entries]})
 
 
+@extend_schema(parameters=[query_choice("connector", Source.values), query_choice("status", SyncStatus.values)])
 class SyncRunListView(ListAPIView):
     serializer_class = SyncRunSerializer
 
@@ -42,6 +46,7 @@ class SyncRunListView(ListAPIView):
         return selectors.sync_runs(project=self.request.project, source=source, status=run_status)
 
 
+@extend_schema(parameters=[query_choice("connector", Source.values), query_choice("status", ErrorStatus.values)])
 class ConnectorErrorListView(ListAPIView):
     serializer_class = ConnectorErrorSerializer
 
@@ -62,7 +67,7 @@ class DeadLetterListView(ListAPIView):
 class ErrorsRetryView(APIView):
     """Queue a retry of the project's due connector errors: 202 with the run (the retry runs on a worker)."""
 
-    @extend_schema(request=RetryRequestSerializer, responses={202: OpenApiTypes.OBJECT})
+    @extend_schema(request=RetryRequestSerializer, responses=QUEUED_RESPONSES)
     def post(self, request):
         serializer = RetryRequestSerializer(data=request.data)
         if not serializer.is_valid():
@@ -75,7 +80,7 @@ class ErrorsRetryView(APIView):
 class DeadLetterRetryView(APIView):
     """Queue a retry of one dead letter: 202 with the run; the outcome lands on the error row and the run."""
 
-    @extend_schema(request=None, responses={202: OpenApiTypes.OBJECT})
+    @extend_schema(request=None, responses=QUEUED_RESPONSES, parameters=[path_uuid("error_id")])
     def post(self, request, error_id: str):
         pk = parse_uuid(error_id, field="id")
         error = selectors.dead_letters(project=request.project).filter(pk=pk).select_related("project").first()
@@ -88,7 +93,6 @@ class DeadLetterRetryView(APIView):
 class SyncView(APIView):
     """Queue syncs: all configured connectors, or the one named in the URL."""
 
-    @extend_schema(request=SyncRequestSerializer, responses={202: OpenApiTypes.OBJECT})
     def post(self, request, name: str | None = None):
         if name is not None and name not in Source.values:
             raise not_found()
@@ -125,6 +129,10 @@ class SyncView(APIView):
         return run_entry(run, connector=config.source)
 
 
+# 503: the broker refused the queued sync.
+SYNC_RESPONSES = {202: QueuedSyncsSerializer, **error_responses(503)}
+
+
 def _validate_streams(configs, streams) -> None:
     known = {spec.name for config in configs for spec in REGISTRY[config.source].streams}
     unknown = [stream for stream in streams if stream not in known]
@@ -133,22 +141,28 @@ def _validate_streams(configs, streams) -> None:
 
 
 class SyncAllView(SyncView):
-    @extend_schema(
-        operation_id="connectors_sync_all", request=SyncRequestSerializer, responses={202: OpenApiTypes.OBJECT}
-    )
+    @extend_schema(operation_id="connectors_sync_all", request=SyncRequestSerializer, responses=SYNC_RESPONSES)
     def post(self, request):
         return super().post(request)
 
 
 class SyncOneView(SyncView):
-    @extend_schema(operation_id="connector_sync", request=SyncRequestSerializer, responses={202: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="connector_sync",
+        request=SyncRequestSerializer,
+        responses=SYNC_RESPONSES,
+        parameters=[path_choice("name", Source.values)],
+    )
     def post(self, request, name: str):
         return super().post(request, name)
 
 
 class JobSyncView(SyncView):
     @extend_schema(
-        operation_id="jobs_connector_sync", request=SyncRequestSerializer, responses={202: OpenApiTypes.OBJECT}
+        operation_id="jobs_connector_sync",
+        request=SyncRequestSerializer,
+        responses=SYNC_RESPONSES,
+        parameters=[path_choice("name", Source.values)],
     )
     def post(self, request, name: str):
         return super().post(request, name)

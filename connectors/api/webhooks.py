@@ -7,10 +7,12 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from connectors.api.serializers import WebhookRegistrationSerializer, WebhooksStatusSerializer
 from connectors.models import ConnectorConfig, Source
 from connectors.services.webhook_registration import webhook_register, webhook_unregister, webhooks_status
 from connectors.services.webhooks import delivery_receive
 from core.api.errors import conflict, error_response, not_found
+from core.api.schema import ErrorSerializer, path_choice
 
 
 class WebhookReceiveView(APIView):
@@ -20,14 +22,15 @@ class WebhookReceiveView(APIView):
 
     @extend_schema(
         request=OpenApiTypes.OBJECT,
+        parameters=[path_choice("source", Source.values)],
         responses={
             202: OpenApiResponse(OpenApiTypes.OBJECT, description="Stored and queued (or ignored: names nothing)."),
             200: OpenApiResponse(OpenApiTypes.OBJECT, description="Already received (a retry or a replay)."),
-            400: OpenApiResponse(description="Not valid JSON, or not a delivery of this source."),
-            401: OpenApiResponse(description="Signature missing, wrong or stale."),
-            404: OpenApiResponse(description="Unknown or rotated token, or the connector is disabled."),
-            413: OpenApiResponse(description="Body over MAX_REQUEST_BODY_BYTES."),
-            429: OpenApiResponse(description="Flood from this endpoint; Retry-After says when."),
+            400: OpenApiResponse(ErrorSerializer, description="Not valid JSON, or not a delivery of this source."),
+            401: OpenApiResponse(ErrorSerializer, description="Signature missing, wrong or stale."),
+            404: OpenApiResponse(ErrorSerializer, description="Unknown or rotated token, or a disabled connector."),
+            413: OpenApiResponse(ErrorSerializer, description="Body over MAX_REQUEST_BODY_BYTES."),
+            429: OpenApiResponse(ErrorSerializer, description="Flood from this endpoint; Retry-After says when."),
         },
     )
     def post(self, request, source: str, token: str):
@@ -44,7 +47,7 @@ class WebhookReceiveView(APIView):
 class WebhookStatusView(APIView):
     """Per source of the active project: registered or not, last delivery, deliveries in 24 h by status."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: WebhooksStatusSerializer})
     def get(self, request):
         return Response({"webhooks": webhooks_status(project=request.project)})
 
@@ -54,7 +57,9 @@ class WebhookRegisterView(APIView):
 
     action = "register"
 
-    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=None, responses={200: WebhookRegistrationSerializer}, parameters=[path_choice("name", Source.values)]
+    )
     def post(self, request, name: str):
         if name not in Source.values:
             raise not_found()

@@ -77,8 +77,11 @@ def test_sync_refuses_a_second_run_with_409(owner_api, project, make_tenant, bin
         ("/api/connectors/linear/sync", {"streams": ["nope"]}, 400, "streams"),
         ("/api/connectors/linear/sync", {"full": "maybe"}, 400, "full"),
         ("/api/connectors/linear/sync", {"streams": "issues"}, 400, "streams"),
+        ("/api/connectors/linear/sync", {"full": 1}, 400, "full"),  # JSON booleans only (1 was taken as true)
+        ("/api/connectors/linear/sync", {"streams": [7]}, 400, "streams.0"),
         ("/api/connectors/unknown/sync", {}, 404, None),
         ("/api/connectors/errors/retry", {"limit": 0}, 400, "limit"),
+        ("/api/connectors/errors/retry", {"limit": "5"}, 400, "limit"),
         ("/api/connectors/errors/dead-letter/not-a-uuid/retry", {}, 400, "id"),
     ],
 )

@@ -23,8 +23,9 @@ class ApiError(exceptions.APIException):
 
 
 def invalid_input(detail: dict) -> ApiError:
-    """400 naming the offending fields."""
-    return ApiError("invalid_input", detail, status.HTTP_400_BAD_REQUEST)
+    """400 naming the offending fields: `{field: "message"}`, also from a serializer's `errors` (lists of messages,
+    nested fields), which are flattened like any DRF validation error."""
+    return ApiError("invalid_input", _flatten(detail), status.HTTP_400_BAD_REQUEST)
 
 
 def not_found(detail: str = "Not found.") -> ApiError:

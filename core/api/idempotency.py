@@ -17,7 +17,8 @@ from core.api.errors import conflict, invalid_input
 from core.models import ApiKey, IdempotencyRecord
 
 HEADER = "Idempotency-Key"
-_SAFE_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,200}$")
+SAFE_KEY_PATTERN = r"^[A-Za-z0-9._:-]{1,200}$"
+_SAFE_KEY = re.compile(SAFE_KEY_PATTERN)
 
 
 def _caller(request) -> str:
@@ -82,4 +83,5 @@ def idempotent(view_method):
                 record.delete()
         return response
 
+    wrapper.idempotent = True  # the OpenAPI schema documents the header and its 409 (core.api.schema)
     return wrapper

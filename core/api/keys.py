@@ -5,7 +5,6 @@ itself and the keys it minted; a read key does neither (it never writes). Revoki
 """
 
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -14,7 +13,14 @@ from rest_framework.views import APIView
 from core import selectors, services
 from core.api.actors import request_actor
 from core.api.errors import ApiError, invalid_input, not_found
-from core.api.serializers import ApiKeyCreateSerializer, api_key_payload
+from core.api.schema import path_uuid
+from core.api.serializers import (
+    ApiKeyCreatedSerializer,
+    ApiKeyCreateSerializer,
+    ApiKeyListSerializer,
+    ApiKeyRevokedSerializer,
+    api_key_payload,
+)
 from core.api.validation import parse_uuid
 from core.models import ApiKey
 
@@ -22,12 +28,12 @@ KEY_REVOKES_ONLY_ITS_OWN = "An API key may revoke only itself and the keys it mi
 
 
 class ApiKeysView(APIView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: ApiKeyListSerializer})
     def get(self, request):
         keys = ApiKey.objects.filter(project=request.project).order_by("-created_at")
         return Response({"keys": [api_key_payload(key) for key in keys]})
 
-    @extend_schema(request=ApiKeyCreateSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=ApiKeyCreateSerializer, responses={201: ApiKeyCreatedSerializer})
     def post(self, request):
         serializer = ApiKeyCreateSerializer(data=request.data)
         if not serializer.is_valid():
@@ -52,7 +58,7 @@ def _own_or_minted(caller: ApiKey, key: ApiKey) -> bool:
 
 
 class ApiKeyRevokeView(APIView):
-    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=None, responses={200: ApiKeyRevokedSerializer}, parameters=[path_uuid("key_id")])
     def post(self, request, key_id: str):
         key = ApiKey.objects.filter(project=request.project, pk=parse_uuid(key_id, field="id")).first()
         if key is None:

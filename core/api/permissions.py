@@ -41,6 +41,7 @@ class IsMemberOfActiveProject(permissions.BasePermission):
     """
 
     message = "Your role in this project cannot make changes."
+    requires_active_project = True  # 409 `active_project_required` (documented by core.api.schema)
 
     def has_permission(self, request, view):
         if not (request.user and request.user.is_authenticated):

@@ -33,6 +33,17 @@ def parse_int(value, *, field: str, minimum: int, maximum: int, default: int | N
     return number
 
 
+def parse_json_int(value, *, field: str, minimum: int, maximum: int, default: int) -> int:
+    """An integer from a JSON body: absent (None) is the default; a string, a boolean or a fraction is a 400
+    (`parse_int` is for query strings, where every value is text)."""
+    integral = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    if value is None:
+        return default
+    if isinstance(value, bool) or not integral or not minimum <= value <= maximum:
+        raise invalid_input({field: f"Must be an integer from {minimum} to {maximum}."})
+    return int(value)
+
+
 def parse_choice(value, *, field: str, choices, default=None):
     if value in (None, ""):
         return default
@@ -63,3 +74,12 @@ def shift_datetime(value: dt.datetime, delta: dt.timedelta, *, field: str) -> dt
         return value + delta
     except OverflowError:
         raise invalid_input({field: "Out of range: use a date before 9999-12-31."}) from None
+
+
+def parse_text(value, *, field: str, max_length: int) -> str | None:
+    """A free-text query value: at most `max_length` characters and no NUL (PostgreSQL cannot compare one)."""
+    if value in (None, ""):
+        return None
+    if len(value) > max_length or "\x00" in value:
+        raise invalid_input({field: f"Text of at most {max_length} characters, without NUL."})
+    return value

@@ -4,7 +4,6 @@ from django.contrib.auth import authenticate
 from django.middleware.csrf import get_token
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.authentication import CSRFCheck
@@ -16,7 +15,17 @@ from core import selectors, services
 from core.api.errors import ApiError, invalid_input, not_found
 from core.api.idempotency import idempotent
 from core.api.permissions import IsAuthenticatedUser
-from core.api.serializers import LoginSerializer, ProjectCreateSerializer, project_payload
+from core.api.schema import error_responses, path_uuid
+from core.api.serializers import (
+    LoginSerializer,
+    MeSerializer,
+    OkSerializer,
+    ProjectCreatedSerializer,
+    ProjectCreateSerializer,
+    ProjectListSerializer,
+    ProjectSelectedSerializer,
+    project_payload,
+)
 from core.api.throttling import LoginIpThrottle
 from core.api.validation import parse_uuid
 from core.models import ApiKey
@@ -61,7 +70,8 @@ class LoginView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [LoginIpThrottle]
 
-    @extend_schema(request=LoginSerializer, responses={200: OpenApiTypes.OBJECT})
+    # 401 `invalid_credentials`; 403 `csrf_failed` (login checks CSRF itself: there is no session yet).
+    @extend_schema(request=LoginSerializer, responses={200: MeSerializer, **error_responses(401, 403)})
     def post(self, request):
         _enforce_csrf(request._request)
         serializer = LoginSerializer(data=request.data)
@@ -88,7 +98,7 @@ class LoginView(APIView):
 class LogoutView(APIView):
     permission_classes = [IsAuthenticatedUser]
 
-    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=None, responses={200: OkSerializer})
     def post(self, request):
         if request.auth is not None:
             raise ApiError("forbidden", KEYS_HAVE_NO_SESSION, status.HTTP_403_FORBIDDEN)
@@ -100,7 +110,7 @@ class LogoutView(APIView):
 class MeView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: MeSerializer})
     def get(self, request):
         return Response(_me_payload(request))
 
@@ -111,7 +121,7 @@ class ProjectsView(APIView):
 
     permission_classes = [IsAuthenticatedUser]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: ProjectListSerializer})
     def get(self, request):
         if isinstance(request.auth, ApiKey):
             project, role = selectors.active_project_and_role(request)
@@ -127,7 +137,7 @@ class ProjectsView(APIView):
         active = request.session.get(selectors.ACTIVE_PROJECT_SESSION_KEY)
         return Response({"projects": payload, "active_project_id": active})
 
-    @extend_schema(request=ProjectCreateSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=ProjectCreateSerializer, responses={201: ProjectCreatedSerializer})
     @idempotent
     def post(self, request):
         if request.auth is not None:
@@ -150,7 +160,7 @@ class ProjectsView(APIView):
 class ProjectSelectView(APIView):
     permission_classes = [IsAuthenticatedUser]
 
-    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=None, responses={200: ProjectSelectedSerializer}, parameters=[path_uuid("project_id")])
     def post(self, request, project_id: str):
         if request.auth is not None:
             raise ApiError("forbidden", "API keys are bound to one project; selection is for sessions.", 403)

@@ -1,7 +1,6 @@
 """CRM endpoints: accounts, opportunities (by stage), overview, the pipeline summary, and moving a deal's stage
 by hand."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
@@ -9,7 +8,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.errors import invalid_input, not_found
+from core.api.fields import StrictCharField
 from core.api.idempotency import idempotent
+from core.api.schema import path_uuid, query_choice
 from core.api.validation import parse_choice, parse_int, parse_uuid
 from crm import selectors
 from crm.models import CrmAccount, CrmOpportunity, Stage
@@ -31,6 +32,15 @@ class AccountSerializer(serializers.ModelSerializer):
             "opportunity_count",
             "updated_at",
         ]
+
+
+ACCOUNT_REF_SCHEMA = {
+    "type": "object",
+    "nullable": True,
+    "properties": {"id": {"type": "string", "format": "uuid"}, "name": {"type": "string"}},
+    "required": ["id", "name"],
+    "description": "None for an orphan (no account).",
+}
 
 
 class OpportunitySerializer(serializers.ModelSerializer):
@@ -56,7 +66,7 @@ class OpportunitySerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field(ACCOUNT_REF_SCHEMA)
     def get_account(self, obj) -> dict | None:
         return {"id": str(obj.account.id), "name": obj.account.name} if obj.account else None
 
@@ -82,8 +92,37 @@ class PipelineSerializer(serializers.Serializer):
 
 
 class StageMoveSerializer(serializers.Serializer):
-    stage = serializers.ChoiceField(choices=Stage.values)
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    reason = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class PipelineStageSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    count = serializers.IntegerField()
+    amount = serializers.DecimalField(max_digits=20, decimal_places=2, coerce_to_string=True)
+
+
+class OverviewSerializer(serializers.Serializer):
+    """`crm.selectors.overview`."""
+
+    accounts = serializers.IntegerField()
+    pipeline = PipelineStageSerializer(many=True)
+    orphans = serializers.IntegerField()
+    contacts = serializers.DictField(child=serializers.IntegerField(), help_text="Chatwoot contacts by link status.")
+
+
+class StageEventSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    from_stage = serializers.CharField(allow_blank=True)
+    to_stage = serializers.ChoiceField(choices=Stage.choices)
+    source = serializers.CharField()
+    reason = serializers.CharField(allow_blank=True)
+    occurred_at = serializers.DateTimeField()
+
+
+class StageMovedSerializer(serializers.Serializer):
+    opportunity = OpportunitySerializer()
+    stage_event = StageEventSerializer()
 
 
 class AccountListView(ListAPIView):
@@ -93,6 +132,7 @@ class AccountListView(ListAPIView):
         return selectors.accounts(project=self.request.project)
 
 
+@extend_schema(parameters=[query_choice("stage", Stage.values)])
 class OpportunityListView(ListAPIView):
     serializer_class = OpportunitySerializer
 
@@ -102,7 +142,7 @@ class OpportunityListView(ListAPIView):
 
 
 class CrmOverviewView(APIView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: OverviewSerializer})
     def get(self, request):
         return Response(selectors.overview(project=request.project))
 
@@ -119,7 +159,9 @@ class PipelineView(APIView):
 
 
 class OpportunityStageView(APIView):
-    @extend_schema(request=StageMoveSerializer, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=StageMoveSerializer, responses={200: StageMovedSerializer}, parameters=[path_uuid("opportunity_id")]
+    )
     @idempotent
     def post(self, request, opportunity_id: str):
         pk = parse_uuid(opportunity_id, field="id")

@@ -153,11 +153,21 @@ def test_tick_starts_what_is_due_for_the_active_project_only(
     assert AuditEvent.objects.filter(project=project, action="jobs.tick").count() == 3
 
 
-@pytest.mark.parametrize("body", [{"limit": 0}, {"limit": "lots"}, {"limit": 51}, {"limits": 3}])
+@pytest.mark.parametrize(
+    "body", [{"limit": 0}, {"limit": "lots"}, {"limit": 51}, {"limits": 3}, {"limit": "5"}, {"limit": True}]
+)
 def test_tick_rejects_bad_input_naming_the_field(owner_api, schedules, body):
     response = owner_api.post("/api/jobs/scheduler/tick", body)
     assert response.status_code == 400
     assert set(response.json()["detail"]) == set(body)
+
+
+@pytest.mark.parametrize("raw", ["[]", "null", "0", '""'])
+def test_tick_refuses_a_body_that_is_not_an_object(owner_api, schedules, raw):
+    """These were taken as an empty object (they are falsy), and started runs."""
+    response = owner_api.post("/api/jobs/scheduler/tick", raw=raw)
+    assert response.status_code == 400
+    assert "body" in response.json()["detail"]
 
 
 def test_viewers_cannot_tick(api, make_user, project, schedules):

@@ -10,6 +10,8 @@ from core.api.permissions import read_key_check
 class IsProjectMember(permissions.BasePermission):
     """Needs an active project (409 `active_project_required` without one); any role; a read key only reads."""
 
+    requires_active_project = True  # documented by core.api.schema
+
     def has_permission(self, request, view):
         if not (request.user and request.user.is_authenticated):
             return False

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from core.api.errors import invalid_input
-from core.api.validation import parse_int, parse_iso_datetime, shift_datetime
+from core.api.validation import parse_iso_datetime, parse_json_int, shift_datetime
 from rag.services.query import QueryParams
 
 MAX_QUERY_CHARS = 4000
@@ -16,8 +16,8 @@ def _pick(data: dict, *names: str):
 
 
 def _query(value) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise invalid_input({"query": f"Required: a question of 1 to {MAX_QUERY_CHARS} characters."})
+    if not isinstance(value, str) or not value.strip() or "\x00" in value:
+        raise invalid_input({"query": f"Required: a question of 1 to {MAX_QUERY_CHARS} characters (no NUL)."})
     value = value.strip()
     if len(value) > MAX_QUERY_CHARS:
         raise invalid_input({"query": f"At most {MAX_QUERY_CHARS} characters (got {len(value)})."})
@@ -25,9 +25,9 @@ def _query(value) -> str:
 
 
 def _source_filter(value) -> tuple[str, ...]:
-    if value in (None, "", []):
+    if value is None:
         return ()
-    values = [value] if isinstance(value, str) else value
+    values = value
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         raise invalid_input({"sourceFilter": f"A list of: {', '.join(SOURCE_FILTERS)}."})
     unknown = sorted(set(values) - set(SOURCE_FILTERS))
@@ -37,8 +37,13 @@ def _source_filter(value) -> tuple[str, ...]:
 
 
 def _date(value, *, field: str, end_of_day: bool) -> dt.datetime | None:
-    """An ISO date-time, or a date (`2026-10-01`: from its start, or through its end for `date_to`)."""
-    if isinstance(value, str) and len(value.strip()) == 10:
+    """An ISO date-time, or a date (`2026-10-01`: from its start, or through its end for `date_to`); absent is
+    None, anything else that is not one (an empty string, a number) a 400."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise invalid_input({field: "Must be an ISO 8601 date (that exists) or date-time."})
+    if len(value.strip()) == 10:
         try:
             day = dt.date.fromisoformat(value.strip())
         except ValueError:
@@ -58,8 +63,8 @@ def query_params_from(data) -> QueryParams:
         raise invalid_input({"date_to": "Must be later than date_from."})
     return QueryParams(
         query=_query(data.get("query")),
-        top_k=parse_int(_pick(data, "topK", "top_k"), field="topK", minimum=1, maximum=50, default=10),
-        source_limit=parse_int(
+        top_k=parse_json_int(_pick(data, "topK", "top_k"), field="topK", minimum=1, maximum=50, default=10),
+        source_limit=parse_json_int(
             _pick(data, "sourceLimit", "source_limit"), field="sourceLimit", minimum=1, maximum=25, default=8
         ),
         source_filter=_source_filter(_pick(data, "sourceFilter", "source_filter")),
@@ -78,7 +83,8 @@ def feedback_from(data) -> tuple[str, int, str]:
     rating = data.get("rating")
     if isinstance(rating, bool) or rating not in (-1, 0, 1):
         raise invalid_input({"rating": "Must be -1, 0 or 1."})
-    comment = data.get("comment") or ""
-    if not isinstance(comment, str) or len(comment) > 2000:
+    comment = data.get("comment")
+    comment = "" if comment is None else comment
+    if not isinstance(comment, str) or len(comment) > 2000 or "\x00" in comment:
         raise invalid_input({"comment": "Text of at most 2000 characters."})
     return str(run_id), int(rating), comment.strip()

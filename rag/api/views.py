@@ -1,6 +1,5 @@
 """LightRAG endpoints (API.md): query (and its `/api/search` alias), status, refresh, feedback, embeddings run."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -9,14 +8,26 @@ from rest_framework.views import APIView
 from core.api.actors import request_actor_label, request_user
 from core.api.errors import invalid_input
 from core.api.idempotency import idempotent
+from core.api.schema import error_responses
 from rag import selectors
 from rag.api.permissions import IsProjectMember
-from rag.api.serializers import FeedbackRequestSerializer, QueryRequestSerializer, RefreshRequestSerializer
+from rag.api.serializers import (
+    FeedbackRequestSerializer,
+    FeedbackSerializer,
+    LightragStatusSerializer,
+    QueryRequestSerializer,
+    QueryResponseSerializer,
+    QueuedRunSerializer,
+    RefreshRequestSerializer,
+)
 from rag.api.validation import feedback_from, query_params_from
 from rag.providers import chat_model_configured
 from rag.services.cascade import embeddings_queue
 from rag.services.feedback import feedback_create
 from rag.services.query import lightrag_query
+
+QUERY_RESPONSES = {200: QueryResponseSerializer}
+QUEUE_RESPONSES = {202: QueuedRunSerializer, **error_responses(503)}  # 503: the broker refused the run
 
 
 class QueryView(APIView):
@@ -30,7 +41,7 @@ class QueryView(APIView):
         """`llm` when a chat model answers (API_THROTTLE_LLM); an extractive answer costs a read."""
         return "llm" if chat_model_configured() else "read"
 
-    @extend_schema(operation_id="lightrag_query", request=QueryRequestSerializer, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="lightrag_query", request=QueryRequestSerializer, responses=QUERY_RESPONSES)
     def post(self, request):
         params = query_params_from(request.data)
         user, label = request_user(request), request_actor_label(request)
@@ -39,13 +50,13 @@ class QueryView(APIView):
 
 
 class SearchView(QueryView):
-    @extend_schema(operation_id="search", request=QueryRequestSerializer, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="search", request=QueryRequestSerializer, responses=QUERY_RESPONSES)
     def post(self, request):
         return super().post(request)
 
 
 class StatusView(APIView):
-    @extend_schema(operation_id="lightrag_status", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="lightrag_status", responses={200: LightragStatusSerializer})
     def get(self, request):
         return Response(selectors.lightrag_status(project=request.project))
 
@@ -55,8 +66,11 @@ class FeedbackView(APIView):
 
     permission_classes = [IsProjectMember]
 
+    # 404: no query run of that id in the project.
     @extend_schema(
-        operation_id="lightrag_feedback", request=FeedbackRequestSerializer, responses={201: OpenApiTypes.OBJECT}
+        operation_id="lightrag_feedback",
+        request=FeedbackRequestSerializer,
+        responses={201: FeedbackSerializer, **error_responses(404)},
     )
     @idempotent
     def post(self, request):
@@ -86,7 +100,7 @@ class QueueEmbeddingsView(APIView):
     action = "lightrag.refresh"
 
     def _options(self, request) -> dict:
-        serializer = RefreshRequestSerializer(data=request.data or {})
+        serializer = RefreshRequestSerializer(data=request.data)
         if not serializer.is_valid():
             raise invalid_input(serializer.errors)
         return serializer.validated_data
@@ -100,9 +114,7 @@ class QueueEmbeddingsView(APIView):
 
 
 class RefreshView(QueueEmbeddingsView):
-    @extend_schema(
-        operation_id="lightrag_refresh", request=RefreshRequestSerializer, responses={202: OpenApiTypes.OBJECT}
-    )
+    @extend_schema(operation_id="lightrag_refresh", request=RefreshRequestSerializer, responses=QUEUE_RESPONSES)
     def post(self, request):
         return super().post(request)
 
@@ -110,8 +122,6 @@ class RefreshView(QueueEmbeddingsView):
 class EmbeddingsRunView(QueueEmbeddingsView):
     action = "lightrag.embeddings_run_requested"
 
-    @extend_schema(
-        operation_id="jobs_embeddings_run", request=RefreshRequestSerializer, responses={202: OpenApiTypes.OBJECT}
-    )
+    @extend_schema(operation_id="jobs_embeddings_run", request=RefreshRequestSerializer, responses=QUEUE_RESPONSES)
     def post(self, request):
         return super().post(request)

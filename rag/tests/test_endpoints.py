@@ -1,5 +1,7 @@
 """Status, refresh, embeddings-run trigger and feedback endpoints."""
 
+import json
+
 import pytest
 
 from audit.models import AuditEvent
@@ -63,6 +65,16 @@ def test_the_jobs_endpoint_queues_the_same_run(owner_api, studio_project, eager_
     assert owner_api.post("/api/lightrag/refresh", {"rebuild": "maybe"}).status_code == 400
 
 
+@pytest.mark.parametrize("body", [{"rebuild": 0}, {"requeue_failed": "true"}, [], None])
+def test_refresh_takes_json_booleans_only(owner_api, studio_project, body):
+    """`0` and `"true"` were taken as booleans, and a body that is not an object as an empty one."""
+    runs = JobRun.objects.count()
+    response = owner_api.post("/api/lightrag/refresh", raw=json.dumps(body))
+    assert response.status_code == 400
+    assert set(response.json()["detail"]) <= {"rebuild", "requeue_failed", "non_field_errors"}
+    assert JobRun.objects.count() == runs
+
+
 def test_a_viewer_may_read_the_status_but_not_start_runs(api, make_user, studio_project):
     viewer = make_user("vic-viewer")
     Membership.objects.create(user=viewer, project=studio_project, role=Role.VIEWER)
@@ -95,6 +107,8 @@ def test_feedback_is_recorded_for_a_run_of_the_project_and_audited(owner_api, st
         ({"rating": True}, "rating"),
         ({"rating": "1"}, "rating"),
         ({"rating": 0, "comment": "x" * 2001}, "comment"),
+        ({"rating": 0, "comment": 0}, "comment"),  # was taken as no comment
+        ({"rating": 0, "comment": "a\x00b"}, "comment"),
     ],
 )
 def test_bad_feedback_is_refused(owner_api, run_id, body, field):

@@ -35,6 +35,11 @@ def ask(api, query, **extra):
         ({"query": "ok", "date_from": "2026-10-10", "date_to": "2026-10-01"}, "date_to"),
         ({"query": "ok", "date_from": "2026-10-10T12:00:00Z", "date_to": "2026-10-10T11:00:00Z"}, "date_to"),
         ({"query": "ok", "date_from": "last tuesday"}, "date_from"),
+        ({"query": "ok\x00"}, "query"),  # PostgreSQL cannot store a NUL: it was a 500
+        ({"query": "ok", "date_to": ""}, "date_to"),  # was taken as "no bound"
+        ({"query": "ok", "topK": "5"}, "topK"),  # JSON types as documented: a string is not an integer
+        ({"query": "ok", "sourceLimit": True}, "sourceLimit"),
+        ({"query": "ok", "sourceFilter": "messages"}, "sourceFilter"),  # a list, as documented
     ],
 )
 def test_bad_queries_are_refused_with_400_naming_the_field(owner_api, body, field):
@@ -63,6 +68,11 @@ def test_dates_that_do_not_exist_or_overflow_are_400_naming_the_field(owner_api,
     assert response.json()["error"] == "invalid_input"
     assert ("date_from" if "rom" in name else "date_to") in response.json()["detail"]
     assert not QueryRun.objects.exists()
+
+
+def test_options_sent_as_null_are_the_defaults(owner_api, ready_project):
+    nulls = dict.fromkeys(("topK", "sourceLimit", "sourceFilter", "date_from", "date_to"))
+    assert ask(owner_api, "invoice", **nulls).status_code == 200
 
 
 def test_a_4000_character_query_is_accepted(owner_api, ready_project):
