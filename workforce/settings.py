@@ -314,6 +314,8 @@ SPECTACULAR_SETTINGS = {
         "ConnectorErrorStatusEnum": "connectors.constants.ErrorStatus",
         "JobStatusEnum": "jobs.constants.JobStatus",
         "OpportunityStageEnum": "crm.models.Stage",
+        "RoleEnum": "core.roles.Role.values",
+        "QueuedWorkStatusEnum": [("queued", "queued")],
     },
 }
 

@@ -139,7 +139,7 @@ class QueuedSyncsSerializer(serializers.Serializer):
     runs = QueuedSyncSerializer(many=True)
 
 
-class QueuedRunSerializer(serializers.Serializer):
+class QueuedWorkSerializer(serializers.Serializer):
     """`run_entry`: work queued for a worker; its outcome arrives with `job_completed` and in the job run."""
 
     run_id = serializers.UUIDField()
@@ -148,12 +148,12 @@ class QueuedRunSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["queued"])
 
 
-class QueuedRunsSerializer(serializers.Serializer):
-    runs = QueuedRunSerializer(many=True)
+class QueuedWorkListSerializer(serializers.Serializer):
+    runs = QueuedWorkSerializer(many=True)
 
 
 # Work queued for a worker: 202 with its run; 409 while the same work runs, 503 when the broker refuses it.
-QUEUED_RESPONSES = {202: QueuedRunsSerializer, **error_responses(409, 503)}
+QUEUED_RESPONSES = {202: QueuedWorkListSerializer, **error_responses(409, 503)}
 
 
 class WebhookStatusSerializer(serializers.Serializer):

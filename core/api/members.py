@@ -19,18 +19,18 @@ from core.models import ApiKey, Membership, Role
 
 class MemberAddSerializer(serializers.Serializer):
     user = serializers.CharField(max_length=254, help_text="An existing user's username or email.")
-    role = serializers.ChoiceField(choices=Role.choices, default=Role.VIEWER)
+    role = serializers.ChoiceField(choices=Role.values, default=Role.VIEWER)
 
 
 class MemberRoleSerializer(serializers.Serializer):
-    role = serializers.ChoiceField(choices=Role.choices)
+    role = serializers.ChoiceField(choices=Role.values)
 
 
 class MemberSerializer(serializers.Serializer):
     user_id = serializers.IntegerField()
     username = serializers.CharField()
     email = serializers.CharField(allow_blank=True)
-    role = serializers.ChoiceField(choices=Role.choices)
+    role = serializers.ChoiceField(choices=Role.values)
     added_at = serializers.DateTimeField()
 
 
