@@ -1,12 +1,12 @@
 """`GET /api/audit`: the active project's audit events, newest first, filterable by action."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 
 from audit.models import AuditEvent
 from audit.selectors import audit_events_for
-from core.api.schema import NO_NUL_PATTERN
+from core.api.schema import NO_NUL_PATTERN, query_parameter
 from core.api.validation import parse_text
 
 ACTION_MAX_LENGTH = AuditEvent._meta.get_field("action").max_length
@@ -30,10 +30,10 @@ class AuditEventSerializer(serializers.ModelSerializer):
         ]
 
 
-ACTION_PARAMETER = OpenApiParameter(
+ACTION_PARAMETER = query_parameter(
     "action",
     {"type": "string", "maxLength": ACTION_MAX_LENGTH, "pattern": NO_NUL_PATTERN},
-    description="Only events of this action (exact), e.g. `crm.stage_moved`.",
+    "Only events of this action (exact), e.g. `crm.stage_moved`.",
 )
 
 

@@ -119,13 +119,23 @@ def path_choice(name: str, choices, description: str = "") -> OpenApiParameter:
     return OpenApiParameter(name, schema, OpenApiParameter.PATH, description=description)
 
 
+# Marks a query parameter the view reads as absent when it is empty (`?stage=`): `allowEmptyValue: true`.
+EMPTY_IS_ABSENT = "x-empty-is-absent"
+
+
+def query_parameter(name: str, schema: dict, description: str = "") -> OpenApiParameter:
+    """A query filter read with `core.api.validation` (`parse_choice`, `parse_int`, `parse_text`): empty is absent."""
+    return OpenApiParameter(name, schema, description=description, extensions={EMPTY_IS_ABSENT: True})
+
+
 def query_choice(name: str, choices, description: str = "") -> OpenApiParameter:
-    return OpenApiParameter(name, {"type": "string", "enum": sorted(choices)}, description=description)
+    return query_parameter(name, {"type": "string", "enum": sorted(choices)}, description)
 
 
 def query_int(name: str, *, minimum: int, maximum: int, default: int, description: str = "") -> OpenApiParameter:
-    schema = {"type": "integer", "minimum": minimum, "maximum": maximum, "default": default}
-    return OpenApiParameter(name, schema, description=description)
+    return query_parameter(
+        name, {"type": "integer", "minimum": minimum, "maximum": maximum, "default": default}, description
+    )
 
 
 class ApiAutoSchema(AutoSchema):
@@ -135,6 +145,9 @@ class ApiAutoSchema(AutoSchema):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is None:
             return None
+        for parameter in operation.get("parameters", []):
+            if parameter.pop(EMPTY_IS_ABSENT, False):
+                parameter["allowEmptyValue"] = True
         responses = operation["responses"]
         for status in self.error_statuses(operation):
             responses.setdefault(str(status), self._error_response(status))
