@@ -41,6 +41,12 @@ RULES_IN_WORDS = {
     "connector_sync": "streams: streams of that connector",
     "jobs_connector_sync": "streams: streams of that connector",
     "connectors_resync_create": "ids: `stream:id` with a stream and an id format of that connector",
+    "connectors_configs_create": "base_url: a host that resolves (a public one when private ones are not allowed); "
+    "account_id: required for Chatwoot",
+    "connectors_configs_partial_update": "base_url: a host that resolves (a public one when private ones are not "
+    "allowed); account_id: not blank for Chatwoot",
+    "connectors_configs_test_create": "base_url and token: required when the source is not connected yet",
+    "projects_members_create": "user: an existing, active user",
 }
 # Not fuzzed, and why:
 # - the webhook receiver: its credentials are a per-endpoint path token and the source's signature, which

@@ -30,6 +30,14 @@ class ConnectorConfigSerializer(serializers.Serializer):
     rate_limit_per_second = serializers.FloatField(min_value=0.1, max_value=1000, required=False)
 
 
+class ConnectorConfigCreateSerializer(ConnectorConfigSerializer):
+    """Creating a connection: the source, where it is and its token are required (Chatwoot also its account id)."""
+
+    source = serializers.ChoiceField(choices=Source.choices)
+    base_url = serializers.URLField(max_length=500)
+    token = serializers.CharField(max_length=4000, write_only=True, trim_whitespace=True)
+
+
 class ConnectorConfigOutSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=Source.choices)
     base_url = serializers.URLField()
@@ -119,7 +127,7 @@ class ConnectorConfigListView(APIView):
         configs = ConnectorConfig.objects.filter(project=request.project).order_by("source")
         return Response({"configs": [config_payload(config) for config in configs]})
 
-    @extend_schema(request=ConnectorConfigSerializer, responses={201: ConnectorConfigOutSerializer})
+    @extend_schema(request=ConnectorConfigCreateSerializer, responses={201: ConnectorConfigOutSerializer})
     def post(self, request):
         source = request.data.get("source") if isinstance(request.data, dict) else None
         if source not in Source.values:

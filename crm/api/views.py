@@ -1,7 +1,7 @@
 """CRM endpoints: accounts, opportunities (by stage), overview, the pipeline summary, and moving a deal's stage
 by hand."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from core.api.errors import invalid_input, not_found
 from core.api.fields import StrictCharField
 from core.api.idempotency import idempotent
-from core.api.schema import path_uuid, query_choice
+from core.api.schema import path_uuid, query_choice, query_int
 from core.api.validation import parse_choice, parse_int, parse_uuid
 from crm import selectors
 from crm.models import CrmAccount, CrmOpportunity, Stage
@@ -149,7 +149,15 @@ class CrmOverviewView(APIView):
 
 class PipelineView(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("days", int, description="The won/lost window in days (1–365, default 90).")],
+        parameters=[
+            query_int(
+                "days",
+                minimum=1,
+                maximum=365,
+                default=selectors.WON_LOST_DAYS,
+                description="The won/lost window in days.",
+            )
+        ],
         responses={200: PipelineSerializer},
     )
     def get(self, request):
