@@ -4,6 +4,7 @@ import datetime as dt
 import itertools
 import uuid
 
+from django.test import Client
 from django.utils import timezone
 
 from connectors.models import (
@@ -15,6 +16,7 @@ from connectors.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from core.selectors import ACTIVE_PROJECT_SESSION_KEY
 from rag.models import Chunk
 
 NOW = dt.datetime(2026, 11, 28, 14, 36, 58, tzinfo=dt.UTC)
@@ -135,3 +137,13 @@ def make_delivery(endpoint, *, status: str = "applied", received_at=None, event_
         event_at=event_at,
         **fields,
     )
+
+
+def browser_for(user, project) -> Client:
+    """A Django test client logged in as `user` with `project` active (pages and partials without the form)."""
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[ACTIVE_PROJECT_SESSION_KEY] = str(project.id)
+    session.save()
+    return client

@@ -4,7 +4,7 @@ import pytest
 
 from core.models import Membership, Role
 from core.services import api_key_create
-from ops_dashboard.tests.test_sources_page import browser_for
+from ops_dashboard.tests.factories import browser_for
 
 pytestmark = pytest.mark.django_db
 

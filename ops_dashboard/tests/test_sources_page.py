@@ -2,25 +2,15 @@
 read-only list, and no token ever reaches the page."""
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from connectors.models import ConnectorConfig, ConnectorSyncState, SyncStatus
 from core.models import Membership, Role
-from core.selectors import ACTIVE_PROJECT_SESSION_KEY
+from ops_dashboard.tests.factories import browser_for
 
 pytestmark = pytest.mark.django_db
 
 TOKEN = "lin_api_do-not-show-this-0123456789"
-
-
-def browser_for(user, project) -> Client:
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    session = client.session
-    session[ACTIVE_PROJECT_SESSION_KEY] = str(project.id)
-    session.save()
-    return client
 
 
 @pytest.fixture
