@@ -1,11 +1,11 @@
 """The API keeps the promises of its OpenAPI schema (docs/security.md, "API contract").
 
-Schemathesis reads `/api/schema/` from the live server (`tests/support/live.py`) and runs every phase
-(examples, coverage, fuzzing, stateful) with every check against it: status codes, content types, headers and
-bodies as documented, schema-valid input accepted, invalid input refused with a 4xx, authentication enforced,
-unsupported methods answered 405, no 5xx. Once as an API key with write scope, once as a logged-in session
-(with its CSRF token), over a project with synced data. Fixed seed, derandomized, bounded examples: the same
-requests every run. Alone: `.venv/bin/python -m pytest -q tests/test_api_contract.py`.
+Schemathesis reads `/api/schema/` from the live server (`tests/support/live.py`) and runs every check against
+it: status codes, content types, headers and bodies as documented, schema-valid input accepted, invalid input
+refused with a 4xx, authentication enforced, unsupported methods answered 405, no 5xx. Once as an API key with
+write scope (every phase: examples, coverage, fuzzing, stateful), once as a logged-in session with its CSRF
+token (the same but coverage), over a project with synced data. Fixed seed, derandomized, bounded examples: the
+same requests every run. Alone: `.venv/bin/python -m pytest -q tests/test_api_contract.py`.
 """
 
 import os
