@@ -75,39 +75,22 @@ def platform_retention_register() -> None:
 
     from core.models import IdempotencyRecord
 
-    retention_target_register(
-        RetentionTarget(
-            table=Session._meta.db_table,
-            queryset=Session.objects.all,
-            age_field="expire_date",
-            days_setting="SESSION_COOKIE_AGE",
-            window=lambda: dt.timedelta(0),  # gone once expired
-        )
-    )
-    retention_target_register(
-        RetentionTarget(
-            table=IdempotencyRecord._meta.db_table,
-            queryset=IdempotencyRecord.objects.all,
-            age_field="created_at",
-            days_setting="IDEMPOTENCY_TTL_HOURS",
-            window=lambda: dt.timedelta(hours=settings.IDEMPOTENCY_TTL_HOURS),
-        )
-    )
-    retention_target_register(
-        RetentionTarget(
-            table=AccessAttempt._meta.db_table,
-            queryset=AccessAttempt.objects.all,
-            age_field="attempt_time",
-            days_setting="LOGIN_LOCKOUT_SECONDS",
-            window=lambda: settings.AXES_COOLOFF_TIME,
-        )
-    )
-    for model in (AccessLog, AccessFailureLog):
+    # (model, age field, the setting that says how long, the window when it is not whole days)
+    targets = [
+        (Session, "expire_date", "SESSION_COOKIE_AGE", lambda: dt.timedelta(0)),  # gone once expired
+        (IdempotencyRecord, "created_at", "IDEMPOTENCY_TTL_HOURS",
+         lambda: dt.timedelta(hours=settings.IDEMPOTENCY_TTL_HOURS)),
+        (AccessAttempt, "attempt_time", "LOGIN_LOCKOUT_SECONDS", lambda: settings.AXES_COOLOFF_TIME),
+        (AccessLog, "attempt_time", "RETENTION_LOGIN_LOGS_DAYS", None),
+        (AccessFailureLog, "attempt_time", "RETENTION_LOGIN_LOGS_DAYS", None),
+    ]  # fmt: skip
+    for model, age_field, setting, window in targets:
         retention_target_register(
             RetentionTarget(
                 table=model._meta.db_table,
                 queryset=model.objects.all,
-                age_field="attempt_time",
-                days_setting="RETENTION_LOGIN_LOGS_DAYS",
+                age_field=age_field,
+                days_setting=setting,
+                window=window,
             )
         )
