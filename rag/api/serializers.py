@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.fields import StrictBooleanField
+from rag.services.query import DEFAULT_MODE, QUERY_MODES
 
 
 @extend_schema_field({"type": "string", "anyOf": [{"format": "date"}, {"format": "date-time"}]})
@@ -15,6 +16,14 @@ class QueryRequestSerializer(serializers.Serializer):
     """A question and its options; an option sent as null is the same as one left out."""
 
     query = serializers.CharField(max_length=4000, help_text="The question, 1 to 4000 characters.")
+    mode = serializers.ChoiceField(
+        choices=list(QUERY_MODES),
+        required=False,
+        allow_null=True,
+        default=DEFAULT_MODE,
+        help_text="naive: chunks only; local: the linked entities' records and neighbours; global: relations "
+        "across the project; hybrid: local + global; mix: all three fused (default).",
+    )
     topK = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=50, default=10)
     sourceLimit = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=25, default=8)
     sourceFilter = serializers.ListField(
@@ -63,6 +72,7 @@ class QueryResponseSerializer(serializers.Serializer):
     """`rag.services.query.lightrag_query`."""
 
     query = serializers.CharField()
+    mode = serializers.ChoiceField(choices=list(QUERY_MODES), help_text="The retrieval mode that ran.")
     answer = serializers.CharField(allow_blank=True)
     answer_mode = serializers.ChoiceField(choices=["llm", "extractive", "extractive_fallback"])
     citations = serializers.ListField(child=serializers.CharField(), help_text="Evidence ids (`E1`, …).")

@@ -20,6 +20,8 @@ MIN_CANDIDATES = 100  # per retriever: a deeper pool lets RRF find chunks both r
 MAX_CANDIDATES = 250
 CHUNK_FIELDS = ("id", "source_type", "source_id", "ordinal", "title", "text", "url", "author", "occurred_at", "meta")
 DEFAULT = object()
+QUERY_MODES = ("naive", "local", "global", "hybrid", "mix")
+DEFAULT_MODE = "mix"
 EVIDENCE_KEPT = ("id", "source_type", "source_id", "score", "chunk_ids")  # what a query run row keeps
 
 
@@ -33,6 +35,7 @@ class QueryParams:
     source_filter: tuple[str, ...] = ()
     date_from: dt.datetime | None = None
     date_to: dt.datetime | None = None
+    mode: str = DEFAULT_MODE
 
     def filters(self) -> retrieval.Filters:
         groups = set(self.source_filter)
@@ -43,6 +46,7 @@ class QueryParams:
 
     def as_json(self) -> dict:
         return {
+            "mode": self.mode,
             "topK": self.top_k,
             "sourceLimit": self.source_limit,
             "sourceFilter": list(self.source_filter),
@@ -100,6 +104,7 @@ def lightrag_query(
     timings = {**found.timings, "answer_ms": _ms(answer_started)}
     response = {
         "query": params.query,
+        "mode": params.mode,
         "answer": answer.text,
         "answer_mode": answer.mode,
         "citations": answer.citations,
