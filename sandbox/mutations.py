@@ -7,7 +7,7 @@ the dataset's own mutation stream (reproducible order); times come from `Dataset
 """
 
 from sandbox import gen_attio, gen_linear, texts
-from sandbox.dataset import Conversation, Message, iso_ms, make_uuid
+from sandbox.dataset import Conversation, Message, iso_ms, iso_ns, make_uuid
 from sandbox.gen_chatwoot import fill, incoming_bank, outgoing_bank
 
 ACTIONS = {}
@@ -356,6 +356,23 @@ def new_companies(ds, rng, count, ids):
         data.records["companies"][record["id"]["record_id"]] = record
         created.append(record["id"]["record_id"])
     return {"companies": created}
+
+
+@action
+def rename_companies(ds, rng, count, ids, to: str | None = None):
+    """Rename companies: Attio closes the active `name` value and appends the new one (as for any text)."""
+    moment = ds.stamp()
+    data = ds.attio
+    chosen = _pick(rng, list(data.records["companies"].values()), count, ids, lambda r: r["id"]["record_id"], "company")
+    for company in chosen:
+        names = company["values"]["name"]
+        current = next((v["value"] for v in names if v["active_until"] is None), "")
+        for old in names:
+            if old["active_until"] is None:
+                old["active_until"] = iso_ns(moment)
+        actor = gen_attio.member_actor(rng.choice(data.members))
+        names.append(gen_attio.value("text", moment, actor, value=to or f"{current} {rng.randint(10, 99)}"))
+    return {"companies": [c["id"]["record_id"] for c in chosen]}
 
 
 @action

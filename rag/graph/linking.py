@@ -8,6 +8,7 @@ not also link "Northwind Travel" through "Northwind"). One query for both lookup
 """
 
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from django.db import connection, transaction
 
@@ -17,16 +18,17 @@ from rag.providers.offline import STOP_WORDS, words
 LONGEST = 4
 MIN_SCORE = 0.5
 FUZZY_MIN_CHARS = 5  # shorter runs only match exactly: too many short words look alike
-FUZZY_SIMILARITY = 0.55
+TRIGRAM_CANDIDATE = 0.3  # trigram similarity that makes an alias a candidate for a closer, per-word look
+FUZZY_MIN_RATIO = 0.75  # per-word spelling similarity (mean over the words) that counts as a typo
 MAX_LINKED = 6
 
 LINK_SQL = """
 WITH grams AS (SELECT * FROM unnest(%(grams)s::text[]) AS g(gram))
-SELECT a.entity_id, g.gram, a.kind, a.weight, 1.0 AS similarity
+SELECT a.entity_id, g.gram, a.norm, a.weight
 FROM rag_graph_aliases a JOIN grams g ON a.norm = g.gram
 WHERE a.project_id = %(project)s
 UNION ALL
-SELECT a.entity_id, g.gram, a.kind, a.weight, similarity(a.norm, g.gram)
+SELECT a.entity_id, g.gram, a.norm, a.weight
 FROM rag_graph_aliases a JOIN grams g ON a.norm %% g.gram
 WHERE a.project_id = %(project)s AND a.kind IN ('name', 'short_name', 'domain') AND a.norm <> g.gram
   AND length(g.gram) >= %(fuzzy_min)s
@@ -69,12 +71,15 @@ def entities_link(*, project, question: str) -> list[Linked]:
     if not spans:
         return []
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(FUZZY_SIMILARITY)])
+        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(TRIGRAM_CANDIDATE)])
         cursor.execute(LINK_SQL, {"grams": list(spans), "project": project.pk, "fuzzy_min": FUZZY_MIN_CHARS})
         rows = cursor.fetchall()
     best: dict[int, tuple] = {}  # entity id → (score, span, gram, how)
-    for entity_id, gram, _kind, weight, similarity in rows:
-        score = float(weight) * float(similarity)
+    for entity_id, gram, norm, weight in rows:
+        similarity = spelling_similarity(gram, norm)
+        if similarity < FUZZY_MIN_RATIO:
+            continue
+        score = float(weight) * similarity
         for span in spans[gram]:
             current = best.get(entity_id)
             candidate = (score, span, gram, "exact" if similarity >= 1.0 else "fuzzy")
@@ -84,16 +89,28 @@ def entities_link(*, project, question: str) -> list[Linked]:
     return _entities(project, kept)
 
 
+def spelling_similarity(gram: str, norm: str) -> float:
+    """1.0 for the same key; for keys of as many words, the mean per-word similarity of their spellings
+    (difflib's ratio: one wrong or missing letter in a word costs little); else 0."""
+    if gram == norm:
+        return 1.0
+    a, b = gram.split(), norm.split()
+    if len(a) != len(b):
+        return 0.0
+    return sum(SequenceMatcher(None, x, y).ratio() for x, y in zip(a, b, strict=True)) / len(a)
+
+
 def _drop_covered(matches: dict[int, tuple]) -> dict[int, tuple]:
-    """Drop a match whose words lie inside a longer match of another entity."""
+    """Drop a match whose words lie inside a longer match of another entity, and a typo match where another
+    entity matches the same words exactly."""
     kept = {}
     for entity_id, (score, span, gram, how) in matches.items():
         covered = any(
             other != entity_id
             and o_span[0] <= span[0]
             and span[1] <= o_span[1]
-            and (o_span[1] - o_span[0]) > (span[1] - span[0])
-            for other, (_, o_span, _, _) in matches.items()
+            and ((o_span[1] - o_span[0]) > (span[1] - span[0]) or (how == "fuzzy" and o_how == "exact"))
+            for other, (_, o_span, _, o_how) in matches.items()
         )
         if not covered:
             kept[entity_id] = (score, span, gram, how)

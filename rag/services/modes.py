@@ -131,7 +131,8 @@ def _local(project, params, provider, retrieve, linked, result) -> list[Fused] |
 
 
 def _global(project, pool: list[Fused], result) -> list[Fused]:
-    """The naive pool regrouped by client: best client first, then one record per client in turn."""
+    """The naive pool, one record per client in turn: a client's next record waits until every other client
+    in the pool has had its best one (records of no client are never held back)."""
     if not pool:
         return []
     rows = Chunk.objects.filter(project=project, id__in=[f.id for f in pool]).values_list(
@@ -139,8 +140,8 @@ def _global(project, pool: list[Fused], result) -> list[Fused]:
     )
     source_of = {chunk_id: (source_type, source_id) for chunk_id, source_type, source_id in rows}
     clients = clients_of_sources(project=project, sources=list(set(source_of.values())))
-    queues: dict[str, list[Fused]] = {}
-    unowned: list[Fused] = []
+    rounds: list[list[Fused]] = []  # rounds[n] = each client's (n+1)-th record, in pool order
+    taken: dict[str, int] = {}
     seen_sources: set = set()
     for entry in pool:
         source = source_of.get(entry.id)
@@ -148,19 +149,18 @@ def _global(project, pool: list[Fused], result) -> list[Fused]:
             continue  # one chunk per record: the record is the unit of relation-level evidence
         seen_sources.add(source)
         owners = clients.get(source) or []
-        if not owners:
-            unowned.append(entry)
-            continue
-        owner = owners[0]
-        queues.setdefault(owner["key"], []).append(entry)
-        result.via.setdefault(source, {"kind": "client", "name": owner["name"], "key": owner["key"], "via": "global"})
-    ranked: list[Fused] = []
-    while any(queues.values()):
-        for queue in queues.values():
-            if queue:
-                ranked.append(queue.pop(0))
-    result.graph["global_clients"] = len(queues)
-    return [Fused(f.id, f.score, dict(f.ranks)) for f in ranked + unowned]
+        if owners:
+            owner = owners[0]
+            result.via.setdefault(source, {"kind": "client", "name": owner["name"], "key": owner["key"],
+                                           "via": "global"})  # fmt: skip
+        group = owners[0]["key"] if owners else f"{source[0]}:{source[1]}"
+        round_index = taken.get(group, 0)
+        taken[group] = round_index + 1
+        while len(rounds) <= round_index:
+            rounds.append([])
+        rounds[round_index].append(entry)
+    result.graph["global_clients"] = sum(1 for group in taken if ":" not in group)
+    return [Fused(f.id, f.score, dict(f.ranks)) for one_round in rounds for f in one_round]
 
 
 def _fuse(lists: dict[str, list[Fused]], naive: list[Fused]) -> list[Fused]:
