@@ -149,7 +149,7 @@ QUESTIONS = [
       (company("0dc3f4c9"), deal("b2406564")), (("7799", "3211"),), (BLUE,)),
     Q("h32", "en", ("note_comment", "quote"), "Invoice 7364: what did the client ask for?",
       (deal("2d9e5d73"),), (("30-day", "30 day"),), (NW,)),
-    Q("h33", "en", ("note_comment",), "What budget did Blue Harbor Coffee give us at the kick-off, and who signs off?",
+    Q("h33", "en", ("note_comment", "paraphrase"), "Blue Harbor Coffee: how much did they say they could spend when we started, and whose decision is it?",
       (company("0dc3f4c9"),), (("51000", "51 000"), ("Olivia",)), (BLUE,)),
     Q("h34", "ru", ("note_comment", "paraphrase"), "Кто принимает решения в Северном Ветре и сколько они готовы потратить?",
       (deal("62292395"),), (("Chloe",), ("90000", "90 000")), (SEVER,)),
