@@ -94,13 +94,19 @@ def test_private_notes_and_activity_lines_never_show_not_even_in_counts(owner_ap
         conversation_external_id__in=conversation_ids
     )
     hidden = messages.filter(Q(private=True) | Q(message_type=2))
-    assert hidden.filter(private=True).exists() and hidden.filter(message_type=2).exists(), "the test needs both"
+    assert hidden.filter(private=True).exists(), "the test needs private notes"
+    assert hidden.filter(message_type=2).exists(), "the test needs activity lines"
     hidden_ids = set(hidden.values_list("external_id", flat=True))
     shown = {item["source_id"] for item in timeline if item["kind"] == "message"}
-    assert shown and not shown & hidden_ids
-    assert body["counts"]["messages"] == len(shown) == messages.count() - len(hidden_ids) - messages.filter(
-        content="", private=False
-    ).exclude(message_type=2).count()
+    assert shown
+    assert not shown & hidden_ids
+    assert (
+        body["counts"]["messages"]
+        == len(shown)
+        == messages.count()
+        - len(hidden_ids)
+        - messages.filter(content="", private=False).exclude(message_type=2).count()
+    )
     text = " ".join(f"{item['title']} {item['summary']}" for item in timeline)
     for content in hidden.exclude(content="").values_list("content", flat=True)[:50]:
         assert content[:60] not in text
@@ -149,7 +155,8 @@ def test_two_projects_with_clients_of_the_same_names_see_only_their_own(
             sync(each, source)
     mine = busiest_client(project)
     twin = CrmAccount.objects.get(project=other, external_ref=mine.external_ref)
-    assert twin.name == mine.name and twin.id != mine.id
+    assert twin.name == mine.name
+    assert twin.id != mine.id
     make_move(make_deal(other, "Twin-only deal", account=twin), "discovery", "qualified")
 
     my_key, their_key = make_api_key(project, "read"), make_api_key(other, "read")
