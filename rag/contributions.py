@@ -9,6 +9,7 @@ def register() -> None:
     from jobs.schedules import Schedule, schedule_register
     from jobs.status import status_block_register
     from rag import checks, selectors, tasks
+    from rag.graph.hooks import graph_on_page, graph_on_removed
     from rag.metrics import rag_families
     from rag.retention import retention_targets_register
     from rag.services.cascade import embeddings_on_run_finished, embeddings_tick
@@ -16,6 +17,9 @@ def register() -> None:
 
     hooks.on_page_committed(chunks_on_page)
     hooks.on_records_removed(chunks_on_removed)
+    # After the chunks: the graph reads chunk texts (invoice numbers) and the CRM mirror (registered earlier).
+    hooks.on_page_committed(graph_on_page)
+    hooks.on_records_removed(graph_on_removed)
     hooks.on_run_finished(embeddings_on_run_finished)
     # Every 20 min (and right after a sync that left pending chunks): embed pending chunks.
     schedule_register(Schedule("embeddings_run", tasks.embeddings_run.name, 20 * 60, "Embed pending chunks",

@@ -76,7 +76,15 @@ class QueryResponseSerializer(serializers.Serializer):
     answer = serializers.CharField(allow_blank=True)
     answer_mode = serializers.ChoiceField(choices=["llm", "extractive", "extractive_fallback"])
     citations = serializers.ListField(child=serializers.CharField(), help_text="Evidence ids (`E1`, …).")
-    evidence = serializers.ListField(child=serializers.DictField())
+    entities = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Entities the question names: {kind, name, key, score, match (exact|fuzzy)}.",
+    )
+    evidence = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Per source record: id, source_type, source_id, title, snippet, url, score, entity (the linked "
+        "entity or client that brought it, or null), client ({id: CRM account id, name} or null), facts.",
+    )
     chunks = serializers.ListField(child=serializers.DictField())
     stats = QueryStatsSerializer()
     quality_score = serializers.FloatField(min_value=0, max_value=1)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rag.models import SOURCE_GROUPS, Chunk, QueryRun
 from rag.providers import ProviderError, chat_provider, embedding_provider
-from rag.services import answers, retrieval
+from rag.services import answers, modes, retrieval
 from rag.services.evidence import Ranked, evidence_build, quality_score, source_diversity
 
 log = logging.getLogger("rag.query")
@@ -37,12 +37,12 @@ class QueryParams:
     date_to: dt.datetime | None = None
     mode: str = DEFAULT_MODE
 
-    def filters(self) -> retrieval.Filters:
+    def filters(self, sources=None) -> retrieval.Filters:
         groups = set(self.source_filter)
         types = None
         if groups and "chunks" not in groups:  # `chunks` = any kind of chunk
             types = tuple(sorted(t for g in groups for t in SOURCE_GROUPS[g]))
-        return retrieval.Filters(source_types=types, date_from=self.date_from, date_to=self.date_to)
+        return retrieval.Filters(source_types=types, date_from=self.date_from, date_to=self.date_to, sources=sources)
 
     def as_json(self) -> dict:
         return {
@@ -65,10 +65,11 @@ class Retrieved:
     timings: dict
 
 
-def retrieve(*, project, params: QueryParams, provider, modes=("vector", "keyword")) -> Retrieved:
-    """Run the retrievers named in `modes` and fuse them; a failing embedding provider drops the vector side."""
+def retrieve(*, project, params: QueryParams, provider, modes=("vector", "keyword"), sources=None) -> Retrieved:
+    """Run the retrievers named in `modes` and fuse them; a failing embedding provider drops the vector side.
+    `sources` ((source type, source id) pairs) limits the search to those records' chunks."""
     limit = min(MAX_CANDIDATES, max(MIN_CANDIDATES, params.top_k * 5))
-    filters, ranked, timings, degraded, error = params.filters(), {}, {}, False, ""
+    filters, ranked, timings, degraded, error = params.filters(sources), {}, {}, False, ""
     if "vector" in modes:
         started = time.perf_counter()
         try:
@@ -90,15 +91,17 @@ def retrieve(*, project, params: QueryParams, provider, modes=("vector", "keywor
 def lightrag_query(
     *, project, params: QueryParams, user=None, actor_label: str = "", provider=None, chat=DEFAULT
 ) -> dict:
-    """Answer a question over the project's chunks; record a `lightrag_query_runs` row; return the response."""
+    """Answer a question over the project's chunks and graph; record a `lightrag_query_runs` row; return the
+    response."""
     started = time.perf_counter()
-    provider = provider or embedding_provider(for_query=True)
+    provider = modes.EmbedOnce(provider or embedding_provider(for_query=True))
     chat = chat_provider() if chat is DEFAULT else chat
-    found = retrieve(project=project, params=params, provider=provider)
+    found = modes.retrieve_by_mode(project=project, params=params, provider=provider, retrieve=retrieve)
     top = found.fused[: params.top_k]
     chunks = {c.id: c for c in Chunk.objects.filter(project=project, id__in=[f.id for f in top]).only(*CHUNK_FIELDS)}
     ranked = [Ranked(chunks[f.id], f.score, f.ranks) for f in top if f.id in chunks]
     evidence = evidence_build(ranked=ranked, query=params.query, source_limit=params.source_limit)
+    modes.evidence_annotate(project=project, evidence=evidence, via=found.via)
     answer_started = time.perf_counter()
     answer = _answer(chat, params.query, evidence, chunks)
     timings = {**found.timings, "answer_ms": _ms(answer_started)}
@@ -108,6 +111,7 @@ def lightrag_query(
         "answer": answer.text,
         "answer_mode": answer.mode,
         "citations": answer.citations,
+        "entities": [modes.linked_payload(item) for item in found.linked],
         "evidence": [{k: v for k, v in item.items() if k != "group"} for item in evidence],
         "chunks": [_chunk_payload(r) for r in ranked],
         "stats": _stats(found, ranked, evidence, answer, timings),
@@ -145,7 +149,7 @@ def _chunk_payload(entry: Ranked) -> dict:
     }
 
 
-def _stats(found: Retrieved, ranked: list[Ranked], evidence: list[dict], answer, timings: dict) -> dict:
+def _stats(found: modes.ModeResult, ranked: list[Ranked], evidence: list[dict], answer, timings: dict) -> dict:
     groups = [item["group"] for item in evidence]
     return {
         "chunks": len(ranked),
@@ -156,6 +160,7 @@ def _stats(found: Retrieved, ranked: list[Ranked], evidence: list[dict], answer,
         "vector_candidates": found.vector_hits,
         "keyword_candidates": found.keyword_hits,
         "timings_ms": timings,
+        "graph": found.graph,
         **answer.flags,
     }
 
@@ -168,6 +173,7 @@ def _record(project, params, response, user, actor_label, provider, chat, error)
         user=user if getattr(user, "is_authenticated", False) else None,
         actor_label=actor_label[:200],
         query=params.query,
+        mode=params.mode,
         params=params.as_json(),
         degraded=response["degraded"],
         answer=response["answer"],

@@ -28,6 +28,7 @@ class Filters:
     source_types: tuple[str, ...] | None = None
     date_from: dt.datetime | None = None
     date_to: dt.datetime | None = None
+    sources: tuple[tuple[str, str], ...] | None = None  # only these records' chunks (a local query)
 
     def sql(self) -> tuple[str, dict]:
         """` AND …` clauses on alias `c` with named parameters."""
@@ -41,6 +42,12 @@ class Filters:
         if self.date_to:
             clauses.append("c.occurred_at < %(f_to)s")
             params["f_to"] = self.date_to
+        if self.sources is not None:
+            clauses.append(
+                "(c.source_type, c.source_id) IN (SELECT * FROM unnest(%(f_stypes)s::text[], %(f_sids)s::text[]))"
+            )
+            params["f_stypes"] = [source_type for source_type, _ in self.sources]
+            params["f_sids"] = [str(source_id) for _, source_id in self.sources]
         return "".join(f" AND {clause}" for clause in clauses), params
 
 
@@ -52,13 +59,23 @@ class Fused:
 
 
 def vector_search(*, project, vector: list[float], limit: int, filters: Filters = Filters()) -> list[Hit]:
-    """The `limit` nearest ready chunks of the project by cosine distance (score = cosine similarity)."""
+    """The `limit` nearest ready chunks of the project by cosine distance (score = cosine similarity).
+
+    Limited to some records (a local query), the distance is computed exactly over their chunks (found by the
+    source index): a handful of records is cheaper to scan than to filter out of the HNSW graph."""
     where, params = filters.sql()
-    sql = (
-        "SELECT c.id, c.embedding <=> %(vector)s::vector AS distance FROM rag_chunks c "
-        f"WHERE c.project_id = %(project)s AND c.embedding IS NOT NULL{where} "
-        "ORDER BY c.embedding <=> %(vector)s::vector LIMIT %(limit)s"
-    )
+    if filters.sources is not None:
+        sql = (
+            "SELECT id, distance FROM (SELECT c.id, c.embedding <=> %(vector)s::vector AS distance FROM rag_chunks c "
+            f"WHERE c.project_id = %(project)s AND c.embedding IS NOT NULL{where} OFFSET 0) s "
+            "ORDER BY distance, id LIMIT %(limit)s"
+        )
+    else:
+        sql = (
+            "SELECT c.id, c.embedding <=> %(vector)s::vector AS distance FROM rag_chunks c "
+            f"WHERE c.project_id = %(project)s AND c.embedding IS NOT NULL{where} "
+            "ORDER BY c.embedding <=> %(vector)s::vector LIMIT %(limit)s"
+        )
     params.update(vector=vector_literal(vector), project=project.pk, limit=limit)
     with transaction.atomic(), connection.cursor() as cursor:
         # These settings last until the end of this transaction only.

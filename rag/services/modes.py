@@ -1,0 +1,215 @@
+"""Query modes over chunks and the knowledge graph (HKUDS LightRAG's names, this product's graph):
+
+- `naive`: today's hybrid retrieval over every chunk of the project (vector + keyword, RRF).
+- `local`: the entities the question names (`rag.graph.linking`) and their neighbours — a client's
+  conversations, issues, deals and company record; a contact's conversations; a Linear project's issues;
+  a record itself — and only their chunks, ranked by the same two retrievers.
+- `global`: relation-level evidence across the project: the naive pool regrouped by the client each record
+  belongs to, best client first, one record per client in turn, so a question about "every client with an
+  overdue invoice" sees each such client instead of ten records of one.
+- `hybrid`: local and global fused by RRF; `mix` (the default): naive, local and global fused by RRF.
+
+A question that names no entity runs local as naive (said in `stats.graph.local_fallback`). Each fused chunk
+remembers which linked entity (local) or client (global) brought it, for the evidence's `entity`.
+"""
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+from django.db import DatabaseError
+
+from rag.graph import linking
+from rag.graph.selectors import clients_of_sources, entity_sources
+from rag.models import Chunk
+from rag.providers import ProviderError
+from rag.services import retrieval
+from rag.services.retrieval import Fused
+
+log = logging.getLogger("rag.modes")
+# RRF weights of the fused lists: local results are about what the question names, so they lead.
+WEIGHTS = {"naive": 1.0, "local": 1.5, "global": 0.5}
+PARTS = {"naive": ("naive",), "local": ("local",), "global": ("global",), "hybrid": ("local", "global"),
+         "mix": ("naive", "local", "global")}  # fmt: skip
+
+
+@dataclass
+class ModeResult:
+    fused: list[Fused]
+    linked: list = field(default_factory=list)  # rag.graph.linking.Linked
+    via: dict = field(default_factory=dict)  # (source type, source id) → {"kind", "name", "key", "via"}
+    vector_hits: int = 0
+    keyword_hits: int = 0
+    degraded: bool = False
+    error: str = ""
+    problems: list = field(default_factory=list)  # embedding_unavailable, graph_unavailable
+    timings: dict = field(default_factory=dict)
+    graph: dict = field(default_factory=dict)
+
+
+def retrieve_by_mode(*, project, params, provider, retrieve) -> ModeResult:
+    """Run `params.mode`; `retrieve(project=, params=, provider=, sources=)` is the two-retriever search
+    (`rag.services.query.retrieve`), over the whole project or over some records' chunks."""
+    parts = PARTS[params.mode]
+    result = ModeResult(fused=[])
+    lists: dict[str, list[Fused]] = {}
+
+    def naive_pool() -> list[Fused]:
+        if "naive" not in lists:
+            found = retrieve(project=project, params=params, provider=provider)
+            _take(result, found)
+            lists["naive"] = found.fused
+        return lists["naive"]
+
+    if "naive" in parts or "global" in parts:
+        naive_pool()
+    if "local" in parts or "global" in parts:
+        try:
+            _graph_parts(project, params, provider, retrieve, parts, naive_pool, lists, result)
+        except DatabaseError as exc:  # the graph side must never fail the query: naive evidence still answers
+            log.warning("graph retrieval failed for project %s: %s", project.pk, exc)
+            result.problems.append("graph_unavailable")
+            result.error = "; ".join(e for e in (result.error, f"graph: {exc}") if e)
+            result.degraded = True
+            lists.setdefault("local", naive_pool())
+    chosen = {name: lists[name] for name in parts if name in lists} or {"naive": naive_pool()}
+    if len(chosen) == 1:
+        result.fused = next(iter(chosen.values()))
+    else:
+        result.fused = _fuse(chosen, lists.get("naive", []))
+    return result
+
+
+def _take(result: ModeResult, found) -> None:
+    result.vector_hits += found.vector_hits
+    result.keyword_hits += found.keyword_hits
+    result.degraded = result.degraded or found.degraded
+    if found.degraded and "embedding_unavailable" not in result.problems:
+        result.problems.append("embedding_unavailable")
+        result.error = found.error
+    for name, ms in found.timings.items():
+        result.timings[name] = result.timings.get(name, 0) + ms
+
+
+def _graph_parts(project, params, provider, retrieve, parts, naive_pool, lists, result) -> None:
+    if "local" in parts:
+        started = time.perf_counter()
+        linked = linking.entities_link(project=project, question=params.query)
+        result.linked = linked
+        result.timings["link_ms"] = _ms(started)
+        result.graph = {"linked": len(linked)}
+        local = _local(project, params, provider, retrieve, linked, result)
+        lists["local"] = local if local is not None else naive_pool()
+        result.graph["local_fallback"] = local is None
+    if "global" in parts:
+        started = time.perf_counter()
+        lists["global"] = _global(project, naive_pool(), result)
+        result.timings["global_ms"] = _ms(started)
+
+
+def _local(project, params, provider, retrieve, linked, result) -> list[Fused] | None:
+    """Chunks of the linked entities' records and their neighbours, or None when nothing is linked."""
+    if not linked:
+        return None
+    started = time.perf_counter()
+    by_id = {item.entity_id: item for item in linked}
+    sources: dict[tuple[str, str], tuple[int, int]] = {}  # source → (hops, linked entity id)
+    for entity_id, source_type, source_id, hops in entity_sources(project=project, entity_ids=list(by_id)):
+        key = (source_type, source_id)
+        if key not in sources or (hops, -by_id[entity_id].score) < (sources[key][0], -by_id[sources[key][1]].score):
+            sources[key] = (hops, entity_id)
+    result.timings["graph_ms"] = _ms(started)
+    result.graph["local_sources"] = len(sources)
+    if not sources:
+        return []
+    for key, (_, entity_id) in sources.items():
+        item = by_id[entity_id]
+        result.via.setdefault(key, {"kind": item.kind, "name": item.name, "key": item.key, "via": "local"})
+    found = retrieve(project=project, params=params, provider=provider, sources=tuple(sources))
+    _take(result, found)
+    return found.fused
+
+
+def _global(project, pool: list[Fused], result) -> list[Fused]:
+    """The naive pool regrouped by client: best client first, then one record per client in turn."""
+    if not pool:
+        return []
+    rows = Chunk.objects.filter(project=project, id__in=[f.id for f in pool]).values_list(
+        "id", "source_type", "source_id"
+    )
+    source_of = {chunk_id: (source_type, source_id) for chunk_id, source_type, source_id in rows}
+    clients = clients_of_sources(project=project, sources=list(set(source_of.values())))
+    queues: dict[str, list[Fused]] = {}
+    unowned: list[Fused] = []
+    seen_sources: set = set()
+    for entry in pool:
+        source = source_of.get(entry.id)
+        if source is None or source in seen_sources:
+            continue  # one chunk per record: the record is the unit of relation-level evidence
+        seen_sources.add(source)
+        owners = clients.get(source) or []
+        if not owners:
+            unowned.append(entry)
+            continue
+        owner = owners[0]
+        queues.setdefault(owner["key"], []).append(entry)
+        result.via.setdefault(source, {"kind": "client", "name": owner["name"], "key": owner["key"], "via": "global"})
+    ranked: list[Fused] = []
+    while any(queues.values()):
+        for queue in queues.values():
+            if queue:
+                ranked.append(queue.pop(0))
+    result.graph["global_clients"] = len(queues)
+    return [Fused(f.id, f.score, dict(f.ranks)) for f in ranked + unowned]
+
+
+def _fuse(lists: dict[str, list[Fused]], naive: list[Fused]) -> list[Fused]:
+    fused = retrieval.rrf_fuse(lists, weights=WEIGHTS)
+    inner = {f.id: f.ranks for f in naive}  # keep the vector/keyword ranks the response reports
+    for entry in fused:
+        entry.ranks = {**inner.get(entry.id, {}), **entry.ranks}
+    return fused
+
+
+class EmbedOnce:
+    """The query's embedding provider, asked at most once per text: naive and local search share the
+    question's vector (and a failing provider is not asked twice)."""
+
+    def __init__(self, provider) -> None:
+        self._provider = provider
+        self._done: dict[tuple, object] = {}
+
+    def __getattr__(self, name):
+        return getattr(self._provider, name)
+
+    def embed(self, texts: list[str]):
+        key = tuple(texts)
+        if key not in self._done:
+            try:
+                self._done[key] = self._provider.embed(list(texts))
+            except ProviderError as exc:
+                self._done[key] = exc
+        outcome = self._done[key]
+        if isinstance(outcome, ProviderError):
+            raise outcome
+        return outcome
+
+
+def linked_payload(item) -> dict:
+    """A linked entity as the response shows it."""
+    return {"kind": item.kind, "name": item.name, "key": item.key, "score": item.score, "match": item.how}
+
+
+def evidence_annotate(*, project, evidence: list[dict], via: dict) -> None:
+    """Each evidence item says which entity brought it (`entity`, or null for plain chunk search) and which
+    client it belongs to (`client`: the CRM account id and name, for the client page), in place."""
+    sources = [(item["source_type"], item["source_id"]) for item in evidence]
+    clients = clients_of_sources(project=project, sources=sources) if sources else {}
+    for item, source in zip(evidence, sources, strict=True):
+        item["entity"] = via.get(source)
+        owners = [c for c in clients.get(source, []) if c["id"]]
+        item["client"] = {"id": owners[0]["id"], "name": owners[0]["name"]} if owners else None
+
+
+def _ms(started: float) -> int:
+    return int((time.perf_counter() - started) * 1000)
