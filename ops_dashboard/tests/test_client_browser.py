@@ -9,6 +9,7 @@ from connectors.selectors import raw_rows
 from connectors.services.sync import connector_sync
 from core.models import Role
 from crm.models import CrmContact
+from rag.services.embeddings import embeddings_run
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -54,3 +55,27 @@ def test_a_client_link_on_the_crm_page_opens_its_timeline(page, login_cookie, sy
     expect(graph).to_be_visible()
     expect(graph.locator("g.node-client")).to_have_count(1)
     assert errors == []
+
+
+def test_search_evidence_links_to_the_client_it_belongs_to(page, login_cookie, synced):
+    user, project, account = synced
+    embeddings_run(project=project)
+    login_cookie(page, user, project)
+    page.goto("/search")
+    page.get_by_label("Question").fill(f"What did {account.name} ask about lately?")
+    with page.expect_response("**/api/lightrag/query") as response:
+        page.get_by_role("button", name="Ask").click()
+    evidence = response.value.json()["evidence"]
+    owned = [item for item in evidence if item.get("client")]
+    assert owned, "evidence about a client names it"
+
+    card = page.locator(f"#evidence-{owned[0]['id']}")
+    link = card.locator("a.client-link")
+    expect(link).to_have_text(f"client: {owned[0]['client']['name']}")
+    expect(link).to_have_attribute("href", f"/clients/{owned[0]['client']['id']}")
+    unowned = [item for item in evidence if not item.get("client")]
+    if unowned:  # no link where the evidence belongs to no client
+        expect(page.locator(f"#evidence-{unowned[0]['id']} a.client-link")).to_have_count(0)
+    link.click()
+    expect(page).to_have_url(re.compile(rf"/clients/{owned[0]['client']['id']}$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(owned[0]["client"]["name"])
