@@ -169,3 +169,19 @@ def test_two_projects_with_clients_of_the_same_names_see_only_their_own(
     # Each key reaches only its own project's account, even with the other's id.
     assert api.get(f"/api/clients/{twin.id}", HTTP_AUTHORIZATION=f"Bearer {my_key}").status_code == 404
     assert api.get(f"/api/clients/{mine.id}", HTTP_AUTHORIZATION=f"Bearer {their_key}").status_code == 404
+
+
+def test_the_query_count_does_not_grow_with_the_clients_records(owner_api, project):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    acme = make_account(project, "Acme")
+
+    def add(count: int) -> int:
+        for index in range(count):
+            make_move(make_deal(project, f"Deal {index}", account=acme), "discovery", "qualified")
+        with CaptureQueriesContext(connection) as queries:
+            assert owner_api.get(f"/api/clients/{acme.id}").status_code == 200
+        return len(queries)
+
+    assert add(2) == add(20)
