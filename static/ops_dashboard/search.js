@@ -57,6 +57,15 @@
     return /^https?:\/\//i.test(url || "") ? url : null;
   }
 
+  // The client the evidence belongs to (`client: {id, name}` or null/absent) links to its client page.
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  function clientLink(client) {
+    if (!client || !UUID.test(String(client.id || ""))) return null;
+    const link = element("a", "client: " + (client.name || "unnamed"), "client-link small");
+    link.href = "/clients/" + encodeURIComponent(client.id);
+    return link;
+  }
+
   function evidenceItem(item, cited) {
     const card = element("li", null, "evidence-card" + (cited.has(item.id) ? " cited" : ""));
     card.id = "evidence-" + item.id;
@@ -72,6 +81,8 @@
     head.append(title, " ", element("span", item.source_type.replace(/_/g, " "), "muted small"));
     if (item.archived) head.append(" ", element("span", "archived", "badge warn"));
     if (item.occurred_at) head.append(" · ", element("time", new Date(item.occurred_at).toLocaleString(), "muted small"));
+    const client = clientLink(item.client);
+    if (client) head.append(" · ", client);
     card.append(head, element("p", item.snippet, "snippet"));
     const meta = element("div", "source id " + item.source_id + " · score " + Number(item.score).toFixed(3), "muted small");
     if (url) {
