@@ -3,8 +3,8 @@
 import datetime as dt
 
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from jobs.selectors import job_run_summary, job_runs_for
 from rag import outcomes
@@ -72,7 +72,7 @@ def query_outcomes(*, project, hours: int = 24) -> dict:
         **{reason: Count("id", filter=condition) for reason, condition in conditions.items()},
     )
     reasons = [
-        {"reason": reason, "label": outcomes.LABELS[reason], "count": row[reason], "degrading": reason in outcomes.DEGRADING}
+        {"reason": reason, "label": outcomes.LABELS[reason], "count": row[reason]}
         for reason in outcomes.REASONS
         if row.get(reason)
     ]
