@@ -46,7 +46,7 @@ def query_failures_counted(query):
         try:
             return query(params=params, **kwargs)
         except Exception:
-            query_outcome_record(mode=params.mode, reasons=[ERROR])
+            query_outcome_record(mode=getattr(params, "mode", ""), reasons=[ERROR])
             raise
 
     return counted
