@@ -428,6 +428,13 @@ def reconciliation_diff(*, project, shown: int = DIFF_IDS_SHOWN) -> list[dict]:
 # ---------------------------------------------------------------- embeddings (LightRAG)
 
 
+def lightrag_query_outcomes(*, project) -> dict:
+    """The project's LightRAG queries of the last 24 h and the share that failed or degraded (1 query)."""
+    from rag import selectors as rag_selectors
+
+    return rag_selectors.query_outcomes(project=project, hours=24)
+
+
 def embedding_backlog(*, project) -> dict:
     """Chunks by status, the backlog still to embed and the last embeddings run (2 queries)."""
     from rag import selectors as rag_selectors

@@ -10,7 +10,7 @@ def register() -> None:
     from jobs.status import status_block_register
     from rag import checks, selectors, tasks
     from rag.graph.hooks import graph_on_page, graph_on_removed
-    from rag.metrics import rag_families
+    from rag.metrics import query_outcome_families, rag_families
     from rag.retention import retention_targets_register
     from rag.services.cascade import embeddings_on_run_finished, embeddings_tick
     from rag.services.chunks import chunks_on_page, chunks_on_removed
@@ -26,6 +26,7 @@ def register() -> None:
                                embeddings_tick))  # fmt: skip
     status_block_register("rag", lambda project: {"rag_counts": selectors.chunk_counts(project=project)})
     metric_source_register(rag_families)
+    metric_source_register(query_outcome_families)
     retention_targets_register()
     for check in checks.PROJECT_CHECKS:
         doctor_check_register(check)

@@ -10,7 +10,9 @@ import logging
 import time
 from dataclasses import dataclass
 
+from rag.metrics import query_failures_counted, query_outcome_record
 from rag.models import SOURCE_GROUPS, Chunk, QueryRun
+from rag.outcomes import query_run_reasons
 from rag.providers import ProviderError, chat_provider, embedding_provider
 from rag.services import answers, modes, retrieval
 from rag.services.evidence import Ranked, evidence_build, quality_score, source_diversity
@@ -88,6 +90,7 @@ def retrieve(*, project, params: QueryParams, provider, modes=("vector", "keywor
     return Retrieved(fused, sizes.get("vector", 0), sizes.get("keyword", 0), degraded, error, timings)
 
 
+@query_failures_counted
 def lightrag_query(
     *, project, params: QueryParams, user=None, actor_label: str = "", provider=None, chat=DEFAULT
 ) -> dict:
@@ -121,6 +124,7 @@ def lightrag_query(
     }
     response["duration_ms"] = _ms(started)
     run = _record(project, params, response, user, actor_label, provider, chat, found.error)
+    query_outcome_record(mode=params.mode, reasons=query_run_reasons(run))
     response["query_run_id"] = str(run.id)
     return response
 
