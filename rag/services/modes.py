@@ -17,7 +17,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 
 from rag.graph import linking
 from rag.graph.selectors import clients_of_sources, entity_sources
@@ -42,7 +42,7 @@ class ModeResult:
     keyword_hits: int = 0
     degraded: bool = False
     error: str = ""
-    problems: list = field(default_factory=list)  # embedding_unavailable, graph_unavailable
+    graph_error: str = ""
     timings: dict = field(default_factory=dict)
     graph: dict = field(default_factory=dict)
 
@@ -65,10 +65,11 @@ def retrieve_by_mode(*, project, params, provider, retrieve) -> ModeResult:
         naive_pool()
     if "local" in parts or "global" in parts:
         try:
-            _graph_parts(project, params, provider, retrieve, parts, naive_pool, lists, result)
+            with transaction.atomic():  # a savepoint: a failed graph read leaves the connection usable
+                _graph_parts(project, params, provider, retrieve, parts, naive_pool, lists, result)
         except DatabaseError as exc:  # the graph side must never fail the query: naive evidence still answers
             log.warning("graph retrieval failed for project %s: %s", project.pk, exc)
-            result.problems.append("graph_unavailable")
+            result.graph_error = str(exc)[:500]
             result.error = "; ".join(e for e in (result.error, f"graph: {exc}") if e)
             result.degraded = True
             lists.setdefault("local", naive_pool())
@@ -84,9 +85,8 @@ def _take(result: ModeResult, found) -> None:
     result.vector_hits += found.vector_hits
     result.keyword_hits += found.keyword_hits
     result.degraded = result.degraded or found.degraded
-    if found.degraded and "embedding_unavailable" not in result.problems:
-        result.problems.append("embedding_unavailable")
-        result.error = found.error
+    if found.degraded and not result.error:
+        result.error = found.error  # "embedding provider: …" (rag.outcomes reads the run's error by it)
     for name, ms in found.timings.items():
         result.timings[name] = result.timings.get(name, 0) + ms
 
@@ -204,7 +204,12 @@ def evidence_annotate(*, project, evidence: list[dict], via: dict) -> None:
     """Each evidence item says which entity brought it (`entity`, or null for plain chunk search) and which
     client it belongs to (`client`: the CRM account id and name, for the client page), in place."""
     sources = [(item["source_type"], item["source_id"]) for item in evidence]
-    clients = clients_of_sources(project=project, sources=sources) if sources else {}
+    try:
+        with transaction.atomic():
+            clients = clients_of_sources(project=project, sources=sources) if sources else {}
+    except DatabaseError as exc:  # without the graph the evidence stands, only unlabelled
+        log.warning("evidence clients unavailable for project %s: %s", project.pk, exc)
+        clients = {}
     for item, source in zip(evidence, sources, strict=True):
         item["entity"] = via.get(source)
         owners = [c for c in clients.get(source, []) if c["id"]]

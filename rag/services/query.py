@@ -165,6 +165,7 @@ def _stats(found: modes.ModeResult, ranked: list[Ranked], evidence: list[dict], 
         "keyword_candidates": found.keyword_hits,
         "timings_ms": timings,
         "graph": found.graph,
+        **({"graph_error": found.graph_error} if found.graph_error else {}),
         **answer.flags,
     }
 

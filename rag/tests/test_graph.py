@@ -179,3 +179,20 @@ def test_the_api_takes_a_mode_and_refuses_an_unknown_one(studio_project, owner_a
     refused = owner_api.post("/api/lightrag/query", {"query": "logo files", "mode": "graph"})
     assert refused.status_code == 400
     assert "mode" in refused.json()["detail"]
+
+
+def test_a_broken_graph_degrades_the_query_instead_of_failing_it(studio_project, owner_api):
+    from django.db import connection
+
+    embeddings_run(project=studio_project)
+    name = GraphEntity.objects.filter(project=studio_project, kind="client").first().name
+    with connection.cursor() as cursor:  # rolled back with the test's transaction
+        cursor.execute("ALTER TABLE rag_graph_aliases RENAME TO rag_graph_aliases_away")
+    response = owner_api.post("/api/lightrag/query", {"query": f"What did {name} say?"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["degraded"] is True
+    assert body["evidence"], "the chunk search still answers"
+    assert body["stats"]["graph_error"]
+    metrics = owner_api.get("/metrics").content.decode()
+    assert 'app_rag_query_problems_total{mode="mix",reason="graph_unavailable"} 1.0' in metrics
