@@ -8,6 +8,7 @@ from django.db import connection
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from core.counters import counter_values, counters_add
+from rag.constants import QUERY_MODES
 from rag.models import ChunkStatus
 from rag.outcomes import ERROR, REASONS, is_degrading
 
@@ -23,7 +24,6 @@ def query_outcome_record(*, mode: str, reasons: list[str]) -> None:
     """Count one LightRAG query (any process): its mode, whether it failed or degraded, and each problem reason
     (`rag.outcomes.REASONS`; [] = a good query). One statement; never raises. Labels come from fixed sets
     only: an unknown mode or reason is logged, not exported."""
-    from rag.services.query import QUERY_MODES  # here: that module counts its queries through this one
 
     if mode not in QUERY_MODES:
         log.warning("query outcome of unknown mode %r not counted", mode)
@@ -54,7 +54,6 @@ def query_failures_counted(query):
 
 def query_outcome_families():
     """The query outcome counters, every mode and (mode, reason) from 0 so the first event is an increase."""
-    from rag.services.query import QUERY_MODES
 
     queries = CounterMetricFamily("app_rag_queries", "LightRAG queries by mode (all processes).", labels=["mode"])
     degraded = CounterMetricFamily(

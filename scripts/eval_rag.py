@@ -34,13 +34,13 @@ from django.db import connection
 from connectors.services.configs import connector_config_upsert
 from connectors.services.sync import connector_sync
 from core.models import AccountScope, Project
+from rag.constants import QUERY_MODES
 from rag.evaluation import heldout as heldout_set
 from rag.evaluation import questions as question_set
 from rag.evaluation.runner import RETRIEVERS, SLICES, evaluate_modes, evaluate_retrievers
 from rag.models import Chunk
 from rag.providers import embedding_provider
 from rag.services.embeddings import embeddings_run
-from rag.services.query import QUERY_MODES
 from sandbox import SandboxServers
 
 SETS = {"inrepo": "in-repo", "heldout": "held-out"}

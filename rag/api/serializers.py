@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.fields import StrictBooleanField
-from rag.services.query import DEFAULT_MODE, QUERY_MODES
+from rag.constants import DEFAULT_MODE, QUERY_MODES
 
 
 @extend_schema_field({"type": "string", "anyOf": [{"format": "date"}, {"format": "date-time"}]})

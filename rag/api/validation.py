@@ -4,7 +4,8 @@ import datetime as dt
 
 from core.api.errors import invalid_input
 from core.api.validation import parse_iso_datetime, parse_json_int, shift_datetime
-from rag.services.query import DEFAULT_MODE, QUERY_MODES, QueryParams
+from rag.constants import DEFAULT_MODE, QUERY_MODES
+from rag.services.query import QueryParams
 
 MAX_QUERY_CHARS = 4000
 SOURCE_FILTERS = ("messages", "issues", "deals", "chunks")

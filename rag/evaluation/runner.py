@@ -8,9 +8,10 @@ older comparison of the retrievers under the fusion: vector only, keyword only, 
 """
 
 from connectors.selectors import raw_rows
+from rag.constants import QUERY_MODES
 from rag.evaluation.metrics import facts_hold, leaked, ndcg_at, recall_at, reciprocal_rank, summarise
 from rag.models import Chunk
-from rag.services.query import QUERY_MODES, QueryParams, lightrag_query, retrieve
+from rag.services.query import QueryParams, lightrag_query, retrieve
 
 RETRIEVERS = {"vector": ("vector",), "keyword": ("keyword",), "hybrid": ("vector", "keyword")}
 SLICES = ("paraphrase", "two_source", "note_comment", "cross_language", "current_fact", "quote")

@@ -418,3 +418,18 @@ def graph_rebuild(*, project) -> None:
         clients_refresh(project)  # cascades to contacts, conversations, deals, Linear projects and issues
         invoices_refresh(project, SourceType.ATTIO_DEAL, _existing_keys(project, EntityKind.DEAL))
         invoices_refresh(project, SourceType.ATTIO_COMPANY, _existing_keys(project, EntityKind.CLIENT))
+
+
+def graphs_backfill() -> int:
+    """Build the graph of every project that has chunks but no graph yet (a project synced before the graph
+    existed; the hooks keep it up to date from then on). Returns how many were built."""
+    from core.selectors import projects_with_ids
+    from rag.models import Chunk
+
+    with_chunks = set(Chunk.objects.values_list("project_id", flat=True).distinct())
+    with_graph = set(GraphEntity.objects.values_list("project_id", flat=True).distinct())
+    built = 0
+    for project in projects_with_ids(sorted(with_chunks - with_graph)):
+        graph_rebuild(project=project)
+        built += 1
+    return built

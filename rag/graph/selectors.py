@@ -42,6 +42,29 @@ WHERE e.project_id = %(project)s AND (e.source_type, e.source_id) IN (
 """
 
 
+CHUNK_CLIENTS_SQL = """
+SELECT c.id, c.source_type, c.source_id, k.key, k.name
+FROM rag_chunks c
+LEFT JOIN rag_graph_entities e
+       ON e.project_id = c.project_id AND e.source_type = c.source_type AND e.source_id = c.source_id
+LEFT JOIN rag_graph_relations r ON r.src_id = e.id AND r.type = 'of_client'
+LEFT JOIN rag_graph_entities k ON k.id = CASE WHEN e.kind = 'client' THEN e.id ELSE r.dst_id END
+WHERE c.project_id = %(project)s AND c.id = ANY(%(ids)s)
+"""
+
+
+def chunk_clients(*, project, chunk_ids: list[int]) -> dict[int, tuple[tuple[str, str], str | None, str | None]]:
+    """{chunk id: ((source type, source id), client key or None, client name or None)} in one query."""
+    if not chunk_ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(CHUNK_CLIENTS_SQL, {"project": project.pk, "ids": list(chunk_ids)})
+        found: dict[int, tuple] = {}
+        for chunk_id, source_type, source_id, key, name in cursor.fetchall():
+            found.setdefault(chunk_id, ((source_type, source_id), key, name))
+        return found
+
+
 def entity_sources(*, project, entity_ids: list[int]) -> list[tuple[int, str, str, int]]:
     """(linked entity id, source type, source id, hops) of the records of these entities and their neighbours:
     the entity's own record (hops 0), its members and the records it points at (hops 1)."""

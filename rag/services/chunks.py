@@ -5,7 +5,8 @@
 record's chunks and vectors go with it); both map the stream to the
 documents that read it (a message page → its conversations, a comment page → its issues, a note page → its
 deal or company, a company page → the company, its deals and the conversations whose header names it) and
-refreshes exactly those. `chunks_rebuild` does the same for every record of a project and sweeps orphans.
+refreshes exactly those. `chunks_rebuild` does the same for every record of a project, sweeps orphans and
+rebuilds the project's knowledge graph (`rag.graph`).
 """
 
 import logging
@@ -20,6 +21,7 @@ from core.selectors import project_get
 from rag.chunking import sources
 from rag.chunking.documents import draft_chunks
 from rag.chunking.store import StoreResult, chunks_write
+from rag.graph.build import graph_rebuild
 from rag.models import Chunk, ChunkStatus, SourceType
 from rag.services.embeddings import chunks_embed_now
 
@@ -166,6 +168,7 @@ def chunks_rebuild(*, project) -> StoreResult:
         for source_type, ids in live.items():
             orphans = Chunk.objects.filter(project=project, source_type=source_type).exclude(source_id__in=ids)
             result.deleted += orphans.delete()[0]
+    graph_rebuild(project=project)  # the same records as nodes (it reads the chunks' invoice numbers)
     return result
 
 

@@ -138,7 +138,9 @@ def keyword_search(*, project, query: str, limit: int, filters) -> list[Hit]:
     terms, chunk_count = question_terms(project=project, query=query)
     where, params = filters.sql()
     scores: dict[int, float] = {}
-    big = chunk_count > SCAN_CHUNKS
+    # A search over some records' chunks (a local query) reads those rows through the source index, however
+    # big the project: the GIN posting lists of its words would span every project.
+    big = chunk_count > SCAN_CHUNKS and filters.sources is None
     with transaction.atomic(), connection.cursor() as cursor:
         # Plans here are cheap; JIT compilation would cost more than it saves.
         cursor.execute("SELECT set_config('jit', 'off', true)")

@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 from django.db import DatabaseError, transaction
 
 from rag.graph import linking
-from rag.graph.selectors import clients_of_sources, entity_sources
-from rag.models import Chunk
+from rag.graph.selectors import chunk_clients, clients_of_sources, entity_sources
 from rag.providers import ProviderError
 from rag.services import retrieval
 from rag.services.retrieval import Fused
@@ -135,31 +134,27 @@ def _global(project, pool: list[Fused], result) -> list[Fused]:
     in the pool has had its best one (records of no client are never held back)."""
     if not pool:
         return []
-    rows = Chunk.objects.filter(project=project, id__in=[f.id for f in pool]).values_list(
-        "id", "source_type", "source_id"
-    )
-    source_of = {chunk_id: (source_type, source_id) for chunk_id, source_type, source_id in rows}
-    clients = clients_of_sources(project=project, sources=list(set(source_of.values())))
+    owner_of = chunk_clients(project=project, chunk_ids=[f.id for f in pool])
     rounds: list[list[Fused]] = []  # rounds[n] = each client's (n+1)-th record, in pool order
     taken: dict[str, int] = {}
     seen_sources: set = set()
     for entry in pool:
-        source = source_of.get(entry.id)
-        if source is None or source in seen_sources:
+        if entry.id not in owner_of:
+            continue
+        source, client_key, client_name = owner_of[entry.id]
+        if source in seen_sources:
             continue  # one chunk per record: the record is the unit of relation-level evidence
         seen_sources.add(source)
-        owners = clients.get(source) or []
-        if owners:
-            owner = owners[0]
-            result.via.setdefault(source, {"kind": "client", "name": owner["name"], "key": owner["key"],
+        if client_key:
+            result.via.setdefault(source, {"kind": "client", "name": client_name, "key": client_key,
                                            "via": "global"})  # fmt: skip
-        group = owners[0]["key"] if owners else f"{source[0]}:{source[1]}"
+        group = f"client:{client_key}" if client_key else f"record:{source[0]}:{source[1]}"
         round_index = taken.get(group, 0)
         taken[group] = round_index + 1
         while len(rounds) <= round_index:
             rounds.append([])
         rounds[round_index].append(entry)
-    result.graph["global_clients"] = sum(1 for group in taken if ":" not in group)
+    result.graph["global_clients"] = sum(1 for group in taken if group.startswith("client:"))
     return [Fused(f.id, f.score, dict(f.ranks)) for one_round in rounds for f in one_round]
 
 

@@ -10,6 +10,7 @@ import logging
 import time
 from dataclasses import dataclass
 
+from rag.constants import DEFAULT_MODE
 from rag.metrics import query_failures_counted, query_outcome_record
 from rag.models import SOURCE_GROUPS, Chunk, QueryRun
 from rag.outcomes import query_run_reasons
@@ -22,8 +23,6 @@ MIN_CANDIDATES = 100  # per retriever: a deeper pool lets RRF find chunks both r
 MAX_CANDIDATES = 250
 CHUNK_FIELDS = ("id", "source_type", "source_id", "ordinal", "title", "text", "url", "author", "occurred_at", "meta")
 DEFAULT = object()
-QUERY_MODES = ("naive", "local", "global", "hybrid", "mix")
-DEFAULT_MODE = "mix"
 EVIDENCE_KEPT = ("id", "source_type", "source_id", "score", "chunk_ids")  # what a query run row keeps
 
 

@@ -4,13 +4,12 @@ no query mode shows a private note."""
 import pytest
 from django.db import connection
 
-from rag.constants import SourceType
+from rag.constants import QUERY_MODES, SourceType
 from rag.evaluation import heldout, runner
 from rag.evaluation import questions as question_set
 from rag.evaluation.metrics import facts_hold, leaked, ndcg_at, percentile, recall_at, reciprocal_rank
 from rag.providers import embedding_provider
 from rag.services.embeddings import embeddings_run
-from rag.services.query import QUERY_MODES
 
 
 def test_the_committed_question_set_is_a_fresh_build_of_the_seeded_dataset():

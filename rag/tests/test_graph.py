@@ -4,12 +4,13 @@ that stay in their project and never show a private note."""
 import pytest
 
 from crm.models import CrmAccount, CrmOpportunity
+from rag.constants import QUERY_MODES
 from rag.graph.build import graph_rebuild
 from rag.graph.linking import entities_link
 from rag.graph.selectors import client_neighbourhood, client_records, graph_counts
 from rag.models import Chunk, GraphAlias, GraphEntity, GraphRelation
 from rag.services.embeddings import embeddings_run
-from rag.services.query import QUERY_MODES, QueryParams, lightrag_query
+from rag.services.query import QueryParams, lightrag_query
 from rag.tests.conftest import MARK
 
 pytestmark = pytest.mark.django_db

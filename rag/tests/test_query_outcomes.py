@@ -11,11 +11,12 @@ import pytest
 from django.test import Client
 from prometheus_client.parser import text_string_to_metric_families
 
+from rag.constants import QUERY_MODES
 from rag.metrics import query_outcome_record
 from rag.models import QueryRun
 from rag.outcomes import REASONS
 from rag.services.embeddings import embeddings_run
-from rag.services.query import QUERY_MODES, QueryParams, lightrag_query
+from rag.services.query import QueryParams, lightrag_query
 
 pytestmark = pytest.mark.django_db
 QUERY = "/api/lightrag/query"
