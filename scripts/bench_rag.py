@@ -173,6 +173,9 @@ def load_chunks(project: Project, count: int, rng: random.Random, clusters: int,
 
 
 GRAPH_SQL = [
+    """CREATE OR REPLACE FUNCTION pg_temp.bench_kind(source_type text) RETURNS text IMMUTABLE LANGUAGE sql AS $$
+       SELECT CASE source_type WHEN 'linear_issue' THEN 'issue' WHEN 'attio_deal' THEN 'deal'
+              ELSE 'conversation' END $$""",
     # one client entity per client name, its name as an alias, every record linked to its client
     """INSERT INTO rag_graph_entities (project_id, account_scope_id, kind, key, name, source_type, source_id, facts,
                                        updated_at)
@@ -180,14 +183,14 @@ GRAPH_SQL = [
        FROM bench_stage s""",
     """INSERT INTO rag_graph_entities (project_id, account_scope_id, kind, key, name, source_type, source_id, facts,
                                        updated_at)
-       SELECT %(project)s, %(scope)s, CASE s.source_type WHEN 'linear_issue' THEN 'issue'
-              WHEN 'attio_deal' THEN 'deal' ELSE 'conversation' END, s.source_id, s.title, s.source_type,
-              s.source_id, '{}'::jsonb, now()
+       SELECT %(project)s, %(scope)s, pg_temp.bench_kind(s.source_type), s.source_id, s.title, s.source_type, s.source_id,
+              '{}'::jsonb, now()
        FROM bench_stage s""",
     """INSERT INTO rag_graph_relations (project_id, account_scope_id, src_id, dst_id, type)
        SELECT %(project)s, %(scope)s, r.id, c.id, 'of_client'
        FROM bench_stage s
-       JOIN rag_graph_entities r ON r.project_id = %(project)s AND r.kind <> 'client' AND r.key = s.source_id
+       JOIN rag_graph_entities r
+         ON r.project_id = %(project)s AND r.kind = pg_temp.bench_kind(s.source_type) AND r.key = s.source_id
        JOIN rag_graph_entities c ON c.project_id = %(project)s AND c.kind = 'client' AND c.key = s.client""",
 ]
 
