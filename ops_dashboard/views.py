@@ -197,6 +197,7 @@ def search_page(request):
         return redirect("projects")
     context["embeddings"] = selectors.embedding_backlog(project=context["active_project"])
     context["source_filters"] = selectors.SEARCH_SOURCE_FILTERS
+    context["query_modes"] = selectors.SEARCH_MODES
     return render(request, "ops_dashboard/search.html", context)
 
 

@@ -183,8 +183,8 @@ GRAPH_SQL = [
        FROM bench_stage s""",
     """INSERT INTO rag_graph_entities (project_id, account_scope_id, kind, key, name, source_type, source_id, facts,
                                        updated_at)
-       SELECT %(project)s, %(scope)s, pg_temp.bench_kind(s.source_type), s.source_id, s.title, s.source_type, s.source_id,
-              '{}'::jsonb, now()
+       SELECT %(project)s, %(scope)s, pg_temp.bench_kind(s.source_type), s.source_id, s.title, s.source_type,
+              s.source_id, '{}'::jsonb, now()
        FROM bench_stage s""",
     """INSERT INTO rag_graph_relations (project_id, account_scope_id, src_id, dst_id, type)
        SELECT %(project)s, %(scope)s, r.id, c.id, 'of_client'

@@ -27,6 +27,7 @@
     const payload = { query: data.get("query"), sourceFilter: data.getAll("sourceFilter") };
     ["date_from", "date_to"].forEach((name) => { if (data.get(name)) payload[name] = data.get(name); });
     if (data.get("sourceLimit")) payload.sourceLimit = Number(data.get("sourceLimit"));
+    if (data.get("mode")) payload.mode = data.get("mode");
     return payload;
   }
 
@@ -103,7 +104,8 @@
     degraded.hidden = !result.degraded;
     stats.textContent = (result.evidence || []).length + " sources from " + (result.chunks || []).length +
       " chunks · " + result.duration_ms + " ms · quality " + Number(result.quality_score || 0).toFixed(2) +
-      " · answer: " + (result.answer_mode || "");
+      " · answer: " + (result.answer_mode || "") + " · mode: " + (result.mode || "") +
+      ((result.entities || []).length ? " · about: " + result.entities.map((e) => e.name).join(", ") : "");
     evidenceList.replaceChildren.apply(evidenceList, (result.evidence || []).map((item) => evidenceItem(item, cited)));
     answerCard.hidden = false;
     evidenceCard.hidden = !(result.evidence || []).length;
