@@ -97,7 +97,15 @@ def facts_sentence(item: dict, asked: set[str]) -> str:
 
 
 def _quote_line(item: dict) -> str:
-    return f"{item['title']}: {item.get('quote') or item['snippet']} [{item['id']}]"
+    quote = item.get("quote") or item["snippet"]
+    if _same_words(quote, item["title"]):  # the record's title line: say it once
+        return f"{item['title']} [{item['id']}]"
+    return f"{item['title']}: {quote} [{item['id']}]"
+
+
+def _same_words(quote: str, title: str) -> bool:
+    normal = [re.sub(r"\W+", " ", text).strip().lower() for text in (quote, title)]
+    return bool(normal[0]) and normal[0] in normal[1]
 
 
 def _quoted_items(evidence: list[dict], query: str) -> list[dict]:
@@ -133,6 +141,8 @@ def answer_extractive(evidence: list[dict], *, query: str = "", mode: str = "ext
     for item in _quoted_items(evidence, query):
         if len(lines) >= EXTRACTIVE_ITEMS:
             break
+        if item["id"] in cited and _same_words(item.get("quote") or item["snippet"], item["title"]):
+            continue  # its facts are already said, and its quote would only repeat its title
         lines.append(_quote_line(item))
         cited += [item["id"]] if item["id"] not in cited else []
     return Answer("\n".join(lines), cited, mode)

@@ -83,6 +83,7 @@ def test_only_a_new_state_at_linear_rechunks_the_issue_and_the_status_question_g
     assert after.text.split("\n")[1:] == before.text.split("\n")[1:]  # the content itself did not change
     assert Chunk.objects.filter(project=studio_project, status=ChunkStatus.READY).count() == ready_elsewhere
 
+    embeddings_run(project=studio_project)
     body = owner_api.post(QUERY, {"query": f"What status is {issue.identifier} in now?"}).json()
     first = body["evidence"][0]
     assert first["source_id"] == issue.external_id
@@ -98,7 +99,8 @@ def test_only_a_new_deal_stage_at_attio_rechunks_the_deal_and_its_owner_is_named
     owner = raw_rows(project=studio_project, source="attio", stream="workspace_members").get(
         external_id=deal.owner_external_id
     )
-    assert owner.name and " " in owner.name  # first and last name
+    assert owner.name
+    assert " " in owner.name
     before = chunks_of(studio_project, SourceType.ATTIO_DEAL, deal.external_id)[0]
     assert before.meta["facts"]["owner"] == owner.name
     assert f"owner: {owner.name}" in before.text.split("\n")[0]
