@@ -101,13 +101,17 @@ def _header_key(title: str, meta: dict) -> tuple:
 
 def _conversation_facts(conversation) -> dict:
     assignee = ((conversation.raw or {}).get("meta") or {}).get("assignee") or {}
+    # The name Chatwoot shows for the agent (its display name when set, else the full name).
     name = assignee.get("available_name") or assignee.get("name") or "" if isinstance(assignee, dict) else ""
     return {"status": conversation.status or "", "assignee": str(name)[:100]}
 
 
-def _facts_text(facts: dict, labels: dict) -> str:
-    """ " · status: open · assignee: Anna Petrova": the facts that have a value, in `labels` order."""
-    return "".join(f" · {label}: {facts[key]}" for key, label in labels.items() if facts.get(key))
+def _assigned(name: str, verb: str = "assigned to") -> str:
+    return f"{verb} {name}" if name else "unassigned"
+
+
+def _joined(*parts: str) -> str:
+    return ", ".join(part for part in parts if part)
 
 
 def _conversation_document(conversation, messages, contact: dict, link: str) -> Document:
@@ -119,13 +123,16 @@ def _conversation_document(conversation, messages, contact: dict, link: str) -> 
         units.append(Unit(f"{author}: {message.content}", ref=f"m:{message.external_id}", author=author,
                           at=message.source_created_at))  # fmt: skip
     facts = _conversation_facts(conversation)
-    shown = {**facts, "assignee": facts["assignee"] or "unassigned"}
     return Document(
         source_type=SourceType.CHATWOOT_CONVERSATION,
         source_id=conversation.external_id,
         title=title,
-        header=f"Chatwoot conversation #{conversation.external_id} with {about}"
-        + _facts_text(shown, {"status": "status", "assignee": "assignee"}),
+        # "Chatwoot conversation #12 with Maria (Acme), open, assigned to Anna Petrova"
+        header=_joined(
+            f"Chatwoot conversation #{conversation.external_id} with {about}",
+            facts["status"],
+            _assigned(facts["assignee"]),
+        ),
         url=f"{link}/conversations/{conversation.external_id}" if link else "",
         units=units,
         occurred_at=conversation.source_created_at,
@@ -200,12 +207,16 @@ def issue_documents(project, ids) -> tuple[list[Document], list[str]]:
         raw_rows(project=project, source="linear", stream="projects", external_ids=_ids(
             i.project_external_id for i in issues)).values_list("external_id", "name")
     )  # fmt: skip
+    states = dict(
+        raw_rows(project=project, source="linear", stream="workflow_states", external_ids=_ids(
+            i.state_external_id for i in issues)).values_list("external_id", "name")
+    )  # fmt: skip
     cycles = {
         external_id: _cycle_name(number, name)
         for external_id, number, name in raw_rows(project=project, source="linear", stream="cycles", external_ids=_ids(
             i.cycle_external_id for i in issues)).values_list("external_id", "number", "name")
     }  # fmt: skip
-    documents = [_issue_document(i, comments[i.external_id], _issue_facts(i, projects, cycles)) for i in issues]
+    documents = [_issue_document(i, comments[i.external_id], _issue_facts(i, states, projects, cycles)) for i in issues]
     found = {d.source_id for d in documents}
     return documents, [i for i in _ids(ids) if i not in found]
 
@@ -219,21 +230,19 @@ def _cycle_name(number, name) -> str:
 
 
 PRIORITY_LABELS = {0: "No priority", 1: "Urgent", 2: "High", 3: "Medium", 4: "Low"}  # Linear's fixed scale
-ISSUE_FACTS = {"state": "state", "assignee": "assignee", "priority": "priority", "project": "project",
-               "cycle": "cycle"}  # fmt: skip
 
 
-def _issue_facts(issue, projects: dict, cycles: dict) -> dict:
+def _issue_facts(issue, states: dict, projects: dict, cycles: dict) -> dict:
     """State, assignee, priority, project and cycle names of an issue ("" when it has none).
 
-    The cycle's name comes from the synced cycles (a renamed cycle re-chunks its issues), else from the
-    issue's own payload; the assignee's from the issue's payload (`assignee { name }`)."""
+    State and cycle names come from the synced workflow states and cycles (renaming one re-chunks its issues),
+    else from the issue's own payload; the assignee's from the issue's payload (`assignee { name }`)."""
     raw = issue.raw or {}
     cycle = raw.get("cycle") or {}
     assignee = raw.get("assignee") or {}
     priority = raw.get("priorityLabel") or PRIORITY_LABELS.get(issue.priority, "")
     return {
-        "state": str((raw.get("state") or {}).get("name") or issue.state_type or ""),
+        "state": str(states.get(issue.state_external_id) or (raw.get("state") or {}).get("name") or issue.state_type),
         "assignee": str(assignee.get("name") or assignee.get("displayName") or "")[:100],
         "priority": "" if priority == "No priority" else str(priority),
         "project": projects.get(issue.project_external_id, ""),
@@ -243,8 +252,11 @@ def _issue_facts(issue, projects: dict, cycles: dict) -> dict:
 
 def _issue_document(issue, comments, facts: dict) -> Document:
     label = issue.identifier or issue.external_id
-    shown = {**facts, "assignee": facts["assignee"] or "unassigned"}
-    header = f"Linear issue {label}" + _facts_text(shown, ISSUE_FACTS) + (" · archived" if issue.archived_at else "")
+    # "Linear issue ACME-12 (In Progress, priority High, Cycle 3) in Acme Website, assigned to Anna Petrova"
+    status = _joined(facts["state"], f"priority {facts['priority']}" if facts["priority"] else "", facts["cycle"],
+                     "archived" if issue.archived_at else "")  # fmt: skip
+    header = f"Linear issue {label}" + (f" ({status})" if status else "")
+    header += (f" in {facts['project']}" if facts["project"] else "") + ", " + _assigned(facts["assignee"])
     units = [Unit(issue.title, at=issue.source_created_at)]
     units += [Unit(issue.description, at=issue.source_created_at)] if issue.description else []
     units += [Unit(f"Comment: {c.body}", ref=f"c:{c.external_id}", at=c.source_created_at) for c in comments if c.body]
@@ -299,9 +311,6 @@ def _money(amount: Decimal | None, currency: str) -> str:
     return f"{whole} {currency}".strip()
 
 
-DEAL_FACTS = {"stage": "stage", "amount": "amount", "owner": "owner"}
-
-
 def deal_documents(project, ids) -> tuple[list[Document], list[str]]:
     """One document per deal: name, stage, amount, owner and company, then its notes."""
     deals = list(raw_rows(project=project, source="attio", stream="deals", external_ids=_ids(ids)))
@@ -330,9 +339,11 @@ def deal_documents(project, ids) -> tuple[list[Document], list[str]]:
                 source_type=SourceType.ATTIO_DEAL,
                 source_id=deal.external_id,
                 title=f"Deal {deal.name}",
+                # "Attio deal Acme retainer · Acme: Proposal, 12000 USD, owned by Anna Petrova"
                 header=f"Attio deal {deal.name}"
                 + (f" · {company}" if company else "")
-                + _facts_text(facts, DEAL_FACTS),
+                + ": "
+                + _joined(facts["stage"] or "no stage", facts["amount"], _assigned(facts["owner"], "owned by")),
                 url=deal.web_url,
                 units=[Unit(summary, at=deal.source_created_at), *_note_units(notes[deal.external_id])],
                 occurred_at=deal.source_created_at,

@@ -5,9 +5,9 @@
 record's chunks and vectors go with it); both map the stream to the
 documents that read it (a message page → its conversations, a comment page → its issues, a note page → its
 deal or company, a company page → the company, its deals and the conversations whose header names it, a
-project, cycle or workspace member page → the issues or deals whose header names it; a conversation page →
-the conversations whose header facts — status, assignee, contact — changed) and
-refreshes exactly those. `chunks_rebuild` does the same for every record of a project and sweeps orphans.
+project, cycle, workflow state or workspace member page → the issues or deals whose header names it; a
+conversation page → the conversations whose header facts — status, assignee, contact — changed) and refreshes
+exactly those. `chunks_rebuild` does the same for every record of a project and sweeps orphans.
 """
 
 import logging
@@ -49,6 +49,8 @@ def _issue_targets(project, stream: str, ids: set[str]) -> dict:
         ids = set(sources.issues_of(project, "project_external_id", ids))
     elif stream == "cycles":  # … and the cycle
         ids = set(sources.issues_of(project, "cycle_external_id", ids))
+    elif stream == "workflow_states":  # … and the state
+        ids = set(sources.issues_of(project, "state_external_id", ids))
     return {SourceType.LINEAR_ISSUE: ids}
 
 
@@ -84,6 +86,7 @@ ROUTES = {
     ("linear", "comments"): _issue_targets,
     ("linear", "projects"): _issue_targets,
     ("linear", "cycles"): _issue_targets,
+    ("linear", "workflow_states"): _issue_targets,
     ("attio", "deals"): _attio_targets,
     ("attio", "companies"): _attio_targets,
     ("attio", "notes"): _attio_targets,

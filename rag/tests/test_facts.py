@@ -44,12 +44,10 @@ def test_an_issues_chunks_and_evidence_say_its_state_assignee_priority_project_a
     chunks = chunks_of(studio_project, SourceType.LINEAR_ISSUE, issue.external_id)
     assert chunks
     for chunk in chunks:  # every chunk repeats the header, so any chunk can answer "who is on it now"
-        header = chunk.text.split("\n")[0]
-        assert f"state: {expected['state']}" in header
-        assert f"assignee: {expected['assignee']}" in header
-        assert f"priority: {expected['priority']}" in header
-        assert f"project: {expected['project']}" in header
-        assert f"cycle: {expected['cycle']}" in header
+        assert chunk.text.split("\n")[0] == (
+            f"Linear issue {issue.identifier} ({expected['state']}, priority {expected['priority']}, "
+            f"{expected['cycle']}) in {expected['project']}, assigned to {expected['assignee']}"
+        )
         assert chunk.meta["facts"] == expected
 
     item, _ = evidence_for(owner_api, f"{issue.identifier} {issue.title}", issue.external_id)
@@ -77,8 +75,8 @@ def test_only_a_new_state_at_linear_rechunks_the_issue_and_the_status_question_g
     after = Chunk.objects.get(pk=before.pk)
     assert after.status == ChunkStatus.PENDING
     assert after.content_hash != before.content_hash
-    assert f"state: {new_state}" in after.text
-    assert f"state: {old_state}" not in after.text
+    assert f"({new_state}, priority" in after.text
+    assert f"({old_state}, priority" not in after.text
     assert after.meta["facts"]["state"] == new_state
     assert after.text.split("\n")[1:] == before.text.split("\n")[1:]  # the content itself did not change
     assert Chunk.objects.filter(project=studio_project, status=ChunkStatus.READY).count() == ready_elsewhere
@@ -103,7 +101,7 @@ def test_only_a_new_deal_stage_at_attio_rechunks_the_deal_and_its_owner_is_named
     assert " " in owner.name
     before = chunks_of(studio_project, SourceType.ATTIO_DEAL, deal.external_id)[0]
     assert before.meta["facts"]["owner"] == owner.name
-    assert f"owner: {owner.name}" in before.text.split("\n")[0]
+    assert f"owned by {owner.name}" in before.text.split("\n")[0]
     assert before.meta["facts"]["stage"] == deal.stage
     assert before.meta["facts"]["amount"].split()[0] in before.text.split("\n")[0]
     ready_elsewhere = Chunk.objects.filter(project=studio_project, status=ChunkStatus.READY).count() - 1
@@ -115,7 +113,7 @@ def test_only_a_new_deal_stage_at_attio_rechunks_the_deal_and_its_owner_is_named
 
     after = Chunk.objects.get(pk=before.pk)
     assert after.status == ChunkStatus.PENDING
-    assert f"stage: {new_stage}" in after.text.split("\n")[0]
+    assert f": {new_stage}, " in after.text.split("\n")[0]
     assert after.meta["facts"]["stage"] == new_stage
     assert Chunk.objects.filter(project=studio_project, status=ChunkStatus.READY).count() == ready_elsewhere
 
@@ -133,7 +131,7 @@ def test_only_a_new_conversation_status_at_chatwoot_rechunks_the_conversation(st
     name = assignee.get("available_name") or assignee["name"]
     for chunk in before:
         assert chunk.meta["facts"] == {"status": "open", "assignee": name}
-        assert f"status: open · assignee: {name}" in chunk.text.split("\n")[0]
+        assert chunk.text.split("\n")[0].endswith(f", open, assigned to {name}")
     ready_elsewhere = Chunk.objects.filter(project=studio_project, status=ChunkStatus.READY).count() - len(before)
 
     sandbox.mutate(tenant=studio_project.tenant.name, action="set_conversation_status",
@@ -143,7 +141,7 @@ def test_only_a_new_conversation_status_at_chatwoot_rechunks_the_conversation(st
 
     after = chunks_of(studio_project, SourceType.CHATWOOT_CONVERSATION, conversation.external_id)
     assert {chunk.status for chunk in after} == {ChunkStatus.PENDING}
-    assert all("status: resolved" in chunk.text.split("\n")[0] for chunk in after)
+    assert all(", resolved, assigned to" in chunk.text.split("\n")[0] for chunk in after)
     assert all(chunk.meta["facts"]["status"] == "resolved" for chunk in after)
     assert Chunk.objects.filter(project=studio_project, status=ChunkStatus.READY).count() == ready_elsewhere
 
