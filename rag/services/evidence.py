@@ -10,6 +10,7 @@ the first lacks) is the item's `quote`; the line holding it is the `snippet`. Fo
 one message, and the deep link points at it. `facts` are the record's current facts (`meta["facts"]`).
 """
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -37,11 +38,16 @@ def question_keys(text: str) -> set[str]:
     """Stems and concepts of the content words of a text."""
     keys = set()
     for word in words(text):
-        if word in STOP_WORDS:
-            continue
-        keys.add(stem(word))
-        keys.update(f"c:{concept}" for concept in concepts_of(word))
+        keys.update(_word_keys(word))
     return keys
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_keys(word: str) -> frozenset:
+    """A word's stem and concepts (cached: evidence reads every sentence of every item's chunk)."""
+    if word in STOP_WORDS:
+        return frozenset()
+    return frozenset({stem(word), *(f"c:{concept}" for concept in concepts_of(word))})
 
 
 @dataclass(frozen=True)
@@ -102,12 +108,15 @@ def best_line(chunk, keys: set[str]) -> tuple[int, str]:
     return index, lines[index]
 
 
-def snippet(line: str, keys: set[str]) -> str:
-    """The line, cut to ~SNIPPET_CHARS around its first matching word."""
+def snippet(line: str, keys: set[str], at: int | None = None) -> str:
+    """The line, cut to ~SNIPPET_CHARS around `at` (where the quoted sentence starts), else its first matching
+    word."""
     if len(line) <= SNIPPET_CHARS:
         return line
     lowered = line.lower()
-    first = min((lowered.find(k) for k in keys if not k.startswith("c:") and k in lowered), default=0)
+    first = at if at is not None and at >= 0 else None
+    if first is None:
+        first = min((lowered.find(k) for k in keys if not k.startswith("c:") and k in lowered), default=0)
     start = max(0, first - SNIPPET_CHARS // 3)
     cut = line[start : start + SNIPPET_CHARS].strip()
     return ("… " if start else "") + cut + (" …" if start + SNIPPET_CHARS < len(line) else "")
@@ -119,6 +128,11 @@ def _line_meta(chunk, index: int) -> tuple[str, str | None]:
         ref, at = lines[index - 1]
         return ref or "", at
     return "", None
+
+
+def _unlabelled(sentence: str) -> str:
+    label = _LABEL.match(sentence)
+    return sentence[label.end() :] if label else sentence
 
 
 def _quote(picked: list[Sentence]) -> str:
@@ -143,7 +157,7 @@ def _item(number: int, ranked: Ranked, found: list[Sentence], weights: dict, chu
         "source_id": chunk.source_id,
         "group": GROUP_OF.get(chunk.source_type, "chunks"),
         "title": chunk.title,
-        "snippet": snippet(line, set(weights)),
+        "snippet": snippet(line, set(weights), at=line.find(_unlabelled(picked[0].text)) if picked else None),
         "quote": _quote(picked) if picked else line,
         "occurred_at": _iso_z(occurred),
         "url": url,

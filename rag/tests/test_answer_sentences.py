@@ -159,3 +159,15 @@ def test_a_synced_deal_note_answers_with_its_sentence_and_private_notes_never_ap
     body = owner_api.post("/api/lightrag/query", {"query": private.content}).json()
     assert private.content not in body["answer"]
     assert all(private.content not in item["quote"] for item in body["evidence"])
+
+
+def test_a_long_lines_snippet_is_cut_around_the_quoted_sentence():
+    filler = " ".join(f"Paragraph filler sentence number {n} about the brand colours." for n in range(12))
+    long = chunk(
+        "linear_issue", "i-40", "ACME-40 Brand book", "Linear issue ACME-40 (Todo), unassigned", "Brand book",
+        f"{filler} The signed contract PDF lives in the shared drive. {filler}",
+    )  # fmt: skip
+    _reply, evidence = answer("Where is the signed contract PDF?", long)
+    assert evidence[0]["quote"] == "The signed contract PDF lives in the shared drive."
+    assert "The signed contract PDF lives in the shared drive." in evidence[0]["snippet"]
+    assert evidence[0]["snippet"].startswith("… ")
