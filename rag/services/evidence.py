@@ -88,14 +88,16 @@ def best_sentences(found: list[Sentence], weights: dict[str, float]) -> list[Sen
     """The best-scoring sentence, plus the best other one that holds question words it lacks (same record)."""
     if not found:
         return []
-    first = max(found, key=lambda s: (_score(s, weights), -found.index(s)))
-    if _score(first, weights) == 0:
-        return [first]  # nothing matches: the record's first content sentence (a title, a deal's summary)
-    rest = [s for s in found if s is not first]
-    second = max(rest, key=lambda s: (_score(s, weights, first.keys), -rest.index(s)), default=None)
-    if second is None or _score(second, weights, first.keys) < 0.5 * _score(first, weights):
-        return [first]
-    return sorted([first, second], key=found.index)
+    scores = [_score(s, weights) for s in found]
+    first = max(range(len(found)), key=lambda i: (scores[i], -i))  # ties: the earlier sentence
+    if scores[first] == 0:
+        return [found[first]]  # nothing matches: the record's first content sentence (a title, a deal's summary)
+    covered = found[first].keys
+    gains = [(_score(s, weights, covered), -i) for i, s in enumerate(found) if i != first]
+    gain, second = max(gains, default=(0, 0))
+    if gain == 0 or gain < 0.5 * scores[first]:
+        return [found[first]]
+    return [found[i] for i in sorted((first, -second))]
 
 
 def best_line(chunk, keys: set[str]) -> tuple[int, str]:
