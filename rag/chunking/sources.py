@@ -106,8 +106,8 @@ def _conversation_facts(conversation) -> dict:
     return {"status": conversation.status or "", "assignee": str(name)[:100]}
 
 
-def _assigned(name: str, verb: str = "assigned to") -> str:
-    return f"{verb} {name}" if name else "unassigned"
+def _assigned(name: str) -> str:
+    return f"assigned to {name}" if name else "unassigned"
 
 
 def _joined(*parts: str) -> str:
@@ -236,18 +236,23 @@ def _issue_facts(issue, states: dict, projects: dict, cycles: dict) -> dict:
     """State, assignee, priority, project and cycle names of an issue ("" when it has none).
 
     State and cycle names come from the synced workflow states and cycles (renaming one re-chunks its issues),
-    else from the issue's own payload; the assignee's from the issue's payload (`assignee { name }`)."""
+    else from the issue's own payload; the assignee's from the issue's payload (`assignee { name }`). A payload
+    stored before the connector asked for that name has only the id: the assignee is then left out, not
+    called "unassigned"."""
     raw = issue.raw or {}
     cycle = raw.get("cycle") or {}
-    assignee = raw.get("assignee") or {}
+    assignee = str((raw.get("assignee") or {}).get("name") or (raw.get("assignee") or {}).get("displayName") or "")
     priority = raw.get("priorityLabel") or PRIORITY_LABELS.get(issue.priority, "")
-    return {
+    facts = {
         "state": str(states.get(issue.state_external_id) or (raw.get("state") or {}).get("name") or issue.state_type),
-        "assignee": str(assignee.get("name") or assignee.get("displayName") or "")[:100],
+        "assignee": assignee[:100],
         "priority": "" if priority == "No priority" else str(priority),
         "project": projects.get(issue.project_external_id, ""),
         "cycle": cycles.get(issue.cycle_external_id) or _cycle_name(cycle.get("number"), cycle.get("name")),
     }
+    if issue.assignee_external_id and not assignee:
+        del facts["assignee"]
+    return facts
 
 
 def _issue_document(issue, comments, facts: dict) -> Document:
@@ -256,7 +261,8 @@ def _issue_document(issue, comments, facts: dict) -> Document:
     status = _joined(facts["state"], f"priority {facts['priority']}" if facts["priority"] else "", facts["cycle"],
                      "archived" if issue.archived_at else "")  # fmt: skip
     header = f"Linear issue {label}" + (f" ({status})" if status else "")
-    header += (f" in {facts['project']}" if facts["project"] else "") + ", " + _assigned(facts["assignee"])
+    header += f" in {facts['project']}" if facts["project"] else ""
+    header += f", {_assigned(facts['assignee'])}" if "assignee" in facts else ""
     units = [Unit(issue.title, at=issue.source_created_at)]
     units += [Unit(issue.description, at=issue.source_created_at)] if issue.description else []
     units += [Unit(f"Comment: {c.body}", ref=f"c:{c.external_id}", at=c.source_created_at) for c in comments if c.body]
@@ -331,8 +337,11 @@ def deal_documents(project, ids) -> tuple[list[Document], list[str]]:
             "amount": _money(deal.amount, deal.currency) if deal.amount is not None else "",
             "owner": owners.get(deal.owner_external_id, ""),
         }
+        owned = f"owned by {facts['owner']}" if facts["owner"] else "" if deal.owner_external_id else "no owner"
+        if deal.owner_external_id and not facts["owner"]:
+            del facts["owner"]  # a member not synced yet: unknown, not "no owner"
         summary = f"Deal {deal.name}. Stage: {deal.stage or 'unknown'}. Amount: {_money(deal.amount, deal.currency)}."
-        summary += f" Owner: {facts['owner']}." if facts["owner"] else ""
+        summary += f" Owner: {facts['owner']}." if facts.get("owner") else ""
         summary += f" Company: {company}." if company else " No company linked."
         documents.append(
             Document(
@@ -343,7 +352,7 @@ def deal_documents(project, ids) -> tuple[list[Document], list[str]]:
                 header=f"Attio deal {deal.name}"
                 + (f" · {company}" if company else "")
                 + ": "
-                + _joined(facts["stage"] or "no stage", facts["amount"], _assigned(facts["owner"], "owned by")),
+                + _joined(facts["stage"] or "no stage", facts["amount"], owned),
                 url=deal.web_url,
                 units=[Unit(summary, at=deal.source_created_at), *_note_units(notes[deal.external_id])],
                 occurred_at=deal.source_created_at,

@@ -149,3 +149,15 @@ def test_only_a_new_conversation_status_at_chatwoot_rechunks_the_conversation(st
     embeddings_run(project=studio_project)
     sync_all(studio_project, sources=["chatwoot"], full=True)
     assert not Chunk.objects.filter(project=studio_project, status=ChunkStatus.PENDING).exists()
+
+
+def test_an_issue_stored_before_names_were_asked_for_is_not_called_unassigned(studio_project):
+    from rag.chunking.sources import issue_documents
+
+    issue = assigned_issue_in_a_cycle(studio_project)
+    rows = raw_rows(project=studio_project, source="linear", stream="issues").filter(pk=issue.pk)
+    rows.update(raw={**issue.raw, "assignee": {"id": issue.assignee_external_id}})  # the old selection
+    (document,), _gone = issue_documents(studio_project, [issue.external_id])
+    assert "assignee" not in document.meta["facts"]
+    assert "unassigned" not in document.header
+    assert document.meta["facts"]["state"] == issue.raw["state"]["name"]
