@@ -130,7 +130,7 @@ def lightrag_query(
 
 def _answer(chat, query: str, evidence: list[dict], chunks: dict) -> answers.Answer:
     if chat is None:
-        return answers.answer_extractive(evidence)
+        return answers.answer_extractive(evidence, query=query)
     texts = answers.evidence_texts(evidence, chunks)
     return answers.answer_with_model(chat=chat, query=query, evidence=evidence, texts=texts)
 
