@@ -28,6 +28,7 @@ from rag.services.retrieval import Fused
 log = logging.getLogger("rag.modes")
 # RRF weights of the fused lists: local results are about what the question names, so they lead.
 WEIGHTS = {"naive": 1.0, "local": 1.5, "global": 0.5}
+LOCAL_KEYWORD_DEPTH = 400  # how deep the naive keyword ranking is kept for a local query to filter
 PARTS = {"naive": ("naive",), "local": ("local",), "global": ("global",), "hybrid": ("local", "global"),
          "mix": ("naive", "local", "global")}  # fmt: skip
 
@@ -47,36 +48,28 @@ class ModeResult:
 
 
 def retrieve_by_mode(*, project, params, provider, retrieve) -> ModeResult:
-    """Run `params.mode`; `retrieve(project=, params=, provider=, sources=)` is the two-retriever search
-    (`rag.services.query.retrieve`), over the whole project or over some records' chunks."""
+    """Run `params.mode`; `retrieve(project=, params=, provider=, …)` is the two-retriever chunk search
+    (`rag.services.query.retrieve`). Every mode starts from the naive search: global regroups its pool, local
+    filters its (deeper) keyword ranking to the linked records and adds an exact vector search over them, and a
+    local query that names nothing is naive."""
     parts = PARTS[params.mode]
     result = ModeResult(fused=[])
-    lists: dict[str, list[Fused]] = {}
-
-    def naive_pool() -> list[Fused]:
-        if "naive" not in lists:
-            found = retrieve(project=project, params=params, provider=provider)
-            _take(result, found)
-            lists["naive"] = found.fused
-        return lists["naive"]
-
-    if "naive" in parts or "global" in parts:
-        naive_pool()
-    if "local" in parts or "global" in parts:
+    depth = LOCAL_KEYWORD_DEPTH if "local" in parts else 0
+    found = retrieve(project=project, params=params, provider=provider, keyword_depth=depth)
+    _take(result, found)
+    lists: dict[str, list[Fused]] = {"naive": found.fused}
+    if parts != ("naive",):
         try:
             with transaction.atomic():  # a savepoint: a failed graph read leaves the connection usable
-                _graph_parts(project, params, provider, retrieve, parts, naive_pool, lists, result)
+                _graph_parts(project, params, provider, retrieve, parts, found, lists, result)
         except DatabaseError as exc:  # the graph side must never fail the query: naive evidence still answers
             log.warning("graph retrieval failed for project %s: %s", project.pk, exc)
             result.graph_error = str(exc)[:500]
             result.error = "; ".join(e for e in (result.error, f"graph: {exc}") if e)
             result.degraded = True
-            lists.setdefault("local", naive_pool())
-    chosen = {name: lists[name] for name in parts if name in lists} or {"naive": naive_pool()}
-    if len(chosen) == 1:
-        result.fused = next(iter(chosen.values()))
-    else:
-        result.fused = _fuse(chosen, lists.get("naive", []))
+    chosen = {name: lists.get(name) or (lists["naive"] if name == "local" else []) for name in parts}
+    chosen = {name: ranked for name, ranked in chosen.items() if ranked} or {"naive": lists["naive"]}
+    result.fused = next(iter(chosen.values())) if len(chosen) == 1 else _fuse(chosen, lists["naive"])
     return result
 
 
@@ -90,58 +83,59 @@ def _take(result: ModeResult, found) -> None:
         result.timings[name] = result.timings.get(name, 0) + ms
 
 
-def _graph_parts(project, params, provider, retrieve, parts, naive_pool, lists, result) -> None:
+def _graph_parts(project, params, provider, retrieve, parts, found, lists, result) -> None:
+    started = time.perf_counter()
+    pool_ids = list(dict.fromkeys([f.id for f in found.fused] + [h.id for h in found.keyword_pool]))
+    owners = chunk_clients(project=project, chunk_ids=pool_ids)
+    result.timings["graph_ms"] = _ms(started)
     if "local" in parts:
         started = time.perf_counter()
-        linked = linking.entities_link(project=project, question=params.query)
-        result.linked = linked
+        result.linked = linking.entities_link(project=project, question=params.query)
         result.timings["link_ms"] = _ms(started)
-        result.graph = {"linked": len(linked)}
-        local = _local(project, params, provider, retrieve, linked, result)
-        lists["local"] = local if local is not None else naive_pool()
+        result.graph["linked"] = len(result.linked)
+        local = _local(project, params, provider, retrieve, found, owners, result)
+        if local is not None:
+            lists["local"] = local
         result.graph["local_fallback"] = local is None
     if "global" in parts:
-        started = time.perf_counter()
-        lists["global"] = _global(project, naive_pool(), result)
-        result.timings["global_ms"] = _ms(started)
+        lists["global"] = _global(found.fused, owners, result)
 
 
-def _local(project, params, provider, retrieve, linked, result) -> list[Fused] | None:
-    """Chunks of the linked entities' records and their neighbours, or None when nothing is linked."""
-    if not linked:
+def _local(project, params, provider, retrieve, found, owners, result) -> list[Fused] | None:
+    """The chunks of the linked entities' records and their neighbours, ranked by an exact vector search over
+    them and by the naive keyword ranking kept to them; None when the question names nothing."""
+    if not result.linked:
         return None
     started = time.perf_counter()
-    by_id = {item.entity_id: item for item in linked}
+    by_id = {item.entity_id: item for item in result.linked}
     sources: dict[tuple[str, str], tuple[int, int]] = {}  # source → (hops, linked entity id)
     for entity_id, source_type, source_id, hops in entity_sources(project=project, entity_ids=list(by_id)):
         key = (source_type, source_id)
         if key not in sources or (hops, -by_id[entity_id].score) < (sources[key][0], -by_id[sources[key][1]].score):
             sources[key] = (hops, entity_id)
-    result.timings["graph_ms"] = _ms(started)
+    result.timings["graph_ms"] += _ms(started)
     result.graph["local_sources"] = len(sources)
     if not sources:
         return []
     for key, (_, entity_id) in sources.items():
         item = by_id[entity_id]
         result.via.setdefault(key, {"kind": item.kind, "name": item.name, "key": item.key, "via": "local"})
-    found = retrieve(project=project, params=params, provider=provider, sources=tuple(sources))
-    _take(result, found)
-    return found.fused
+    vector = retrieve(project=project, params=params, provider=provider, modes=("vector",), sources=tuple(sources))
+    _take(result, vector)
+    keyword = [hit for hit in found.keyword_pool if hit.id in owners and owners[hit.id][0] in sources]
+    return retrieval.rrf_fuse({"vector": vector.fused, "keyword": keyword})
 
 
-def _global(project, pool: list[Fused], result) -> list[Fused]:
+def _global(pool: list[Fused], owners: dict, result) -> list[Fused]:
     """The naive pool, one record per client in turn: a client's next record waits until every other client
     in the pool has had its best one (records of no client are never held back)."""
-    if not pool:
-        return []
-    owner_of = chunk_clients(project=project, chunk_ids=[f.id for f in pool])
     rounds: list[list[Fused]] = []  # rounds[n] = each client's (n+1)-th record, in pool order
     taken: dict[str, int] = {}
     seen_sources: set = set()
     for entry in pool:
-        if entry.id not in owner_of:
+        if entry.id not in owners:
             continue
-        source, client_key, client_name = owner_of[entry.id]
+        source, client_key, client_name = owners[entry.id]
         if source in seen_sources:
             continue  # one chunk per record: the record is the unit of relation-level evidence
         seen_sources.add(source)

@@ -8,7 +8,7 @@ provider problem never turns into an error response.
 import datetime as dt
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rag.constants import DEFAULT_MODE
 from rag.metrics import query_failures_counted, query_outcome_record
@@ -64,11 +64,15 @@ class Retrieved:
     degraded: bool
     error: str
     timings: dict
+    keyword_pool: list = field(default_factory=list)  # the keyword ranking, `keyword_depth` deep
 
 
-def retrieve(*, project, params: QueryParams, provider, modes=("vector", "keyword"), sources=None) -> Retrieved:
+def retrieve(
+    *, project, params: QueryParams, provider, modes=("vector", "keyword"), sources=None, keyword_depth: int = 0
+) -> Retrieved:
     """Run the retrievers named in `modes` and fuse them; a failing embedding provider drops the vector side.
-    `sources` ((source type, source id) pairs) limits the search to those records' chunks."""
+    `sources` ((source type, source id) pairs) limits the search to those records' chunks; `keyword_depth` keeps
+    a deeper keyword ranking in `keyword_pool` (a local query filters it instead of searching again)."""
     limit = min(MAX_CANDIDATES, max(MIN_CANDIDATES, params.top_k * 5))
     filters, ranked, timings, degraded, error = params.filters(sources), {}, {}, False, ""
     if "vector" in modes:
@@ -80,13 +84,16 @@ def retrieve(*, project, params: QueryParams, provider, modes=("vector", "keywor
             degraded, error = True, f"embedding provider: {exc}"
             log.warning("query degraded to keyword-only for project %s: %s", project.pk, exc)
         timings["vector_ms"] = _ms(started)
+    pool = []
     if "keyword" in modes:
         started = time.perf_counter()
-        ranked["keyword"] = retrieval.keyword_search(project=project, query=params.query, limit=limit, filters=filters)
+        depth = max(limit, keyword_depth)
+        pool = retrieval.keyword_search(project=project, query=params.query, limit=depth, filters=filters)
+        ranked["keyword"] = pool[:limit]
         timings["keyword_ms"] = _ms(started)
     fused = retrieval.rrf_fuse(ranked)
     sizes = {name: len(hits) for name, hits in ranked.items()}
-    return Retrieved(fused, sizes.get("vector", 0), sizes.get("keyword", 0), degraded, error, timings)
+    return Retrieved(fused, sizes.get("vector", 0), sizes.get("keyword", 0), degraded, error, timings, pool)
 
 
 @query_failures_counted
