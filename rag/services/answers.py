@@ -43,14 +43,18 @@ class Answer:
 
 # Which facts a question asks for: word stems (English and Russian) → fact keys of `meta["facts"]`.
 FACT_WORDS = {
-    ("status", "state", "stage", "статус", "состояни", "стади", "этап"): ("state", "status", "stage"),
+    ("status", "state", "stage", "progress", "stand", "done", "finish", "complet", "closed", "resolved", "pipeline",
+     "статус", "состояни", "стади", "этап", "готов", "закрыт", "заверш", "решен", "воронк"): ("state", "status",
+                                                                                              "stage"),
     ("assign", "owner", "owns", "responsible", "назнач", "ответствен", "исполнител", "владел"): ("assignee", "owner"),
     ("priority", "urgent", "приоритет", "срочн"): ("priority",),
-    ("amount", "worth", "сумм", "стоимост"): ("amount",),
+    ("amount", "worth", "value", "сумм", "стоимост"): ("amount",),
     ("cycle", "sprint", "цикл", "спринт"): ("cycle",),
 }  # fmt: skip
 _WHO_IS_ON = re.compile(
-    r"\bwho(?:'s| is| are)? (?:on|working|handling|in charge)\b|\bкто (?:работает|занимается|отвечает|ведет)\b"
+    r"\bwho(?:'s| is| are)? (?:on|working|handling|in charge|doing|leading|looking after|assigned)\b"
+    r"|\bwho (?:handles|owns|leads|does|works on)\b"
+    r"|\bкто (?:работает|занимается|отвечает|ведет|делает|назначен)\b"
 )
 _HOW_MUCH = re.compile(r"\bhow much\b|\bсколько\b", re.IGNORECASE)
 
@@ -133,13 +137,12 @@ def answer_extractive(evidence: list[dict], *, query: str = "", mode: str = "ext
         return Answer(NO_EVIDENCE, [], mode)
     lines, cited = [], []
     asked = asked_facts(query) if query else set()
-    if asked:
-        holder = next((item for item in evidence[:EXTRACTIVE_ITEMS] if asked & set(item.get("facts") or {})), None)
-        if holder is not None:
+    if asked:  # each top record that holds an asked fact says it (a question may be about several records)
+        for holder in [item for item in evidence[:EXTRACTIVE_ITEMS] if asked & set(item.get("facts") or {})]:
             lines.append(facts_sentence(holder, asked))
             cited.append(holder["id"])
     for item in _quoted_items(evidence, query):
-        if len(lines) >= EXTRACTIVE_ITEMS:
+        if len(lines) >= EXTRACTIVE_ITEMS + (len(cited) if asked else 0):
             break
         if item["id"] in cited and _same_words(item.get("quote") or item["snippet"], item["title"]):
             continue  # its facts are already said, and its quote would only repeat its title
