@@ -186,6 +186,8 @@ GRAPH_SQL = [
        SELECT %(project)s, %(scope)s, pg_temp.bench_kind(s.source_type), s.source_id, s.title, s.source_type,
               s.source_id, '{}'::jsonb, now()
        FROM bench_stage s""",
+    "ANALYZE bench_stage",
+    "ANALYZE rag_graph_entities",  # fresh rows: without statistics the join below is planned as a tiny one
     """INSERT INTO rag_graph_relations (project_id, account_scope_id, src_id, dst_id, type)
        SELECT %(project)s, %(scope)s, r.id, c.id, 'of_client'
        FROM bench_stage s
