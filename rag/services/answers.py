@@ -16,6 +16,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from rag.graph.intent import asked_kinds
 from rag.providers import ProviderError
 from rag.services.evidence import question_keys
 
@@ -138,7 +139,11 @@ def answer_extractive(evidence: list[dict], *, query: str = "", mode: str = "ext
     lines, cited = [], []
     asked = asked_facts(query) if query else set()
     if asked:  # each top record that holds an asked fact says it (a question may be about several records)
-        for holder in [item for item in evidence[:EXTRACTIVE_ITEMS] if asked & set(item.get("facts") or {})]:
+        holders = [item for item in evidence[:EXTRACTIVE_ITEMS] if asked & set(item.get("facts") or {})]
+        kinds = asked_kinds(query)
+        holders = [item for item in holders if item["source_type"] in kinds] or holders  # "the deal's stage"
+        named = [item for item in holders if (item.get("entity") or {}).get("via") == "local"]
+        for holder in named or holders:  # records of what the question names, when it names something
             lines.append(facts_sentence(holder, asked))
             cited.append(holder["id"])
     for item in _quoted_items(evidence, query):

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from django.db import DatabaseError, transaction
 
 from rag.graph import linking
+from rag.graph.intent import asked_kinds
 from rag.graph.selectors import chunk_clients, clients_of_sources, entity_sources
+from rag.models import Chunk
 from rag.providers import ProviderError
 from rag.services import retrieval
 from rag.services.retrieval import Fused
@@ -28,6 +30,7 @@ from rag.services.retrieval import Fused
 log = logging.getLogger("rag.modes")
 # RRF weights of the fused lists: local results are about what the question names, so they lead.
 WEIGHTS = {"naive": 1.0, "local": 1.5, "global": 0.5}
+KIND_WEIGHT = 1.0  # the ranking kept to the asked kinds weighs as much as the ranking itself
 LOCAL_KEYWORD_DEPTH = 400  # how deep the naive keyword ranking is kept for a local query to filter
 PARTS = {"naive": ("naive",), "local": ("local",), "global": ("global",), "hybrid": ("local", "global"),
          "mix": ("naive", "local", "global")}  # fmt: skip
@@ -70,7 +73,35 @@ def retrieve_by_mode(*, project, params, provider, retrieve) -> ModeResult:
     chosen = {name: lists.get(name) or (lists["naive"] if name == "local" else []) for name in parts}
     chosen = {name: ranked for name, ranked in chosen.items() if ranked} or {"naive": lists["naive"]}
     result.fused = next(iter(chosen.values())) if len(chosen) == 1 else _fuse(chosen, lists["naive"])
+    if parts != ("naive",):
+        result.fused = _kind_boosted(project, params.query, result.fused, result)
     return result
+
+
+def _kind_boosted(project, query: str, fused: list[Fused], result) -> list[Fused]:
+    """A question that names a kind of record ("which deals …", «какие задачи …») sees records of that kind
+    first among equals: the ranking is fused once more with itself kept to those kinds (and, when the question
+    names an entity, to that entity's records)."""
+    kinds = asked_kinds(query)
+    if not kinds or not fused:
+        return fused
+    rows = Chunk.objects.filter(project=project, id__in=[f.id for f in fused]).values_list("id", "source_type",
+                                                                                           "source_id")  # fmt: skip
+    source_of = {chunk_id: (source_type, source_id) for chunk_id, source_type, source_id in rows}
+    named = {source for source, via in result.via.items() if via["via"] == "local"}
+    kept = [
+        f
+        for f in fused
+        if f.id in source_of and source_of[f.id][0] in kinds and (not named or source_of[f.id] in named)
+    ]
+    result.graph["kinds"] = sorted(kinds)
+    if not kept or len(kept) == len(fused):
+        return fused
+    boosted = retrieval.rrf_fuse({"ranked": fused, "kind": kept}, weights={"ranked": 1.0, "kind": KIND_WEIGHT})
+    inner = {f.id: f.ranks for f in fused}
+    for entry in boosted:
+        entry.ranks = dict(inner.get(entry.id, {}))
+    return boosted
 
 
 def _take(result: ModeResult, found) -> None:

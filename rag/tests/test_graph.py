@@ -197,3 +197,30 @@ def test_a_broken_graph_degrades_the_query_instead_of_failing_it(studio_project,
     assert body["stats"]["graph_error"]
     metrics = owner_api.get("/metrics").content.decode()
     assert 'app_rag_query_problems_total{mode="mix",reason="graph_unavailable"} 1.0' in metrics
+
+
+def test_a_question_about_a_clients_deal_answers_with_that_deals_stage(studio_project):
+    project = studio_project
+    embeddings_run(project=project)
+    account = CrmAccount.objects.filter(project=project, opportunities__isnull=False).order_by("name").last()
+    result = lightrag_query(project=project, params=QueryParams(query=f"На каком этапе сделка с {account.name}?"),
+                            chat=None)  # fmt: skip
+    first = result["evidence"][0]
+    assert (first["source_type"], first["client"]["name"]) == ("attio_deal", account.name)
+    stage = account.opportunities.get(external_ref=first["source_id"]).source_stage
+    assert result["answer"].splitlines()[0].startswith(f"{first['title']} is at stage {stage}")
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("Which deals did we lose?", {"attio_deal"}),
+        ("Какие задачи открыты по Ромашке?", {"linear_issue"}),
+        ("What did they say in the chat?", {"chatwoot_conversation"}),
+        ("What happened with the logo?", set()),
+    ],
+)
+def test_a_question_names_the_kind_of_record_it_is_about(question, kinds):
+    from rag.graph.intent import asked_kinds
+
+    assert asked_kinds(question) == kinds
