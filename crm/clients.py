@@ -7,9 +7,9 @@ links to it — the issues it names and those of the Linear projects it names. R
 `connectors.selectors.raw_rows` only. Private Chatwoot notes and activity lines are never read, so they are in
 neither the timeline nor the counts.
 
-The graph lives in `rag.graph`, which crm may not import (floors: `rag | crm`); the roof registers its
-selectors here (`client_graph_register`, from `workforce/apps.py`). Without them a client has no Linear records
-and an empty neighbourhood.
+The graph lives in `rag.graph`, a floor above crm (which never imports it); rag registers its selectors here
+(`client_graph_register`, from `rag.contributions`). Without them a client has no Linear records and an empty
+neighbourhood.
 """
 
 import uuid
