@@ -9,6 +9,7 @@ not also link "Northwind Travel" through "Northwind"). One query for both lookup
 
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from django.db import connection, transaction
 
@@ -17,21 +18,21 @@ from rag.providers.offline import STOP_WORDS, words
 
 LONGEST = 4
 MIN_SCORE = 0.5
-FUZZY_MIN_CHARS = 5  # shorter runs only match exactly: too many short words look alike
-TRIGRAM_CANDIDATE = 0.3  # trigram similarity that makes an alias a candidate for a closer, per-word look
+FUZZY_MIN_CHARS = 4  # shorter words only match exactly: too many short words look alike
+WORD_CANDIDATE = 0.5  # a question word this close to a word of an alias (trigrams) makes the alias a candidate
 FUZZY_MIN_RATIO = 0.75  # per-word spelling similarity (mean over the words) that counts as a typo
 MAX_LINKED = 6
 
+# Exact: the question's runs of words against the alias keys (btree). Fuzzy candidates: aliases holding a word
+# like one of the question's words (one trigram index scan per word, not per run); runs are scored in Python.
 LINK_SQL = """
-WITH grams AS (SELECT * FROM unnest(%(grams)s::text[]) AS g(gram))
-SELECT a.entity_id, g.gram, a.norm, a.weight
-FROM rag_graph_aliases a JOIN grams g ON a.norm = g.gram
-WHERE a.project_id = %(project)s
-UNION ALL
-SELECT a.entity_id, g.gram, a.norm, a.weight
-FROM rag_graph_aliases a JOIN grams g ON a.norm %% g.gram
-WHERE a.project_id = %(project)s AND a.kind IN ('name', 'short_name', 'domain') AND a.norm <> g.gram
-  AND length(g.gram) >= %(fuzzy_min)s
+SELECT a.entity_id, a.norm, a.weight
+FROM rag_graph_aliases a
+WHERE a.project_id = %(project)s AND a.norm = ANY(%(grams)s)
+UNION
+SELECT a.entity_id, a.norm, a.weight
+FROM rag_graph_aliases a JOIN unnest(%(words)s::text[]) AS w(word) ON w.word <%% a.norm
+WHERE a.project_id = %(project)s AND a.kind IN ('name', 'short_name', 'domain')
 """
 
 
@@ -70,13 +71,17 @@ def entities_link(*, project, question: str) -> list[Linked]:
     spans = _spans(question)
     if not spans:
         return []
+    words = sorted({w for gram in spans for w in gram.split() if len(w) >= FUZZY_MIN_CHARS and not w.isdigit()})
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(TRIGRAM_CANDIDATE)])
-        cursor.execute(LINK_SQL, {"grams": list(spans), "project": project.pk, "fuzzy_min": FUZZY_MIN_CHARS})
+        cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(WORD_CANDIDATE)])
+        cursor.execute(LINK_SQL, {"grams": list(spans), "words": words, "project": project.pk})
         rows = cursor.fetchall()
+    by_size: dict[int, list[str]] = {}
+    for gram in spans:
+        by_size.setdefault(gram.count(" ") + 1, []).append(gram)
     best: dict[int, tuple] = {}  # entity id → (score, span, gram, how)
-    for entity_id, gram, norm, weight in rows:
-        similarity = spelling_similarity(gram, norm)
+    for entity_id, norm, weight in rows:
+        gram, similarity = _closest(norm, spans, by_size)
         if similarity < FUZZY_MIN_RATIO:
             continue
         score = float(weight) * similarity
@@ -89,6 +94,18 @@ def entities_link(*, project, question: str) -> list[Linked]:
     return _entities(project, kept)
 
 
+def _closest(norm: str, spans: dict, by_size: dict) -> tuple[str, float]:
+    """The question's run of words closest to an alias key: itself when the question holds it, else the run of
+    as many words spelled most like it (typos only in names: keys and numbers match exactly)."""
+    if norm in spans:
+        return norm, 1.0
+    if any(ch.isdigit() for ch in norm):
+        return "", 0.0
+    scored = [(spelling_similarity(gram, norm), gram) for gram in by_size.get(norm.count(" ") + 1, [])]
+    similarity, gram = max(scored, default=(0.0, ""))
+    return gram, similarity
+
+
 def spelling_similarity(gram: str, norm: str) -> float:
     """1.0 for the same key; for keys of as many words, the mean per-word similarity of their spellings
     (difflib's ratio: one wrong or missing letter in a word costs little); else 0."""
@@ -97,7 +114,16 @@ def spelling_similarity(gram: str, norm: str) -> float:
     a, b = gram.split(), norm.split()
     if len(a) != len(b):
         return 0.0
-    return sum(SequenceMatcher(None, x, y).ratio() for x, y in zip(a, b, strict=True)) / len(a)
+    return sum(_word_similarity(x, y) for x, y in zip(a, b, strict=True)) / len(a)
+
+
+@lru_cache(maxsize=4096)
+def _word_similarity(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    if abs(len(a) - len(b)) > 3:
+        return 0.0  # more than three letters apart is never a typo of one word
+    return SequenceMatcher(None, a, b).ratio()
 
 
 def _drop_covered(matches: dict[int, tuple]) -> dict[int, tuple]:

@@ -20,9 +20,8 @@ from dataclasses import dataclass, field
 from django.db import DatabaseError, transaction
 
 from rag.graph import linking
-from rag.graph.intent import asked_kinds
+from rag.graph.intent import LEADING_WORDS, asked_kinds
 from rag.graph.selectors import chunk_clients, clients_of_sources, entity_sources
-from rag.models import Chunk
 from rag.providers import ProviderError
 from rag.services import retrieval
 from rag.services.retrieval import Fused
@@ -30,8 +29,9 @@ from rag.services.retrieval import Fused
 log = logging.getLogger("rag.modes")
 # RRF weights of the fused lists: local results are about what the question names, so they lead.
 WEIGHTS = {"naive": 1.0, "local": 1.5, "global": 0.5}
-KIND_WEIGHT = 1.0  # the ranking kept to the asked kinds weighs as much as the ranking itself
+KIND_BOOST = 1.3  # × the fused score of a record of the kind the question names
 LOCAL_KEYWORD_DEPTH = 400  # how deep the naive keyword ranking is kept for a local query to filter
+LOCAL_EXACT_SOURCES = 100  # records whose chunks a local query's vector search scores exactly
 PARTS = {"naive": ("naive",), "local": ("local",), "global": ("global",), "hybrid": ("local", "global"),
          "mix": ("naive", "local", "global")}  # fmt: skip
 
@@ -74,34 +74,23 @@ def retrieve_by_mode(*, project, params, provider, retrieve) -> ModeResult:
     chosen = {name: ranked for name, ranked in chosen.items() if ranked} or {"naive": lists["naive"]}
     result.fused = next(iter(chosen.values())) if len(chosen) == 1 else _fuse(chosen, lists["naive"])
     if parts != ("naive",):
-        result.fused = _kind_boosted(project, params.query, result.fused, result)
+        result.fused = _kind_boosted(params.query, result.fused, result)
     return result
 
 
-def _kind_boosted(project, query: str, fused: list[Fused], result) -> list[Fused]:
+def _kind_boosted(query: str, fused: list[Fused], result) -> list[Fused]:
     """A question that names a kind of record ("which deals …", «какие задачи …») sees records of that kind
-    first among equals: the ranking is fused once more with itself kept to those kinds (and, when the question
-    names an entity, to that entity's records)."""
-    kinds = asked_kinds(query)
+    higher: their fused scores (of the named entity's records, when it names one) are raised by KIND_BOOST,
+    which moves a record up a bounded number of places (from 30th to about 10th), never over everything."""
+    kinds = asked_kinds(query, leading=LEADING_WORDS)
     if not kinds or not fused:
         return fused
-    rows = Chunk.objects.filter(project=project, id__in=[f.id for f in fused]).values_list("id", "source_type",
-                                                                                           "source_id")  # fmt: skip
-    source_of = {chunk_id: (source_type, source_id) for chunk_id, source_type, source_id in rows}
     named = {source for source, via in result.via.items() if via["via"] == "local"}
-    kept = [
-        f
-        for f in fused
-        if f.id in source_of and source_of[f.id][0] in kinds and (not named or source_of[f.id] in named)
-    ]
     result.graph["kinds"] = sorted(kinds)
-    if not kept or len(kept) == len(fused):
-        return fused
-    boosted = retrieval.rrf_fuse({"ranked": fused, "kind": kept}, weights={"ranked": 1.0, "kind": KIND_WEIGHT})
-    inner = {f.id: f.ranks for f in fused}
-    for entry in boosted:
-        entry.ranks = dict(inner.get(entry.id, {}))
-    return boosted
+    for entry in fused:
+        if entry.source and entry.source[0] in kinds and (not named or entry.source in named):
+            entry.score *= KIND_BOOST
+    return sorted(fused, key=lambda f: (-f.score, f.id))
 
 
 def _take(result: ModeResult, found) -> None:
@@ -115,24 +104,24 @@ def _take(result: ModeResult, found) -> None:
 
 
 def _graph_parts(project, params, provider, retrieve, parts, found, lists, result) -> None:
-    started = time.perf_counter()
-    pool_ids = list(dict.fromkeys([f.id for f in found.fused] + [h.id for h in found.keyword_pool]))
-    owners = chunk_clients(project=project, chunk_ids=pool_ids)
-    result.timings["graph_ms"] = _ms(started)
+    result.timings["graph_ms"] = 0
     if "local" in parts:
         started = time.perf_counter()
         result.linked = linking.entities_link(project=project, question=params.query)
         result.timings["link_ms"] = _ms(started)
         result.graph["linked"] = len(result.linked)
-        local = _local(project, params, provider, retrieve, found, owners, result)
+        local = _local(project, params, provider, retrieve, found, result)
         if local is not None:
             lists["local"] = local
         result.graph["local_fallback"] = local is None
     if "global" in parts:
+        started = time.perf_counter()
+        owners = chunk_clients(project=project, chunk_ids=[f.id for f in found.fused])
+        result.timings["graph_ms"] += _ms(started)
         lists["global"] = _global(found.fused, owners, result)
 
 
-def _local(project, params, provider, retrieve, found, owners, result) -> list[Fused] | None:
+def _local(project, params, provider, retrieve, found, result) -> list[Fused] | None:
     """The chunks of the linked entities' records and their neighbours, ranked by an exact vector search over
     them and by the naive keyword ranking kept to them; None when the question names nothing."""
     if not result.linked:
@@ -144,6 +133,7 @@ def _local(project, params, provider, retrieve, found, owners, result) -> list[F
         key = (source_type, source_id)
         if key not in sources or (hops, -by_id[entity_id].score) < (sources[key][0], -by_id[sources[key][1]].score):
             sources[key] = (hops, entity_id)
+    source_of = {hit.id: hit.source for hit in [*found.fused, *found.keyword_pool] if hit.source}
     result.timings["graph_ms"] += _ms(started)
     result.graph["local_sources"] = len(sources)
     if not sources:
@@ -151,10 +141,24 @@ def _local(project, params, provider, retrieve, found, owners, result) -> list[F
     for key, (_, entity_id) in sources.items():
         item = by_id[entity_id]
         result.via.setdefault(key, {"kind": item.kind, "name": item.name, "key": item.key, "via": "local"})
-    vector = retrieve(project=project, params=params, provider=provider, modes=("vector",), sources=tuple(sources))
+    started = time.perf_counter()
+    scanned = _exact_scan_sources(sources, found, source_of)
+    vector = retrieve(project=project, params=params, provider=provider, modes=("vector",), sources=scanned)
     _take(result, vector)
-    keyword = [hit for hit in found.keyword_pool if hit.id in owners and owners[hit.id][0] in sources]
+    result.timings["local_vector_ms"] = _ms(started)
+    keyword = [hit for hit in found.keyword_pool if source_of.get(hit.id) in sources]
     return retrieval.rrf_fuse({"vector": vector.fused, "keyword": keyword})
+
+
+def _exact_scan_sources(sources: dict, found, source_of: dict) -> tuple:
+    """The records whose chunks the local vector search scores exactly: all of them up to LOCAL_EXACT_SOURCES;
+    past that (a client with a thousand records), the linked records themselves, then those the naive search
+    already found, then the rest, up to the cap (the keyword side still sees every record)."""
+    if len(sources) <= LOCAL_EXACT_SOURCES:
+        return tuple(sources)
+    pooled = {source_of.get(f.id) for f in found.fused} | {source_of.get(h.id) for h in found.keyword_pool}
+    ordered = sorted(sources, key=lambda key: (sources[key][0], key not in pooled))
+    return tuple(ordered[:LOCAL_EXACT_SOURCES])
 
 
 def _global(pool: list[Fused], owners: dict, result) -> list[Fused]:
@@ -180,7 +184,7 @@ def _global(pool: list[Fused], owners: dict, result) -> list[Fused]:
             rounds.append([])
         rounds[round_index].append(entry)
     result.graph["global_clients"] = sum(1 for group in taken if group.startswith("client:"))
-    return [Fused(f.id, f.score, dict(f.ranks)) for one_round in rounds for f in one_round]
+    return [Fused(f.id, f.score, dict(f.ranks), f.source) for one_round in rounds for f in one_round]
 
 
 def _fuse(lists: dict[str, list[Fused]], naive: list[Fused]) -> list[Fused]:

@@ -56,6 +56,7 @@ class Fused:
     id: int
     score: float
     ranks: dict = field(default_factory=dict)  # retriever name → 1-based rank
+    source: tuple[str, str] | None = None  # the chunk's record, when a retriever said
 
 
 def vector_search(*, project, vector: list[float], limit: int, filters: Filters = Filters()) -> list[Hit]:
@@ -66,26 +67,31 @@ def vector_search(*, project, vector: list[float], limit: int, filters: Filters 
     where, params = filters.sql()
     if filters.sources is not None:
         sql = (
-            "SELECT id, distance FROM (SELECT c.id, c.embedding <=> %(vector)s::vector AS distance FROM rag_chunks c "
+            "SELECT id, distance, source_type, source_id FROM (SELECT c.id, c.embedding <=> %(vector)s::vector AS "
+            "distance, c.source_type, c.source_id FROM rag_chunks c "
             f"WHERE c.project_id = %(project)s AND c.embedding IS NOT NULL{where} OFFSET 0) s "
             "ORDER BY distance, id LIMIT %(limit)s"
         )
     else:
         sql = (
-            "SELECT c.id, c.embedding <=> %(vector)s::vector AS distance FROM rag_chunks c "
+            "SELECT c.id, c.embedding <=> %(vector)s::vector AS distance, c.source_type, c.source_id FROM rag_chunks c "
             f"WHERE c.project_id = %(project)s AND c.embedding IS NOT NULL{where} "
             "ORDER BY c.embedding <=> %(vector)s::vector LIMIT %(limit)s"
         )
     params.update(vector=vector_literal(vector), project=project.pk, limit=limit)
     with transaction.atomic(), connection.cursor() as cursor:
-        # These settings last until the end of this transaction only.
-        cursor.execute("SELECT set_config('jit', 'off', true)")
-        cursor.execute("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)")
-        cursor.execute("SELECT set_config('hnsw.ef_search', %s, true)", [str(settings.RAG_HNSW_EF_SEARCH)])
+        # These settings last until the end of this transaction only (one round trip for the three).
+        cursor.execute(
+            "SELECT set_config('jit', 'off', true), set_config('hnsw.iterative_scan', 'relaxed_order', true), "
+            "set_config('hnsw.ef_search', %s, true)",
+            [str(settings.RAG_HNSW_EF_SEARCH)],
+        )
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     rows.sort(key=lambda row: (row[1], row[0]))  # relaxed order may be slightly unsorted
-    return [Hit(chunk_id, 1.0 - distance) for chunk_id, distance in rows]
+    return [
+        Hit(chunk_id, 1.0 - distance, (source_type, source_id)) for chunk_id, distance, source_type, source_id in rows
+    ]
 
 
 def keyword_search(*, project, query: str, limit: int, filters: Filters = Filters()) -> list[Hit]:
@@ -99,7 +105,7 @@ def rrf_fuse(ranked: dict[str, list[Hit]], *, k: int = RRF_K, weights: dict | No
     fused: dict[int, Fused] = {}
     for name, hits in ranked.items():
         for rank, hit in enumerate(hits, start=1):
-            entry = fused.setdefault(hit.id, Fused(hit.id, 0.0))
+            entry = fused.setdefault(hit.id, Fused(hit.id, 0.0, source=getattr(hit, "source", None)))
             entry.score += weights.get(name, 1.0) / (k + rank)
             entry.ranks[name] = rank
     return sorted(fused.values(), key=lambda f: (-f.score, f.id))

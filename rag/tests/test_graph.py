@@ -221,6 +221,8 @@ def test_a_question_about_a_clients_deal_answers_with_that_deals_stage(studio_pr
     ],
 )
 def test_a_question_names_the_kind_of_record_it_is_about(question, kinds):
-    from rag.graph.intent import asked_kinds
+    from rag.graph.intent import LEADING_WORDS, asked_kinds
 
     assert asked_kinds(question) == kinds
+    assert asked_kinds(question, leading=LEADING_WORDS) == (kinds if "chat" not in question else set())
+    assert asked_kinds("Safari contact form bug invoice deal kick-off budget", leading=LEADING_WORDS) == set()
