@@ -231,12 +231,22 @@ class GraphRelation(ScopedModel):
     id = models.BigAutoField(primary_key=True)
     src = models.ForeignKey(GraphEntity, on_delete=models.CASCADE, related_name="relations_out")
     dst = models.ForeignKey(GraphEntity, on_delete=models.CASCADE, related_name="relations_in")
-    type = models.CharField(max_length=30, help_text="works_at, with_contact, deal_of, project_of, in_project")
+    type = models.CharField(
+        max_length=30, help_text="works_at, with_contact, deal_of, project_of, in_project, of_client"
+    )
+    # The source entity's record, copied (an entity's record never changes): "the records of this client" is then
+    # one index-only scan of its incoming edges.
+    src_source_type = models.CharField(max_length=40, blank=True)
+    src_source_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         db_table = "rag_graph_relations"
         constraints = [models.UniqueConstraint(fields=["src", "dst", "type"], name="rag_graph_relation_uniq")]
-        indexes = [models.Index(fields=["dst", "type"], name="rag_graph_relation_dst_idx")]
+        indexes = [
+            models.Index(
+                fields=["dst", "type"], include=["src_source_type", "src_source_id"], name="rag_graph_relation_dst_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.src_id} -{self.type}-> {self.dst_id}"

@@ -188,8 +188,9 @@ GRAPH_SQL = [
        FROM bench_stage s""",
     "ANALYZE bench_stage",
     "ANALYZE rag_graph_entities",  # fresh rows: without statistics the join below is planned as a tiny one
-    """INSERT INTO rag_graph_relations (project_id, account_scope_id, src_id, dst_id, type)
-       SELECT %(project)s, %(scope)s, r.id, c.id, 'of_client'
+    """INSERT INTO rag_graph_relations (project_id, account_scope_id, src_id, dst_id, type, src_source_type,
+                                        src_source_id)
+       SELECT %(project)s, %(scope)s, r.id, c.id, 'of_client', r.source_type, r.source_id
        FROM bench_stage s
        JOIN rag_graph_entities r
          ON r.project_id = %(project)s AND r.kind = pg_temp.bench_kind(s.source_type) AND r.key = s.source_id

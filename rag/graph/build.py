@@ -126,6 +126,8 @@ def _write(project, kind: str, specs: list[Spec], gone_keys) -> None:
                 src_id=ids[s.key],
                 dst_id=targets[(k, key)],
                 type=edge_type,
+                src_source_type=s.source_type,
+                src_source_id=s.source_id,
             )
             for s in specs
             for edge_type, k, key in dict.fromkeys(s.edges)

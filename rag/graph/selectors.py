@@ -16,10 +16,10 @@ SELECT l.id, e.source_type, e.source_id, 0 AS hops
 FROM linked l JOIN rag_graph_entities e ON e.id = l.id
 WHERE e.project_id = %(project)s AND e.source_type <> ''
 UNION ALL
-SELECT l.id, e.source_type, e.source_id, 1
-FROM linked l JOIN rag_graph_relations r ON r.dst_id = l.id AND r.type = ANY(%(member_edges)s)
-JOIN rag_graph_entities e ON e.id = r.src_id
-WHERE r.project_id = %(project)s AND e.source_type <> ''
+SELECT l.id, r.src_source_type, r.src_source_id, 1
+FROM (SELECT e.id FROM linked l JOIN rag_graph_entities e ON e.id = l.id WHERE e.project_id = %(project)s) l
+JOIN rag_graph_relations r ON r.dst_id = l.id AND r.type = ANY(%(member_edges)s)
+WHERE r.src_source_type <> ''  -- an edge is in its entities' project (composite keys): an index-only scan
 UNION ALL
 SELECT l.id, e.source_type, e.source_id, 1
 FROM linked l JOIN rag_graph_relations r ON r.src_id = l.id

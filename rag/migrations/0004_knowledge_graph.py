@@ -109,9 +109,11 @@ class Migration(migrations.Migration):
                 (
                     "type",
                     models.CharField(
-                        help_text="works_at, with_contact, deal_of, project_of, in_project", max_length=30
+                        help_text="works_at, with_contact, deal_of, project_of, in_project, of_client", max_length=30
                     ),
                 ),
+                ("src_source_type", models.CharField(blank=True, max_length=40)),
+                ("src_source_id", models.CharField(blank=True, max_length=64)),
                 (
                     "account_scope",
                     models.ForeignKey(
@@ -168,7 +170,9 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="graphrelation",
-            index=models.Index(fields=["dst", "type"], name="rag_graph_relation_dst_idx"),
+            index=models.Index(
+                fields=["dst", "type"], include=("src_source_type", "src_source_id"), name="rag_graph_relation_dst_idx"
+            ),
         ),
         migrations.AddConstraint(
             model_name="graphrelation",
