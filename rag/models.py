@@ -245,7 +245,14 @@ class GraphRelation(ScopedModel):
         indexes = [
             models.Index(
                 fields=["dst", "type"], include=["src_source_type", "src_source_id"], name="rag_graph_relation_dst_idx"
-            )
+            ),
+            # "Which client is this record's": one index-only probe per record.
+            models.Index(
+                fields=["project", "src_source_type", "src_source_id"],
+                include=["dst"],
+                condition=Q(type="of_client"),
+                name="rag_graph_relation_client_idx",
+            ),
         ]
 
     def __str__(self) -> str:

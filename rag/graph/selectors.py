@@ -28,41 +28,18 @@ WHERE r.project_id = %(project)s AND e.source_type <> ''
 """
 
 CLIENTS_OF_SQL = """
-SELECT e.source_type, e.source_id, c.facts ->> 'account_id', c.name, c.key
-FROM rag_graph_entities e
-JOIN LATERAL (
-    SELECT e.id AS client_id WHERE e.kind = 'client'
-    UNION ALL
-    SELECT r.dst_id FROM rag_graph_relations r WHERE r.src_id = e.id AND r.type = 'of_client'
-) x ON true
-JOIN rag_graph_entities c ON c.id = x.client_id
-WHERE e.project_id = %(project)s AND (e.source_type, e.source_id) IN (
-    SELECT * FROM unnest(%(types)s::text[], %(ids)s::text[])
-)
+WITH s AS (SELECT * FROM unnest(%(types)s::text[], %(ids)s::text[]) AS s(source_type, source_id))
+SELECT s.source_type, s.source_id, k.facts ->> 'account_id', k.name, k.key
+FROM s
+JOIN rag_graph_relations r
+  ON r.project_id = %(project)s AND r.type = 'of_client' AND r.src_source_type = s.source_type
+ AND r.src_source_id = s.source_id
+JOIN rag_graph_entities k ON k.id = r.dst_id
+UNION ALL
+SELECT s.source_type, s.source_id, k.facts ->> 'account_id', k.name, k.key
+FROM s JOIN rag_graph_entities k ON k.project_id = %(project)s AND k.kind = 'client' AND k.key = s.source_id
+WHERE s.source_type = 'attio_company'
 """
-
-
-CHUNK_CLIENTS_SQL = """
-SELECT c.id, c.source_type, c.source_id, k.key, k.name
-FROM rag_chunks c
-LEFT JOIN rag_graph_entities e
-       ON e.project_id = c.project_id AND e.source_type = c.source_type AND e.source_id = c.source_id
-LEFT JOIN rag_graph_relations r ON r.src_id = e.id AND r.type = 'of_client'
-LEFT JOIN rag_graph_entities k ON k.id = CASE WHEN e.kind = 'client' THEN e.id ELSE r.dst_id END
-WHERE c.project_id = %(project)s AND c.id = ANY(%(ids)s)
-"""
-
-
-def chunk_clients(*, project, chunk_ids: list[int]) -> dict[int, tuple[tuple[str, str], str | None, str | None]]:
-    """{chunk id: ((source type, source id), client key or None, client name or None)} in one query."""
-    if not chunk_ids:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(CHUNK_CLIENTS_SQL, {"project": project.pk, "ids": list(chunk_ids)})
-        found: dict[int, tuple] = {}
-        for chunk_id, source_type, source_id, key, name in cursor.fetchall():
-            found.setdefault(chunk_id, ((source_type, source_id), key, name))
-        return found
 
 
 def entity_sources(*, project, entity_ids: list[int]) -> list[tuple[int, str, str, int]]:

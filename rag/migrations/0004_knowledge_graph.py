@@ -174,6 +174,15 @@ class Migration(migrations.Migration):
                 fields=["dst", "type"], include=("src_source_type", "src_source_id"), name="rag_graph_relation_dst_idx"
             ),
         ),
+        migrations.AddIndex(
+            model_name="graphrelation",
+            index=models.Index(
+                condition=models.Q(("type", "of_client")),
+                fields=["project", "src_source_type", "src_source_id"],
+                include=("dst",),
+                name="rag_graph_relation_client_idx",
+            ),
+        ),
         migrations.AddConstraint(
             model_name="graphrelation",
             constraint=models.UniqueConstraint(fields=("src", "dst", "type"), name="rag_graph_relation_uniq"),

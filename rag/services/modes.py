@@ -21,7 +21,7 @@ from django.db import DatabaseError, transaction
 
 from rag.graph import linking
 from rag.graph.intent import LEADING_WORDS, asked_kinds
-from rag.graph.selectors import chunk_clients, clients_of_sources, entity_sources
+from rag.graph.selectors import clients_of_sources, entity_sources
 from rag.providers import ProviderError
 from rag.services import retrieval
 from rag.services.retrieval import Fused
@@ -116,7 +116,8 @@ def _graph_parts(project, params, provider, retrieve, parts, found, lists, resul
         result.graph["local_fallback"] = local is None
     if "global" in parts:
         started = time.perf_counter()
-        owners = chunk_clients(project=project, chunk_ids=[f.id for f in found.fused])
+        sources = list(dict.fromkeys(f.source for f in found.fused if f.source))
+        owners = clients_of_sources(project=project, sources=sources)
         result.timings["graph_ms"] += _ms(started)
         lists["global"] = _global(found.fused, owners, result)
 
@@ -163,21 +164,21 @@ def _exact_scan_sources(sources: dict, found, source_of: dict) -> tuple:
 
 def _global(pool: list[Fused], owners: dict, result) -> list[Fused]:
     """The naive pool, one record per client in turn: a client's next record waits until every other client
-    in the pool has had its best one (records of no client are never held back)."""
+    in the pool has had its best one (records of no client are never held back). `owners`: the clients of
+    each record (`clients_of_sources`)."""
     rounds: list[list[Fused]] = []  # rounds[n] = each client's (n+1)-th record, in pool order
     taken: dict[str, int] = {}
     seen_sources: set = set()
     for entry in pool:
-        if entry.id not in owners:
-            continue
-        source, client_key, client_name = owners[entry.id]
-        if source in seen_sources:
+        source = entry.source
+        if source is None or source in seen_sources:
             continue  # one chunk per record: the record is the unit of relation-level evidence
         seen_sources.add(source)
-        if client_key:
-            result.via.setdefault(source, {"kind": "client", "name": client_name, "key": client_key,
+        client = (owners.get(source) or [None])[0]
+        if client:
+            result.via.setdefault(source, {"kind": "client", "name": client["name"], "key": client["key"],
                                            "via": "global"})  # fmt: skip
-        group = f"client:{client_key}" if client_key else f"record:{source[0]}:{source[1]}"
+        group = f"client:{client['key']}" if client else f"record:{source[0]}:{source[1]}"
         round_index = taken.get(group, 0)
         taken[group] = round_index + 1
         while len(rounds) <= round_index:
