@@ -7,11 +7,12 @@ similarity; a match inside the words of a longer match of another entity is drop
 not also link "Northwind Travel" through "Northwind"). One query for both lookups, always in one project.
 """
 
+import json
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from django.db import connection, transaction
+from django.db import connection
 
 from rag.graph.names import fold_word
 from rag.providers.offline import STOP_WORDS, words
@@ -19,20 +20,24 @@ from rag.providers.offline import STOP_WORDS, words
 LONGEST = 4
 MIN_SCORE = 0.5
 FUZZY_MIN_CHARS = 4  # shorter words only match exactly: too many short words look alike
-WORD_CANDIDATE = 0.5  # a question word this close to a word of an alias (trigrams) makes the alias a candidate
 FUZZY_MIN_RATIO = 0.75  # per-word spelling similarity (mean over the words) that counts as a typo
 MAX_LINKED = 6
 
 # Exact: the question's runs of words against the alias keys (btree). Fuzzy candidates: aliases holding a word
-# like one of the question's words (one trigram index scan per word, not per run); runs are scored in Python.
+# like one of the question's words (`<%`: pg_trgm's word similarity ≥ its default 0.6; one trigram index scan
+# per word, not per run); runs are scored in Python. The entities come along: one round trip.
 LINK_SQL = """
-SELECT a.entity_id, a.norm, a.weight
-FROM rag_graph_aliases a
-WHERE a.project_id = %(project)s AND a.norm = ANY(%(grams)s)
-UNION
-SELECT a.entity_id, a.norm, a.weight
-FROM rag_graph_aliases a JOIN unnest(%(words)s::text[]) AS w(word) ON w.word <%% a.norm
-WHERE a.project_id = %(project)s AND a.kind IN ('name', 'short_name', 'domain')
+WITH found AS (
+    SELECT a.entity_id, a.norm, a.weight
+    FROM rag_graph_aliases a
+    WHERE a.project_id = %(project)s AND a.norm = ANY(%(grams)s)
+    UNION
+    SELECT a.entity_id, a.norm, a.weight
+    FROM rag_graph_aliases a JOIN unnest(%(words)s::text[]) AS w(word) ON w.word <%% a.norm
+    WHERE a.project_id = %(project)s AND a.kind IN ('name', 'short_name', 'domain')
+)
+SELECT f.entity_id, f.norm, f.weight, e.kind, e.key, e.name, e.source_type, e.source_id, e.facts
+FROM found f JOIN rag_graph_entities e ON e.id = f.entity_id AND e.project_id = %(project)s
 """
 
 
@@ -72,15 +77,15 @@ def entities_link(*, project, question: str) -> list[Linked]:
     if not spans:
         return []
     words = sorted({w for gram in spans for w in gram.split() if len(w) >= FUZZY_MIN_CHARS and not w.isdigit()})
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(WORD_CANDIDATE)])
+    with connection.cursor() as cursor:
         cursor.execute(LINK_SQL, {"grams": list(spans), "words": words, "project": project.pk})
         rows = cursor.fetchall()
+    entities = {row[0]: row[3:] for row in rows}
     by_size: dict[int, list[str]] = {}
     for gram in spans:
         by_size.setdefault(gram.count(" ") + 1, []).append(gram)
     best: dict[int, tuple] = {}  # entity id → (score, span, gram, how)
-    for entity_id, norm, weight in rows:
+    for entity_id, norm, weight, *_ in rows:
         gram, similarity = _closest(norm, spans, by_size)
         if similarity < FUZZY_MIN_RATIO:
             continue
@@ -91,7 +96,7 @@ def entities_link(*, project, question: str) -> list[Linked]:
             if current is None or (score, span[1] - span[0]) > (current[0], current[1][1] - current[1][0]):
                 best[entity_id] = candidate
     kept = _drop_covered({entity_id: v for entity_id, v in best.items() if v[0] >= MIN_SCORE})
-    return _entities(project, kept)
+    return _entities(entities, kept)
 
 
 def _closest(norm: str, spans: dict, by_size: dict) -> tuple[str, float]:
@@ -143,16 +148,16 @@ def _drop_covered(matches: dict[int, tuple]) -> dict[int, tuple]:
     return kept
 
 
-def _entities(project, matches: dict[int, tuple]) -> list[Linked]:
-    from rag.models import GraphEntity
+def _facts(value) -> dict:
+    """A raw cursor reads jsonb as text (Django leaves decoding to the model field)."""
+    return json.loads(value) if isinstance(value, str) else dict(value or {})
 
-    rows = GraphEntity.objects.filter(project=project, id__in=list(matches)).only(
-        "id", "kind", "key", "name", "source_type", "source_id", "facts"
-    )
+
+def _entities(entities: dict, matches: dict[int, tuple]) -> list[Linked]:
     linked = [
-        Linked(e.id, e.kind, e.key, e.name, e.source_type, e.source_id, e.facts or {}, round(matches[e.id][0], 3),
-               matches[e.id][2], matches[e.id][3])
-        for e in rows
+        Linked(entity_id, *entities[entity_id][:5], _facts(entities[entity_id][5]), round(match[0], 3), match[2],
+               match[3])
+        for entity_id, match in matches.items()
     ]  # fmt: skip
     linked.sort(key=lambda item: (-item.score, item.entity_id))
     return linked[:MAX_LINKED]

@@ -46,6 +46,7 @@ class ModeResult:
     degraded: bool = False
     error: str = ""
     graph_error: str = ""
+    owners: dict = field(default_factory=dict)  # (source type, source id) → its clients, as global read them
     timings: dict = field(default_factory=dict)
     graph: dict = field(default_factory=dict)
 
@@ -118,6 +119,7 @@ def _graph_parts(project, params, provider, retrieve, parts, found, lists, resul
         started = time.perf_counter()
         sources = list(dict.fromkeys(f.source for f in found.fused if f.source))
         owners = clients_of_sources(project=project, sources=sources)
+        result.owners = {source: owners.get(source, []) for source in sources}  # [] = known to have no client
         result.timings["graph_ms"] += _ms(started)
         lists["global"] = _global(found.fused, owners, result)
 
@@ -225,16 +227,19 @@ def linked_payload(item) -> dict:
     return {"kind": item.kind, "name": item.name, "key": item.key, "score": item.score, "match": item.how}
 
 
-def evidence_annotate(*, project, evidence: list[dict], via: dict) -> None:
+def evidence_annotate(*, project, evidence: list[dict], via: dict, known: dict | None = None) -> None:
     """Each evidence item says which entity brought it (`entity`, or null for plain chunk search) and which
-    client it belongs to (`client`: the CRM account id and name, for the client page), in place."""
+    client it belongs to (`client`: the CRM account id and name, for the client page), in place. `known`: the
+    clients already read for some records (a global query's)."""
+    known = known or {}
     sources = [(item["source_type"], item["source_id"]) for item in evidence]
+    missing = [source for source in sources if source not in known]
     try:
         with transaction.atomic():
-            clients = clients_of_sources(project=project, sources=sources) if sources else {}
+            clients = {**known, **(clients_of_sources(project=project, sources=missing) if missing else {})}
     except DatabaseError as exc:  # without the graph the evidence stands, only unlabelled
         log.warning("evidence clients unavailable for project %s: %s", project.pk, exc)
-        clients = {}
+        clients = dict(known)
     for item, source in zip(evidence, sources, strict=True):
         item["entity"] = via.get(source)
         owners = [c for c in clients.get(source, []) if c["id"]]

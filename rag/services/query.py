@@ -110,7 +110,7 @@ def lightrag_query(
     chunks = {c.id: c for c in Chunk.objects.filter(project=project, id__in=[f.id for f in top]).only(*CHUNK_FIELDS)}
     ranked = [Ranked(chunks[f.id], f.score, f.ranks) for f in top if f.id in chunks]
     evidence = evidence_build(ranked=ranked, query=params.query, source_limit=params.source_limit)
-    modes.evidence_annotate(project=project, evidence=evidence, via=found.via)
+    modes.evidence_annotate(project=project, evidence=evidence, via=found.via, known=found.owners)
     answer_started = time.perf_counter()
     answer = _answer(chat, params.query, evidence, chunks)
     timings = {**found.timings, "answer_ms": _ms(answer_started)}
