@@ -130,38 +130,40 @@ def _local(project, params, provider, retrieve, found, result) -> list[Fused] | 
     if not result.linked:
         return None
     started = time.perf_counter()
-    by_id = {item.entity_id: item for item in result.linked}
-    sources: dict[tuple[str, str], tuple[int, int]] = {}  # source → (hops, linked entity id)
-    for entity_id, source_type, source_id, hops in entity_sources(project=project, entity_ids=list(by_id)):
+    rank = {item.entity_id: position for position, item in enumerate(result.linked)}  # best linked first
+    labels = {item.entity_id: {"kind": item.kind, "name": item.name, "key": item.key, "via": "local"}
+              for item in result.linked}  # fmt: skip
+    rows = entity_sources(project=project, entity_ids=list(rank))
+    rows.sort(key=lambda row: (row[3], rank[row[0]]))  # a record goes to its nearest, best-linked entity
+    sources: dict[tuple[str, str], int] = {}  # source → hops
+    for entity_id, source_type, source_id, hops in rows:
         key = (source_type, source_id)
-        if key not in sources or (hops, -by_id[entity_id].score) < (sources[key][0], -by_id[sources[key][1]].score):
-            sources[key] = (hops, entity_id)
-    source_of = {hit.id: hit.source for hit in [*found.fused, *found.keyword_pool] if hit.source}
+        if key not in sources:
+            sources[key] = hops
+            result.via.setdefault(key, labels[entity_id])
     result.timings["graph_ms"] += _ms(started)
     result.graph["local_sources"] = len(sources)
     if not sources:
         return []
-    for key, (_, entity_id) in sources.items():
-        item = by_id[entity_id]
-        result.via.setdefault(key, {"kind": item.kind, "name": item.name, "key": item.key, "via": "local"})
     started = time.perf_counter()
-    scanned = _exact_scan_sources(sources, found, source_of)
-    vector = retrieve(project=project, params=params, provider=provider, modes=("vector",), sources=scanned)
+    vector = retrieve(project=project, params=params, provider=provider, modes=("vector",),
+                      sources=_exact_scan_sources(sources, found))  # fmt: skip
     _take(result, vector)
     result.timings["local_vector_ms"] = _ms(started)
-    keyword = [hit for hit in found.keyword_pool if source_of.get(hit.id) in sources]
+    keyword = [hit for hit in found.keyword_pool if hit.source in sources]
     return retrieval.rrf_fuse({"vector": vector.fused, "keyword": keyword})
 
 
-def _exact_scan_sources(sources: dict, found, source_of: dict) -> tuple:
+def _exact_scan_sources(sources: dict, found) -> tuple:
     """The records whose chunks the local vector search scores exactly: all of them up to LOCAL_EXACT_SOURCES;
     past that (a client with a thousand records), the linked records themselves, then those the naive search
     already found, then the rest, up to the cap (the keyword side still sees every record)."""
     if len(sources) <= LOCAL_EXACT_SOURCES:
         return tuple(sources)
-    pooled = {source_of.get(f.id) for f in found.fused} | {source_of.get(h.id) for h in found.keyword_pool}
-    ordered = sorted(sources, key=lambda key: (sources[key][0], key not in pooled))
-    return tuple(ordered[:LOCAL_EXACT_SOURCES])
+    own = [key for key, hops in sources.items() if hops == 0]
+    pooled = [hit.source for hit in [*found.fused, *found.keyword_pool] if hit.source in sources]
+    chosen = dict.fromkeys([*own, *pooled, *sources])
+    return tuple(list(chosen)[:LOCAL_EXACT_SOURCES])
 
 
 def _global(pool: list[Fused], owners: dict, result) -> list[Fused]:

@@ -102,10 +102,17 @@ def keyword_search(*, project, query: str, limit: int, filters: Filters = Filter
 def rrf_fuse(ranked: dict[str, list[Hit]], *, k: int = RRF_K, weights: dict | None = None) -> list[Fused]:
     """Reciprocal-rank fusion of several ranked lists (equal weights unless given; ties: lower chunk id first)."""
     weights = weights or {}
-    fused: dict[int, Fused] = {}
+    scores: dict[int, float] = {}
+    ranks: dict[int, dict] = {}
+    sources: dict[int, tuple | None] = {}
     for name, hits in ranked.items():
+        weight = weights.get(name, 1.0)
         for rank, hit in enumerate(hits, start=1):
-            entry = fused.setdefault(hit.id, Fused(hit.id, 0.0, source=getattr(hit, "source", None)))
-            entry.score += weights.get(name, 1.0) / (k + rank)
-            entry.ranks[name] = rank
-    return sorted(fused.values(), key=lambda f: (-f.score, f.id))
+            chunk_id = hit.id
+            scores[chunk_id] = scores.get(chunk_id, 0.0) + weight / (k + rank)
+            if chunk_id in ranks:
+                ranks[chunk_id][name] = rank
+            else:
+                ranks[chunk_id], sources[chunk_id] = {name: rank}, hit.source
+    order = sorted(scores, key=lambda chunk_id: (-scores[chunk_id], chunk_id))
+    return [Fused(chunk_id, scores[chunk_id], ranks[chunk_id], sources[chunk_id]) for chunk_id in order]

@@ -82,8 +82,11 @@ def test_hybrid_is_not_worse_than_one_retriever_and_no_mode_shows_a_private_note
     provider = embedding_provider(for_query=True)
     report = runner.evaluate_retrievers(project=project, questions=data["questions"], provider=provider)
     figures = {name: report[name]["overall"] for name in runner.RETRIEVERS}
+    # Fusion is not worse than its best part, give or take one question moving from first to second place.
+    slack = 0.5 / len(data["questions"])
     for metric in ("recall@10", "mrr", "ndcg@10"):
-        assert figures["hybrid"][metric] >= max(figures["vector"][metric], figures["keyword"][metric]), figures
+        best_part = max(figures["vector"][metric], figures["keyword"][metric])
+        assert figures["hybrid"][metric] >= best_part - slack, figures
 
     assert runner.private_notes(project), "the sandbox has private notes to leak"
     modes = runner.evaluate_modes(project=project, questions=data["questions"], provider=provider)
