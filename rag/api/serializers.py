@@ -48,7 +48,9 @@ class FeedbackRequestSerializer(serializers.Serializer):
 
 
 class RefreshRequestSerializer(serializers.Serializer):
-    rebuild = StrictBooleanField(required=False, default=False, help_text="Re-chunk every source first.")
+    rebuild = StrictBooleanField(
+        required=False, default=False, help_text="Re-chunk every source and rebuild the knowledge graph first."
+    )
     requeue_failed = StrictBooleanField(
         required=False, default=False, help_text="Give failed chunks a fresh set of attempts first."
     )
