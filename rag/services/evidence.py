@@ -21,6 +21,8 @@ from rag.providers.offline import STOP_WORDS, stem, words
 
 SNIPPET_CHARS = 320
 QUOTE_CHARS = 400
+_FIGURE = re.compile(r"\d\d")  # a date, an amount, a number: two digits in a row
+_ANY_DIGIT = re.compile(r"\d")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"«(\[]?[A-ZА-ЯЁ0-9])")
 _LABEL = re.compile(r"^((?:Comment|Note «[^»]{0,200}»|[^:]{1,80}?)): ")  # "Anna Petrova: …", "Comment: …"
 
@@ -100,6 +102,18 @@ def best_sentences(found: list[Sentence], weights: dict[str, float]) -> list[Sen
     return [found[i] for i in sorted((first, -second))]
 
 
+def _with_figure(picked: list[Sentence], found: list[Sentence]) -> list[Sentence]:
+    """A single quoted sentence without a figure is followed by the next sentence of its line when that one has
+    a figure: «КП отправлено …» then «Напомнить 02.11.» — what was asked often ends in a date or an amount."""
+    if len(picked) != 1 or _ANY_DIGIT.search(picked[0].text):
+        return picked
+    position = found.index(picked[0])
+    following = found[position + 1] if position + 1 < len(found) else None
+    if following is not None and following.line == picked[0].line and _FIGURE.search(following.text):
+        return [picked[0], following]
+    return picked
+
+
 def best_line(chunk, keys: set[str]) -> tuple[int, str]:
     """(line index, line) of the chunk's content line holding its best sentence (1 = first content line)."""
     lines = chunk.text.split("\n")
@@ -138,14 +152,16 @@ def _unlabelled(sentence: str) -> str:
 
 
 def _quote(picked: list[Sentence]) -> str:
-    text = " ".join(s.text for s in picked)
+    """The picked sentences; a sentence that follows another of its own line drops the line's label again."""
+    parts = [_unlabelled(s.text) if n and s.line == picked[n - 1].line else s.text for n, s in enumerate(picked)]
+    text = " ".join(parts)
     return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 2].rstrip() + " …"
 
 
 def _item(number: int, ranked: Ranked, found: list[Sentence], weights: dict, chunk_ids: list[int]) -> dict:
     chunk = ranked.chunk
     lines = chunk.text.split("\n")
-    picked = best_sentences(found, weights)
+    picked = _with_figure(best_sentences(found, weights), found)
     index = picked[0].line if picked else 0
     line = lines[index]
     ref, at = _line_meta(chunk, index)

@@ -171,3 +171,18 @@ def test_a_long_lines_snippet_is_cut_around_the_quoted_sentence():
     assert evidence[0]["quote"] == "The signed contract PDF lives in the shared drive."
     assert "The signed contract PDF lives in the shared drive." in evidence[0]["snippet"]
     assert evidence[0]["snippet"].startswith("… ")
+
+
+def test_a_sentence_without_a_figure_is_quoted_with_the_next_one_that_has_it():
+    proposal = chunk(
+        "attio_deal", "d-7", "Deal Acme redesign", "Attio deal Acme redesign · Acme: Proposal, 9000 EUR",
+        "Deal Acme redesign. Stage: Proposal.",
+        "Note «КП отправлено»: Коммерческое предложение по проекту «редизайн» отправлено (Acme). Напомнить 02.11.",
+        refs=["", "n:9"],
+    )  # fmt: skip
+    reply, evidence = answer("Отправляли ли коммерческое предложение для Acme?", proposal)
+    assert evidence[0]["quote"].endswith("отправлено (Acme). Напомнить 02.11.")
+    assert "Напомнить 02.11." in reply.text
+    # A sentence that has its figure stays alone (the deal note above: "… to March 3.", not "… net 30.").
+    _reply, evidence = answer("What did Acme ask about the invoice date?", DEAL)
+    assert evidence[0]["quote"].endswith("They asked to move the invoice date to March 3.")
