@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from connectors.selectors import connector_states, raw_rows
+from connectors.selectors import chatwoot_app_link, raw_rows
 from crm.models import CrmAccount, CrmContact, CrmOpportunityStageEvent
 
 KINDS = ("conversation", "message", "issue", "comment", "deal", "note", "stage_move")
@@ -91,7 +91,7 @@ class TimelineItem:
 
 def client_activity(*, project, account: CrmAccount) -> dict:
     """`{counts: {conversations, …}, latest: {conversations: item|None, …}, timeline: [items, newest first]}`."""
-    link = _chatwoot_link(project)
+    link = chatwoot_app_link(project=project)
     items = [
         *_chatwoot_items(project, account, link),
         *_deal_items(project, account),
@@ -111,15 +111,6 @@ def client_activity(*, project, account: CrmAccount) -> dict:
 def _short(text: str) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1].rstrip() + "…"
-
-
-def _chatwoot_link(project) -> str:
-    """`<base>/app/accounts/<id>`, the prefix of Chatwoot's conversation deep links."""
-    for entry in connector_states(project=project):
-        config = entry["config"]
-        if entry["source"] == "chatwoot" and config is not None:
-            return f"{config.base_url.rstrip('/')}/app/accounts/{config.account_id}"
-    return ""
 
 
 def _chatwoot_items(project, account: CrmAccount, link: str) -> list[TimelineItem]:

@@ -12,7 +12,7 @@ cycle; a deal's stage, amount and owner; a conversation's status and assignee), 
 from collections import defaultdict
 from decimal import Decimal
 
-from connectors.selectors import connector_states, raw_rows
+from connectors.selectors import chatwoot_app_link, raw_rows
 from rag.chunking.documents import Document, Unit
 from rag.models import SourceType
 
@@ -42,7 +42,7 @@ def conversation_documents(project, ids) -> tuple[list[Document], list[str]]:
     for message in rows:
         messages[message.conversation_external_id].append(message)
     contacts = _contacts(project, [c.contact_external_id for c in conversations.values()])
-    link = _chatwoot_link(project)
+    link = chatwoot_app_link(project=project)
     documents = []
     for external_id, conversation in conversations.items():
         if messages[external_id]:
@@ -162,15 +162,6 @@ def _contacts(project, contact_ids) -> dict[str, dict]:
     for contact in contacts.values():
         contact["company"] = by_domain.get(contact.pop("domain"), "")
     return contacts
-
-
-def _chatwoot_link(project) -> str:
-    """`<base>/app/accounts/<id>`, the prefix of Chatwoot's conversation deep links."""
-    for entry in connector_states(project=project):
-        config = entry["config"]
-        if entry["source"] == "chatwoot" and config is not None:
-            return f"{config.base_url.rstrip('/')}/app/accounts/{config.account_id}"
-    return ""
 
 
 def conversations_of_contacts(project, contact_ids) -> list[str]:

@@ -24,10 +24,11 @@ amount, owner or status as it is now), `quote` (wording close to the record).
 """
 
 # ruff: noqa: E501 (one question per line pair reads better than wrapped strings)
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from rag.evaluation import questions as question_files
 
 SEED, MESSAGES = "heldout", 2000
 PATH = Path(__file__).with_name("heldout.json")
@@ -328,11 +329,11 @@ def build() -> list[dict]:
 
 def load() -> dict:
     """The committed set: {seed, messages, questions}."""
-    return json.loads(PATH.read_text())
+    return question_files.load(PATH)
 
 
 def dumps(entries: list[dict]) -> str:
-    return json.dumps({"seed": SEED, "messages": MESSAGES, "questions": entries}, ensure_ascii=False, indent=1) + "\n"
+    return question_files.dumps(entries, seed=SEED, messages=MESSAGES)
 
 
 if __name__ == "__main__":

@@ -453,13 +453,13 @@ def build(seed: str = SEED, messages: int = MESSAGES) -> list[dict]:
     return [{"id": f"q{n:02d}", **entry} for n, entry in enumerate(entries, start=1)]
 
 
-def load() -> dict:
-    """The committed set: {seed, messages, questions}."""
-    return json.loads(PATH.read_text())
+def load(path: Path = PATH) -> dict:
+    """A committed set: {seed, messages, questions} (this one unless `path` names another)."""
+    return json.loads(path.read_text())
 
 
-def dumps(entries: list[dict]) -> str:
-    return json.dumps({"seed": SEED, "messages": MESSAGES, "questions": entries}, ensure_ascii=False, indent=1) + "\n"
+def dumps(entries: list[dict], *, seed: str = SEED, messages: int = MESSAGES) -> str:
+    return json.dumps({"seed": seed, "messages": messages, "questions": entries}, ensure_ascii=False, indent=1) + "\n"
 
 
 if __name__ == "__main__":

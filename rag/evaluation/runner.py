@@ -39,13 +39,7 @@ def question_run(*, project, entry: dict, mode: str, provider, notes: list[str])
     shown = [response["answer"], *(f"{e['title']}\n{e['snippet']}" for e in response["evidence"])]
     facts = entry.get("facts")
     return {
-        "id": entry["id"],
-        "lang": entry["lang"],
-        "slices": entry.get("slices", []),
-        "kind": entry.get("kind", ""),
-        "recall@10": recall_at(ranked, relevant),
-        "mrr": reciprocal_rank(ranked, relevant),
-        "ndcg@10": ndcg_at(ranked, relevant),
+        **_ranking_scores(entry, ranked, relevant),
         "facts": facts_hold(response["answer"], facts) if facts else None,
         "leaks": leaked(shown, [*entry.get("forbidden", []), *notes]),
         "duration_ms": response["duration_ms"],
@@ -102,16 +96,19 @@ def evaluate_retrievers(*, project, questions: list[dict], provider) -> dict:
         for entry in questions:
             ranked = ranked_sources(project=project, question=entry["question"], retriever=retriever, provider=provider)
             relevant = _keys(entry["relevant"])
-            rows.append(
-                {
-                    "id": entry["id"],
-                    "lang": entry["lang"],
-                    "slices": entry.get("slices", []),
-                    "kind": entry.get("kind", ""),
-                    "recall@10": recall_at(ranked, relevant),
-                    "mrr": reciprocal_rank(ranked, relevant),
-                    "ndcg@10": ndcg_at(ranked, relevant),
-                }
-            )
+            rows.append(_ranking_scores(entry, ranked, relevant))
         report[retriever] = {**breakdown(rows), "rows": rows}
     return report
+
+
+def _ranking_scores(entry: dict, ranked: list[str], relevant: set[str]) -> dict:
+    """A question's labels and the ranking figures of its distinct sources."""
+    return {
+        "id": entry["id"],
+        "lang": entry["lang"],
+        "slices": entry.get("slices", []),
+        "kind": entry.get("kind", ""),
+        "recall@10": recall_at(ranked, relevant),
+        "mrr": reciprocal_rank(ranked, relevant),
+        "ndcg@10": ndcg_at(ranked, relevant),
+    }
