@@ -9,7 +9,6 @@ import re
 
 import pytest
 from django.test import Client
-from prometheus_client.parser import text_string_to_metric_families
 
 from rag.constants import QUERY_MODES
 from rag.metrics import query_outcome_record
@@ -17,6 +16,7 @@ from rag.models import QueryRun
 from rag.outcomes import REASONS
 from rag.services.embeddings import embeddings_run
 from rag.services.query import QueryParams, lightrag_query
+from tests.support.metrics import metrics_scrape
 
 pytestmark = pytest.mark.django_db
 QUERY = "/api/lightrag/query"
@@ -24,15 +24,8 @@ FAMILIES = ("app_rag_queries_total", "app_rag_queries_degraded_total", "app_rag_
 
 
 def scrape() -> dict[str, dict[tuple, float]]:
-    """{sample name: {sorted label items: value}} of the query outcome families in one /metrics scrape."""
-    response = Client().get("/metrics")
-    assert response.status_code == 200
-    samples: dict[str, dict[tuple, float]] = {}
-    for family in text_string_to_metric_families(response.content.decode()):
-        for sample in family.samples:
-            if sample.name in FAMILIES:
-                samples.setdefault(sample.name, {})[tuple(sorted(sample.labels.items()))] = sample.value
-    return samples
+    """The query outcome families of one /metrics scrape."""
+    return metrics_scrape(FAMILIES)
 
 
 def increase(before: dict, after: dict) -> dict[str, dict[tuple, float]]:
