@@ -135,7 +135,8 @@ def _local(project, params, provider, retrieve, found, result) -> list[Fused] | 
     labels = {item.entity_id: {"kind": item.kind, "name": item.name, "key": item.key, "via": "local"}
               for item in result.linked}  # fmt: skip
     rows = entity_sources(project=project, entity_ids=list(rank))
-    rows.sort(key=lambda row: (row[3], rank[row[0]]))  # a record goes to its nearest, best-linked entity
+    if len(rank) > 1:  # a record goes to its nearest, best-linked entity
+        rows.sort(key=lambda row: (row[3], rank[row[0]]))
     sources: dict[tuple[str, str], int] = {}  # source → hops
     for entity_id, source_type, source_id, hops in rows:
         key = (source_type, source_id)

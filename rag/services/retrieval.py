@@ -51,7 +51,7 @@ class Filters:
         return "".join(f" AND {clause}" for clause in clauses), params
 
 
-@dataclass
+@dataclass(slots=True)
 class Fused:
     id: int
     score: float
