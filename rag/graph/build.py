@@ -178,16 +178,21 @@ def clients_refresh(project, refs=None) -> None:
     if refs is None:
         gone = _existing_keys(project, EntityKind.CLIENT) - {s.key for s in specs}
     _write(project, EntityKind.CLIENT, specs, gone)
-    # Contacts and Linear projects are linked by domain and name: any client change may relink them.
-    contacts_refresh(project, CHATWOOT)
-    contacts_refresh(project, ATTIO)
+    # Contacts and Linear projects are linked by domain and name: any client change may relink them. Their
+    # conversations and issues are refreshed only where the client changed (a full rebuild: all of them).
+    only_changed = refs is not None
+    contacts_refresh(project, CHATWOOT, only_changed=only_changed)
+    contacts_refresh(project, ATTIO, only_changed=only_changed)
     deals_refresh(
         project, None if refs is None else crm.graph_deal_refs_of_accounts(project=project, account_refs=refs)
     )
-    linear_projects_refresh(project)
+    linear_projects_refresh(project, only_changed=only_changed)
 
 
-def contacts_refresh(project, source_system: str, refs=None) -> None:
+def contacts_refresh(project, source_system: str, refs=None, *, only_changed: bool = False) -> None:
+    """Contacts of one system (these refs, or all); then the conversations of those contacts, or with
+    `only_changed` of the contacts whose client changed."""
+    before = _clients_of_kind(project, EntityKind.CONTACT) if only_changed else {}
     rows = crm.graph_contacts(project=project, source_system=source_system, refs=refs)
     specs = []
     for row in rows:
@@ -215,6 +220,10 @@ def contacts_refresh(project, source_system: str, refs=None) -> None:
     else:
         gone = _gone([f"{source_system}:{r}" for r in refs], keys)
     _write(project, EntityKind.CONTACT, specs, gone)
+    if only_changed:
+        after = _clients_of_kind(project, EntityKind.CONTACT)
+        moved = [key for key in set(before) | set(after) if before.get(key) != after.get(key)]
+        refs = [key.partition(":")[2] for key in moved if key.startswith(f"{source_system}:")]
     if source_system == CHATWOOT:
         conversation_refs = None
         if refs is not None:
@@ -276,7 +285,10 @@ def _client_matcher(project):
     return match
 
 
-def linear_projects_refresh(project, refs=None) -> None:
+def linear_projects_refresh(project, refs=None, *, only_changed: bool = False) -> None:
+    """Linear projects (these refs, or all); then their issues, or with `only_changed` the issues of the
+    projects whose client changed."""
+    before = _clients_of_kind(project, EntityKind.LINEAR_PROJECT) if only_changed else {}
     rows = raw_rows(project=project, source="linear", stream="projects", external_ids=refs)
     match = _client_matcher(project)
     specs = []
@@ -296,6 +308,9 @@ def linear_projects_refresh(project, refs=None) -> None:
     if refs is None:
         gone = _existing_keys(project, EntityKind.LINEAR_PROJECT) - {s.key for s in specs}
     _write(project, EntityKind.LINEAR_PROJECT, specs, gone)
+    if only_changed:
+        after = _clients_of_kind(project, EntityKind.LINEAR_PROJECT)
+        refs = [key for key in set(before) | set(after) if before.get(key) != after.get(key)]
     issue_rows = raw_rows(project=project, source="linear", stream="issues")
     if refs is not None:
         issue_rows = issue_rows.filter(project_external_id__in=_ids(refs))
@@ -362,6 +377,12 @@ def conversations_refresh(project, refs=None) -> None:
         gone = _existing_keys(project, EntityKind.CONVERSATION) - {s.key for s in specs}
     _write(project, EntityKind.CONVERSATION, specs, gone)
     invoices_refresh(project, SourceType.CHATWOOT_CONVERSATION, [s.key for s in specs])
+
+
+def _clients_of_kind(project, kind: str) -> dict[str, str]:
+    """{entity key: its client's key} for every entity of one kind that has a client."""
+    rows = GraphRelation.objects.filter(project=project, type="of_client", src__kind=kind)
+    return dict(rows.values_list("src__key", "dst__key"))
 
 
 def _clients_of(project, kind: str, keys: list[str]) -> dict[str, str]:

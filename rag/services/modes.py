@@ -3,14 +3,16 @@
 - `naive`: today's hybrid retrieval over every chunk of the project (vector + keyword, RRF).
 - `local`: the entities the question names (`rag.graph.linking`) and their neighbours — a client's
   conversations, issues, deals and company record; a contact's conversations; a Linear project's issues;
-  a record itself — and only their chunks, ranked by the same two retrievers.
-- `global`: relation-level evidence across the project: the naive pool regrouped by the client each record
-  belongs to, best client first, one record per client in turn, so a question about "every client with an
-  overdue invoice" sees each such client instead of ten records of one.
+  a record itself — and only their chunks: the naive keyword ranking (kept deeper) filtered to them, fused with
+  an exact vector search over up to LOCAL_EXACT_SOURCES of them.
+- `global`: relation-level evidence across the project: the naive top GLOBAL_DEPTH regrouped by the client each
+  record belongs to, best client first, one record per client in turn, so a question about "every client with
+  an overdue invoice" sees each such client instead of ten records of one.
 - `hybrid`: local and global fused by RRF; `mix` (the default): naive, local and global fused by RRF.
 
-A question that names no entity runs local as naive (said in `stats.graph.local_fallback`). Each fused chunk
-remembers which linked entity (local) or client (global) brought it, for the evidence's `entity`.
+A question that names no entity (or names one with no records) runs local as naive (said in
+`stats.graph.local_fallback`). Each fused chunk remembers which linked entity (local) or client (global)
+brought it, for the evidence's `entity`.
 """
 
 import logging
@@ -113,9 +115,9 @@ def _graph_parts(project, params, provider, retrieve, parts, found, lists, resul
         result.timings["link_ms"] = _ms(started)
         result.graph["linked"] = len(result.linked)
         local = _local(project, params, provider, retrieve, found, result)
-        if local is not None:
+        if local:
             lists["local"] = local
-        result.graph["local_fallback"] = local is None
+        result.graph["local_fallback"] = not local
     if "global" in parts:
         started = time.perf_counter()
         sources = list(dict.fromkeys(f.source for f in found.fused[:GLOBAL_DEPTH] if f.source))
