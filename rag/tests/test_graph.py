@@ -68,6 +68,19 @@ def test_rebuilding_the_graph_changes_nothing_a_sync_built(studio_project):
     assert snapshot(studio_project) == built
 
 
+def test_the_embeddings_cycle_builds_the_graph_of_a_project_synced_before_it_existed(studio_project):
+    from jobs.services import job_execute
+    from rag.services.cascade import embeddings_cycle
+
+    built = snapshot(studio_project)
+    GraphEntity.objects.filter(project=studio_project).delete()  # as after the upgrade that added the graph
+    assert graph_counts(project=studio_project)["client"] == 0
+    job_execute(job="embeddings_cycle", work=embeddings_cycle, task_id="")
+    assert snapshot(studio_project) == built
+    job_execute(job="embeddings_cycle", work=embeddings_cycle, task_id="")  # nothing to build the second time
+    assert snapshot(studio_project) == built
+
+
 def test_the_graph_follows_a_rename_and_forgets_deleted_records(
     studio_project, sandbox, sync_all, reconcile, confirm_at_once
 ):
