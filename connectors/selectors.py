@@ -78,6 +78,15 @@ def hook_failures(*, project) -> list[HookFailure]:
     return list(HookFailure.objects.filter(project=project).order_by("created_at", "pk"))
 
 
+def chatwoot_app_link(*, project) -> str:
+    """`<base>/app/accounts/<id>`, the prefix of the project's Chatwoot conversation deep links ("" unbound)."""
+    for entry in connector_states(project=project):
+        config = entry["config"]
+        if entry["source"] == "chatwoot" and config is not None:
+            return f"{config.base_url.rstrip('/')}/app/accounts/{config.account_id}"
+    return ""
+
+
 def raw_rows(*, project, source: str, stream: str, external_ids=None, include_deleted: bool = False) -> QuerySet:
     """Raw rows of one stream of one project (other apps read raw data only through this)."""
     from connectors.models import RAW_MODELS

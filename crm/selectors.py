@@ -253,3 +253,34 @@ def stage_moves_since(*, project, since, limit: int = 5) -> dict:
         .annotate(total=Window(Count("id"))).order_by("-occurred_at", "-id")[:limit]
     )  # fmt: skip
     return {"count": latest[0].total if latest else 0, "latest": latest, "since": since}
+
+
+# ---------------------------------------------------------------- for the knowledge graph (rag.graph)
+
+
+def graph_accounts(*, project, refs=None) -> list[dict]:
+    """Accounts as the graph needs them: id, external_ref, name, domain (all, or those of `refs`)."""
+    rows = CrmAccount.objects.filter(project=project)
+    rows = rows if refs is None else rows.filter(external_ref__in=[str(r) for r in refs])
+    return list(rows.values("id", "external_ref", "name", "domain"))
+
+
+def graph_contacts(*, project, source_system: str, refs=None) -> list[dict]:
+    """Contacts of one source system with their account's external ref (None when unlinked)."""
+    rows = CrmContact.objects.filter(project=project, source_system=source_system)
+    rows = rows if refs is None else rows.filter(external_ref__in=[str(r) for r in refs])
+    return list(rows.values("external_ref", "name", "email", account_ref=F("account__external_ref")))
+
+
+def graph_opportunities(*, project, refs=None) -> list[dict]:
+    """Live deals with their stage, amount and account's external ref."""
+    rows = live_opportunities(project=project)
+    rows = rows if refs is None else rows.filter(external_ref__in=[str(r) for r in refs])
+    return list(
+        rows.values("external_ref", "name", "stage", "amount", "currency", account_ref=F("account__external_ref"))
+    )
+
+
+def graph_deal_refs_of_accounts(*, project, account_refs) -> list[str]:
+    rows = live_opportunities(project=project).filter(account__external_ref__in=[str(r) for r in account_refs])
+    return list(rows.values_list("external_ref", flat=True))

@@ -32,6 +32,8 @@ TREND_DAYS = 30
 DIFF_IDS_SHOWN = 20
 # `sourceFilter` values of POST /api/lightrag/query the search page offers (none ticked = everything).
 SEARCH_SOURCE_FILTERS = (("messages", "Conversations"), ("issues", "Linear issues"), ("deals", "Deals and companies"))
+SEARCH_MODES = (("mix", "mix (default)"), ("local", "local: what it names"), ("global", "global: across clients"),
+                ("hybrid", "hybrid: local + global"), ("naive", "naive: text only"))  # fmt: skip
 # A connector counts as stale when its last success is older than this many sync intervals.
 STALE_INTERVALS = 2
 SYNC_RUN_FIELDS = ("id", "source", "status", "trigger", "started_at", "finished_at", "duration_ms", "counts", "error")
@@ -426,6 +428,13 @@ def reconciliation_diff(*, project, shown: int = DIFF_IDS_SHOWN) -> list[dict]:
 
 
 # ---------------------------------------------------------------- embeddings (LightRAG)
+
+
+def lightrag_query_outcomes(*, project) -> dict:
+    """The project's LightRAG queries of the last 24 h and the share that failed or degraded (1 query)."""
+    from rag import selectors as rag_selectors
+
+    return rag_selectors.query_outcomes(project=project, hours=24)
 
 
 def embedding_backlog(*, project) -> dict:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("connectors", views.connectors_page, name="connectors"),
     path("jobs", views.jobs_page, name="jobs"),
     path("crm", views.crm_page, name="crm"),
+    path("clients/<str:account_id>", views.client_page, name="client"),
     path("search", views.search_page, name="search"),
     path("settings/sources", views.sources_page, name="sources"),
     path("settings/members", views.members_page, name="members"),

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,11 +19,14 @@ from core.api.errors import error_response
 from core.events import project_channel
 from core.redis import redis_ping
 from core.roles import Role
+from crm import clients as crm_clients
 from crm import selectors as crm_selectors
 from ops_dashboard import partials, selectors, streams
 from ops_dashboard.channels import API_KEY_PROJECT_ATTR
+from ops_dashboard.client_graph import neighbourhood_layout
 
 POLL_SECONDS_RANGE = (1, 60)
+CLIENT_TIMELINE_PAGE = 50
 
 
 def _page_context(request, page: str) -> dict:
@@ -162,6 +166,30 @@ def crm_page(request):
 @require_GET
 @login_required
 @ensure_csrf_cookie
+def client_page(request, account_id: str):
+    """One client (a CRM account): counts and latest activity per kind, the timeline (`?page=`, 50 a page, newest
+    first) and its graph neighbourhood as a picture. An id that names no account of the project is a 404."""
+    context = _page_context(request, "crm")
+    project = context["active_project"]
+    if project is None:
+        return redirect("projects")
+    account = crm_clients.client_account(project=project, account_id=account_id)
+    if account is None:
+        raise Http404("no such client in this project")
+    activity = crm_clients.client_activity(project=project, account=account)
+    timeline = Paginator(activity["timeline"], CLIENT_TIMELINE_PAGE).get_page(request.GET.get("page"))
+    latest = [(key, activity["counts"][key], item) for key, item in activity["latest"].items()]
+    graph = neighbourhood_layout(crm_clients.client_neighbourhood(project=project, account=account))
+    return render(
+        request,
+        "ops_dashboard/client.html",
+        {**context, "account": account, "latest": latest, "timeline": timeline, "graph": graph},
+    )
+
+
+@require_GET
+@login_required
+@ensure_csrf_cookie
 def search_page(request):
     """LightRAG search: the page asks `POST /api/lightrag/query` itself; no live partials."""
     context = _page_context(request, "search")
@@ -169,6 +197,7 @@ def search_page(request):
         return redirect("projects")
     context["embeddings"] = selectors.embedding_backlog(project=context["active_project"])
     context["source_filters"] = selectors.SEARCH_SOURCE_FILTERS
+    context["query_modes"] = selectors.SEARCH_MODES
     return render(request, "ops_dashboard/search.html", context)
 
 

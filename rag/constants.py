@@ -1,4 +1,4 @@
-"""LightRAG's public vocabulary: chunk statuses and the source types of evidence."""
+"""LightRAG's public vocabulary: chunk statuses, the source types of evidence and the query modes."""
 
 from django.db import models
 
@@ -17,3 +17,9 @@ class SourceType(models.TextChoices):
     LINEAR_ISSUE = "linear_issue"
     ATTIO_DEAL = "attio_deal"
     ATTIO_COMPANY = "attio_company"
+
+
+# How a query retrieves (rag.services.modes): chunks only, the named entities' records, relations across the
+# project, or fusions of them.
+QUERY_MODES = ("naive", "local", "global", "hybrid", "mix")
+DEFAULT_MODE = "mix"

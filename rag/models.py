@@ -122,6 +122,7 @@ class QueryRun(ScopedModel):
     )
     actor_label = models.CharField(max_length=200, blank=True, help_text="Username, API key prefix or command.")
     query = models.TextField()
+    mode = models.CharField(max_length=10, blank=True, help_text="naive, local, global, hybrid or mix")
     params = models.JSONField(default=dict, blank=True)
     degraded = models.BooleanField(default=False)
     answer = models.TextField(blank=True)
@@ -166,3 +167,93 @@ class Feedback(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.rating:+d} on {self.query_run_id}"
+
+
+class EntityKind(models.TextChoices):
+    CLIENT = "client"  # a CRM account (an Attio company)
+    CONTACT = "contact"  # a CRM contact (a Chatwoot contact or an Attio person)
+    DEAL = "deal"
+    LINEAR_PROJECT = "linear_project"
+    ISSUE = "issue"
+    CONVERSATION = "conversation"
+
+
+class GraphEntity(ScopedModel):
+    """A node of the project's knowledge graph, built deterministically from raw rows and the CRM mirror.
+
+    `key` is the source's own id (for a contact, `<source system>:<id>`); `source_type`/`source_id` name the
+    chunks of the record when the entity is one (a conversation, an issue, a deal, a client's company).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    kind = models.CharField(max_length=20, choices=EntityKind.choices)
+    key = models.CharField(max_length=140)
+    name = models.CharField(max_length=300, blank=True)
+    source_type = models.CharField(max_length=40, blank=True)
+    source_id = models.CharField(max_length=64, blank=True)
+    facts = models.JSONField(default=dict, blank=True, help_text="Current facts: stage, state, status, domain…")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "rag_graph_entities"
+        constraints = [models.UniqueConstraint(fields=["project", "kind", "key"], name="rag_graph_entity_key_uniq")]
+        indexes = [models.Index(fields=["project", "source_type", "source_id"], name="rag_graph_entity_source_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.name or self.key}"
+
+
+class GraphAlias(ScopedModel):
+    """A name an entity is asked about by: its name, a transliteration, an e-mail domain, an issue key, an
+    invoice number. `norm` is the folded key (`rag.graph.names.name_key`) that questions are matched on."""
+
+    id = models.BigAutoField(primary_key=True)
+    entity = models.ForeignKey(GraphEntity, on_delete=models.CASCADE, related_name="aliases")
+    norm = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, help_text="name, short_name, domain, key or invoice")
+    weight = models.FloatField(default=1.0, help_text="How surely this alias names the entity (0..1).")
+
+    class Meta:
+        db_table = "rag_graph_aliases"
+        constraints = [models.UniqueConstraint(fields=["entity", "norm"], name="rag_graph_alias_uniq")]
+        indexes = [
+            models.Index(fields=["project", "norm"], name="rag_graph_alias_norm_idx"),
+            GinIndex(fields=["norm"], opclasses=["gin_trgm_ops"], name="rag_graph_alias_trgm"),
+        ]
+
+    def __str__(self) -> str:
+        return self.norm
+
+
+class GraphRelation(ScopedModel):
+    """A typed edge between two entities of one project (from the record that holds the reference)."""
+
+    id = models.BigAutoField(primary_key=True)
+    src = models.ForeignKey(GraphEntity, on_delete=models.CASCADE, related_name="relations_out")
+    dst = models.ForeignKey(GraphEntity, on_delete=models.CASCADE, related_name="relations_in")
+    type = models.CharField(
+        max_length=30, help_text="works_at, with_contact, deal_of, project_of, in_project, of_client"
+    )
+    # The source entity's record, copied (an entity's record never changes): "the records of this client" is then
+    # one index-only scan of its incoming edges.
+    src_source_type = models.CharField(max_length=40, blank=True)
+    src_source_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        db_table = "rag_graph_relations"
+        constraints = [models.UniqueConstraint(fields=["src", "dst", "type"], name="rag_graph_relation_uniq")]
+        indexes = [
+            models.Index(
+                fields=["dst", "type"], include=["src_source_type", "src_source_id"], name="rag_graph_relation_dst_idx"
+            ),
+            # "Which client is this record's": one index-only probe per record.
+            models.Index(
+                fields=["project", "src_source_type", "src_source_id"],
+                include=["dst"],
+                condition=Q(type="of_client"),
+                name="rag_graph_relation_client_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.src_id} -{self.type}-> {self.dst_id}"

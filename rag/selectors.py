@@ -1,9 +1,13 @@
 """Reads over LightRAG tables, always for one project."""
 
-from django.db.models import Count
+import datetime as dt
+
+from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from jobs.selectors import job_run_summary, job_runs_for
+from rag import outcomes
 from rag.models import GROUP_OF, Chunk, ChunkStatus, QueryRun
 from rag.providers import embedding_provider, llm_provider_name
 from rag.services.embeddings import JOB
@@ -49,4 +53,33 @@ def lightrag_status(*, project) -> dict:
         "answers": llm_provider_name(),
         "last_run": last_embedding_run(project=project),
         "query_runs": queries["n"],
+    }
+
+
+def query_outcomes(*, project, hours: int = 24) -> dict:
+    """The project's LightRAG queries of the last `hours`: how many, how many failed or degraded (and their
+    share), and each problem reason with its count (one query over `lightrag_query_runs`).
+
+    A query that raised left no run row: those show on `/metrics` (reason `error`), not here."""
+    conditions = outcomes.RUN_CONDITIONS
+    degrading = Q()
+    for reason in outcomes.DEGRADING:
+        if reason in conditions:
+            degrading |= conditions[reason]
+    row = QueryRun.objects.filter(project=project, created_at__gt=timezone.now() - dt.timedelta(hours=hours)).aggregate(
+        total=Count("id"),
+        degraded=Count("id", filter=degrading),
+        **{reason: Count("id", filter=condition) for reason, condition in conditions.items()},
+    )
+    reasons = [
+        {"reason": reason, "label": outcomes.LABELS[reason], "count": row[reason]}
+        for reason in outcomes.REASONS
+        if row.get(reason)
+    ]
+    return {
+        "hours": hours,
+        "total": row["total"],
+        "degraded": row["degraded"],
+        "degraded_pct": 100 * row["degraded"] / row["total"] if row["total"] else None,
+        "reasons": reasons,
     }

@@ -9,7 +9,7 @@ note's author, and for deletions the workspace's first member (the one the sandb
 
 from sandbox.webhooks import Event
 
-ACTIONS = {"move_deal_stage", "delete_deal", "new_companies", "new_notes", "delete_notes"}
+ACTIONS = {"move_deal_stage", "delete_deal", "new_companies", "rename_companies", "new_notes", "delete_notes"}
 
 
 def snapshot(ds) -> dict:
@@ -23,6 +23,8 @@ def events(tenant, action: str, result: dict, before: dict) -> list[Event]:
         return [_stage_moved(data, data.records["deals"][i]) for i in result["deals"]]
     if action == "new_companies":
         return [_created(data, data.records["companies"][i]) for i in result["companies"]]
+    if action == "rename_companies":
+        return [_renamed(data, data.records["companies"][i]) for i in result["companies"]]
     if action == "new_notes":
         return [_note(data, "note.created", data.notes[i], data.notes[i]["created_by_actor"]) for i in result["notes"]]
     out = []
@@ -48,6 +50,11 @@ def _stage_moved(data, deal: dict) -> Event:
 def _created(data, record: dict) -> Event:
     actor = record["values"]["name"][-1]["created_by_actor"]
     return _record(data, "record.created", "companies", record["id"]["record_id"], actor)
+
+
+def _renamed(data, record: dict) -> Event:
+    actor = record["values"]["name"][-1]["created_by_actor"]
+    return _record(data, "record.updated", "companies", record["id"]["record_id"], actor)
 
 
 def _note(data, event_type: str, note: dict, actor: dict) -> Event:

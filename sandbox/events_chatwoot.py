@@ -23,6 +23,7 @@ ACTIONS = {
     "delete_conversation",
     "edit_contacts",
     "delete_contacts",
+    "set_conversation_status",
 }
 MESSAGE_TYPES = {0: "incoming", 1: "outgoing", 2: "activity", 3: "template"}
 
@@ -39,8 +40,8 @@ def events(tenant, action: str, result: dict, before: dict) -> list[Event]:
     return builder(tenant, result, before) if builder else []
 
 
-def _new_messages(tenant, result: dict, before: dict) -> list[Event]:
-    """Message callbacks run reopen → message_created → contact activity, so status events come first."""
+def _status_events(tenant, result: dict, before: dict) -> list[Event]:
+    """`conversation_status_changed` then `conversation_updated` for each conversation whose status moved."""
     out = []
     for conversation_id in result["conversations"]:
         conversation = tenant.dataset.conversations[conversation_id]
@@ -49,7 +50,12 @@ def _new_messages(tenant, result: dict, before: dict) -> list[Event]:
             changed = [{"status": {"previous_value": old, "current_value": conversation.status}}]
             out.append(_conversation_event(tenant, conversation, "conversation_status_changed", changed))
             out.append(_conversation_event(tenant, conversation, "conversation_updated", changed))
-    return out + _created_messages(tenant, _messages(tenant, result), before)
+    return out
+
+
+def _new_messages(tenant, result: dict, before: dict) -> list[Event]:
+    """Message callbacks run reopen → message_created → contact activity, so status events come first."""
+    return _status_events(tenant, result, before) + _created_messages(tenant, _messages(tenant, result), before)
 
 
 def _new_conversations(tenant, result: dict, before: dict) -> list[Event]:
@@ -101,6 +107,7 @@ BUILDERS = {
     "edit_messages": _updated_messages,
     "delete_messages": _updated_messages,
     "edit_contacts": _edit_contacts,
+    "set_conversation_status": _status_events,
 }
 
 

@@ -18,6 +18,7 @@ from sandbox.webhooks import Event
 
 ACTIONS = {
     "edit_issues",
+    "move_issue_state",
     "new_issues",
     "delete_issues",
     "trash_issues",

@@ -7,8 +7,8 @@ the dataset's own mutation stream (reproducible order); times come from `Dataset
 """
 
 from sandbox import gen_attio, gen_linear, texts
-from sandbox.dataset import Conversation, Message, iso_ms, make_uuid
-from sandbox.gen_chatwoot import fill, incoming_bank, outgoing_bank
+from sandbox.dataset import Conversation, Message, iso_ms, iso_ns, make_uuid
+from sandbox.gen_chatwoot import STATUSES, fill, incoming_bank, outgoing_bank
 
 ACTIONS = {}
 DELETED_MESSAGE = "This message was deleted"  # Chatwoot's `conversations.messages.deleted` text
@@ -181,6 +181,20 @@ def edit_contacts(ds, rng, count, ids):
     return {"contacts": [c.id for c in chosen]}
 
 
+@action
+def set_conversation_status(ds, rng, count, ids, status: str | None = None):
+    """Change only the status of conversations (`status`, else another random one); bumps `updated_at`."""
+    if status is not None and status not in STATUSES:
+        raise ValueError(f"unknown status {status!r}; expected one of {STATUSES}")
+    moment = int(ds.stamp())
+    chosen = _pick(rng, list(ds.conversations.values()), count, ids, lambda c: c.id, "conversation")
+    for conversation in chosen:
+        conversation.status = status or rng.choice([s for s in STATUSES if s != conversation.status])
+        conversation.snoozed_until = None
+        conversation.updated_at = moment
+    return {"conversations": [c.id for c in chosen]}
+
+
 # ---------------------------------------------------------------- Linear
 
 
@@ -194,6 +208,22 @@ def edit_issues(ds, rng, count, ids):
         gen_linear.set_state(issue, rng.choice(states), moment)
         issue["title"] = issue["title"].removesuffix(" (revised)") + " (revised)"
         issue["description"] = f"{issue['description']}\n\nUpdate: scope confirmed with the client."
+        issue["updatedAt"] = iso_ms(moment)
+    return {"issues": [i["id"] for i in chosen]}
+
+
+@action
+def move_issue_state(ds, rng, count, ids, state: str | None = None):
+    """Change only the workflow state of issues (`state` by name, else another random one); bumps `updatedAt`."""
+    moment = ds.stamp()
+    chosen = _pick(rng, list(ds.linear.issues.values()), count, ids, lambda i: i["id"], "issue")
+    for issue in chosen:
+        states = [s for s in ds.linear.states if s["teamId"] == issue["teamId"] and s["id"] != issue["stateId"]]
+        if state is not None:
+            states = [s for s in states if s["name"] == state]
+            if not states:
+                raise ValueError(f"no other state named {state!r} in the issue's team")
+        gen_linear.set_state(issue, rng.choice(states), moment)
         issue["updatedAt"] = iso_ms(moment)
     return {"issues": [i["id"] for i in chosen]}
 
@@ -356,6 +386,23 @@ def new_companies(ds, rng, count, ids):
         data.records["companies"][record["id"]["record_id"]] = record
         created.append(record["id"]["record_id"])
     return {"companies": created}
+
+
+@action
+def rename_companies(ds, rng, count, ids, to: str | None = None):
+    """Rename companies: Attio closes the active `name` value and appends the new one (as for any text)."""
+    moment = ds.stamp()
+    data = ds.attio
+    chosen = _pick(rng, list(data.records["companies"].values()), count, ids, lambda r: r["id"]["record_id"], "company")
+    for company in chosen:
+        names = company["values"]["name"]
+        current = next((v["value"] for v in names if v["active_until"] is None), "")
+        for old in names:
+            if old["active_until"] is None:
+                old["active_until"] = iso_ns(moment)
+        actor = gen_attio.member_actor(rng.choice(data.members))
+        names.append(gen_attio.value("text", moment, actor, value=to or f"{current} {rng.randint(10, 99)}"))
+    return {"companies": [c["id"]["record_id"] for c in chosen]}
 
 
 @action

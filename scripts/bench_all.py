@@ -32,7 +32,7 @@ SMALL = [
     ("sync", ["bench_sync.py", "--messages", "10000"]),
     ("dashboard", ["bench_dashboard.py", "--scale", "small"]),
     ("sse", ["bench_sse.py", "--scale", "small"]),
-    ("rag", ["bench_rag.py", "--scale", "0.05", "--queries", "100", "--recall-queries", "10"]),
+    ("rag", ["bench_rag.py", "--scale", "0.05", "--queries", "100", "--recall-queries", "10", "--modes", "mix,naive"]),
     ("freshness", ["bench_freshness.py", "--changes", "60", "--messages", "20000"]),  # its defaults: about 2 min
 ]
 

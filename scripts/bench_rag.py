@@ -1,6 +1,6 @@
 """LightRAG benchmark: query latency, filtered-HNSW recall and embedding-pipeline overhead at scale.
 
-    .venv/bin/python scripts/bench_rag.py [--scale 1.0] [--queries 200] [--keep]
+    .venv/bin/python scripts/bench_rag.py [--scale 1.0] [--queries 200] [--modes mix,naive] [--keep | --reuse]
 
 Builds, in its own database (`workforce_bench_rag` on the embedded server unless DATABASE_URL is set), one
 project of 100 000 chunks and nine of 10 000 (× --scale). Chunk texts are studio-like (conversation windows,
@@ -9,8 +9,10 @@ clustered vectors (20 random centres per 10 000 chunks + Gaussian noise of the c
 neighbours at cosine ~0.5), bulk-loaded, then the HNSW index is built once.
 
 Prints:
-- server time of `lightrag_query` (the whole query service: embed the question with the offline embedder,
-  vector + keyword search, fusion, evidence, extractive answer, the query-run row; no LLM): p50/p95/p99
+- server time of `lightrag_query` per query mode (the whole query service: embed the question with the offline
+  embedder, entity linking, vector + keyword search, graph expansion, fusion, evidence, extractive answer, the
+  query-run row; no LLM): p50/p95/p99. Each record's chunk is linked to its client in the knowledge graph, so
+  the local and global modes have a client's records to expand to.
 - filtered-HNSW recall@10 against exact search on the same data (the big project and the small ones)
 - embedding-pipeline overhead per chunk excluding the provider call (claim, write, index maintenance)
 """
@@ -35,6 +37,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from core.models import AccountScope, Project
+from rag.graph.names import name_key
 from rag.providers.offline import OfflineEmbeddings
 from rag.services import hnsw
 from rag.services.embeddings import embeddings_run, vector_literal
@@ -100,7 +103,8 @@ def chunk_text(rng: random.Random, kind: str, client: tuple) -> tuple[str, str]:
     return f"Deal {name}", "\n".join([f"Attio deal {name}", summary, f"Note «{note_title}»: {fill(rng, note, client)}"])
 
 
-COLUMNS = ("source_type", "source_id", "title", "text", "occurred_at", "content_hash", "token_count", "cluster")
+COLUMNS = ("source_type", "source_id", "title", "text", "occurred_at", "content_hash", "token_count", "cluster",
+           "client")  # fmt: skip
 NOISE_POOLS = (997, 1009)  # coprime sizes: chunk n gets noise a[n % 997] + b[n % 1009], a million distinct sums
 
 LOAD_SQL = """
@@ -153,7 +157,7 @@ def load_chunks(project: Project, count: int, rng: random.Random, clusters: int,
         project.bench_centres = centres_table(cursor, rng, clusters)
         cursor.execute("CREATE TEMP TABLE IF NOT EXISTS bench_stage (n int, source_type text, source_id text, "
                        "title text, text text, occurred_at timestamptz, content_hash text, token_count int, "
-                       "cluster int)")  # fmt: skip
+                       "cluster int, client text)")  # fmt: skip
         cursor.execute("TRUNCATE bench_stage")
         with cursor.copy(f"COPY bench_stage (n, {', '.join(COLUMNS)}) FROM STDIN") as copy:
             for index in range(count):
@@ -161,10 +165,51 @@ def load_chunks(project: Project, count: int, rng: random.Random, clusters: int,
                 title, text = chunk_text(rng, kind, client)
                 when = f"2026-{rng.randint(8, 10):02d}-{rng.randint(1, 28):02d}T12:00:00Z"
                 copy.write_row((index, kind, str(index), title, text, when, f"{index:032x}", len(text) // 4,
-                                index % clusters))  # fmt: skip
+                                index % clusters, client[0]))  # fmt: skip
         cursor.execute(LOAD_SQL, {"project": project.pk, "scope": project.account_scope_id, "embed": embed,
                                   "status": "ready" if embed else "pending", "attempts": 1 if embed else 0,
                                   "model": "bench" if embed else ""})  # fmt: skip
+        load_graph(cursor, project, people)
+
+
+GRAPH_SQL = [
+    """CREATE OR REPLACE FUNCTION pg_temp.bench_kind(source_type text) RETURNS text IMMUTABLE LANGUAGE sql AS $$
+       SELECT CASE source_type WHEN 'linear_issue' THEN 'issue' WHEN 'attio_deal' THEN 'deal'
+              ELSE 'conversation' END $$""",
+    # one client entity per client name, its name as an alias, every record linked to its client
+    """INSERT INTO rag_graph_entities (project_id, account_scope_id, kind, key, name, source_type, source_id, facts,
+                                       updated_at)
+       SELECT DISTINCT %(project)s, %(scope)s, 'client', s.client, s.client, '', '', '{}'::jsonb, now()
+       FROM bench_stage s""",
+    """INSERT INTO rag_graph_entities (project_id, account_scope_id, kind, key, name, source_type, source_id, facts,
+                                       updated_at)
+       SELECT %(project)s, %(scope)s, pg_temp.bench_kind(s.source_type), s.source_id, s.title, s.source_type,
+              s.source_id, '{}'::jsonb, now()
+       FROM bench_stage s""",
+    "ANALYZE bench_stage",
+    "ANALYZE rag_graph_entities",  # fresh rows: without statistics the join below is planned as a tiny one
+    """INSERT INTO rag_graph_relations (project_id, account_scope_id, src_id, dst_id, type, src_source_type,
+                                        src_source_id)
+       SELECT %(project)s, %(scope)s, r.id, c.id, 'of_client', r.source_type, r.source_id
+       FROM bench_stage s
+       JOIN rag_graph_entities r
+         ON r.project_id = %(project)s AND r.kind = pg_temp.bench_kind(s.source_type) AND r.key = s.source_id
+       JOIN rag_graph_entities c ON c.project_id = %(project)s AND c.kind = 'client' AND c.key = s.client""",
+]
+
+
+def load_graph(cursor, project: Project, people: list[tuple]) -> None:
+    """The knowledge graph of the loaded chunks: clients with their names as aliases, records linked to them."""
+    params = {"project": project.pk, "scope": project.account_scope_id}
+    for sql in GRAPH_SQL:
+        cursor.execute(sql, params)
+    cursor.execute(
+        "INSERT INTO rag_graph_aliases (project_id, account_scope_id, entity_id, norm, kind, weight) "
+        "SELECT %(project)s, %(scope)s, e.id, a.norm, 'name', 1.0 FROM rag_graph_entities e "
+        "JOIN unnest(%(names)s::text[], %(norms)s::text[]) AS a(name, norm) ON e.key = a.name "
+        "WHERE e.project_id = %(project)s AND e.kind = 'client' ON CONFLICT DO NOTHING",
+        {**params, "names": [p[0] for p in people], "norms": [name_key(p[0]) for p in people]},
+    )
 
 
 def build(scale: float, rng: random.Random) -> list[Project]:
@@ -183,6 +228,24 @@ def build(scale: float, rng: random.Random) -> list[Project]:
         project.size = size
         projects.append(project)
     return projects
+
+
+def kept_projects() -> list[Project]:
+    """The projects a --keep run left, biggest first, with their centres read back from their vectors."""
+    projects = list(Project.objects.filter(account_scope__name="LightRAG benchmark").order_by("name"))
+    with connection.cursor() as cursor:
+        for project in projects:
+            cursor.execute(
+                "SELECT count(*) FROM rag_chunks WHERE project_id = %s AND embedding IS NOT NULL", [project.pk]
+            )
+            project.size = cursor.fetchone()[0]
+            cursor.execute(
+                "SELECT avg(embedding)::text FROM rag_chunks WHERE project_id = %s GROUP BY meta ->> 'cluster'",
+                [project.pk],
+            )
+            centres = [[float(v) for v in row[0].strip("[]").split(",")] for row in cursor.fetchall()]
+            project.bench_centres = [[v / math.sqrt(sum(x * x for x in c)) for v in c] for c in centres]
+    return sorted(projects, key=lambda p: -p.size) if all(p.size for p in projects) else []
 
 
 # ---------------------------------------------------------------- measurements
@@ -213,14 +276,16 @@ def question(rng: random.Random) -> str:
     return rng.choice(QUESTIONS).format(client=client[0], number=rng.randint(1000, 9999))
 
 
-def latency(project: Project, count: int, rng: random.Random) -> list[float]:
+def latency(project: Project, count: int, rng: random.Random, mode: str = "mix") -> list[float]:
     provider = BenchProvider(project.bench_centres, rng)
     for _ in range(20):  # warm caches and the connection
-        lightrag_query(project=project, params=QueryParams(query=question(rng)), provider=provider, chat=None)
+        params = QueryParams(query=question(rng), mode=mode)
+        lightrag_query(project=project, params=params, provider=provider, chat=None)
     timings = []
     for _ in range(count):
+        params = QueryParams(query=question(rng), mode=mode)
         started = time.perf_counter()
-        lightrag_query(project=project, params=QueryParams(query=question(rng)), provider=provider, chat=None)
+        lightrag_query(project=project, params=params, provider=provider, chat=None)
         timings.append((time.perf_counter() - started) * 1000)
     return timings
 
@@ -278,36 +343,47 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--recall-queries", type=int, default=50, help="per project checked")
     parser.add_argument("--pipeline-chunks", type=int, default=2000)
+    parser.add_argument("--modes", default="mix,naive,local,global,hybrid", help="query modes timed, comma-separated")
     parser.add_argument("--keep", action="store_true", help="keep the data (default: delete it at the end)")
+    parser.add_argument("--reuse", action="store_true", help="time queries on the data a --keep run left, then stop")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     rng = random.Random(20261101)
     print(f"{os.cpu_count()} cores, PostgreSQL {connection.pg_version // 10000}, {DIMS} dimensions, scale {args.scale}")
 
-    started = time.perf_counter()
-    projects = build(args.scale, rng)
-    load_s = time.perf_counter() - started
-    started = time.perf_counter()
-    hnsw.hnsw_index_build()
-    index_s = time.perf_counter() - started
-    started = time.perf_counter()
-    for project in projects:
-        search_stats_refresh(project=project)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE rag_chunks")
-    stats_s = time.perf_counter() - started
-    total = sum(p.size for p in projects)
-    print(f"loaded {total} chunks in {load_s:.1f} s; HNSW index built in {index_s:.1f} s; "
-          f"keyword statistics + ANALYZE {stats_s:.1f} s")  # fmt: skip
+    projects = kept_projects() if args.reuse else []
+    if projects:
+        total, index_s = sum(p.size for p in projects), 0.0
+        print(f"reusing the {total} chunks a --keep run left (latency only)")
+    else:
+        started = time.perf_counter()
+        projects = build(args.scale, rng)
+        load_s = time.perf_counter() - started
+        started = time.perf_counter()
+        hnsw.hnsw_index_build()
+        index_s = time.perf_counter() - started
+        started = time.perf_counter()
+        for project in projects:
+            search_stats_refresh(project=project)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE rag_chunks")
+        stats_s = time.perf_counter() - started
+        total = sum(p.size for p in projects)
+        print(f"loaded {total} chunks in {load_s:.1f} s; HNSW index built in {index_s:.1f} s; "
+              f"keyword statistics + ANALYZE {stats_s:.1f} s")  # fmt: skip
 
     big, small = projects[0], projects[1:]
     for label, project in (("big project", big), ("small project", small[0])):
-        timings = latency(project, args.queries if project is big else args.queries // 2, rng)
-        print(f"query server time, {label} ({project.size} chunks, {len(timings)} queries): "
-              f"p50 {percentile(timings, 0.5):.1f} ms, p95 {percentile(timings, 0.95):.1f} ms, "
-              f"p99 {percentile(timings, 0.99):.1f} ms, mean {statistics.mean(timings):.1f} ms")  # fmt: skip
-        summary_add("rag", f"query p50, {label}", percentile(timings, 0.5), "ms", better="lower", goal="p95 ≤ 50 ms")
+        for mode in args.modes.split(","):
+            timings = latency(project, args.queries if project is big else args.queries // 2, rng, mode)
+            print(f"query server time, mode {mode}, {label} ({project.size} chunks, {len(timings)} queries): "
+                  f"p50 {percentile(timings, 0.5):.1f} ms, p95 {percentile(timings, 0.95):.1f} ms, "
+                  f"p99 {percentile(timings, 0.99):.1f} ms, mean {statistics.mean(timings):.1f} ms")  # fmt: skip
+            name = f"query p50, {label}" if mode == "mix" else f"query p50, mode {mode}, {label}"
+            summary_add("rag", name, percentile(timings, 0.5), "ms", better="lower", goal="p95 ≤ 50 ms")
 
+    if args.reuse and index_s == 0.0:
+        return
     for limit in (10, 100):
         big_recall = recall([big], args.recall_queries, rng, limit)
         small_recall = recall(small[:3], max(10, args.recall_queries // 3), rng, limit)

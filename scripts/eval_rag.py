@@ -1,12 +1,18 @@
-"""Retrieval quality of LightRAG on the sandbox studio dataset, with the offline embedder.
+"""Retrieval and answer quality of LightRAG on sandbox studio data, per query mode and per slice (offline provider).
 
-    .venv/bin/python scripts/eval_rag.py [--markdown] [--verbose] [--seed S --messages N]
+    .venv/bin/python scripts/eval_rag.py [--set inrepo|heldout|all] [--modes naive,mix] [--markdown]
+                                         [--verbose] [--json FILE] [--no-retrievers] [--seed S --messages N]
 
-Loads the labelled questions (rag/evaluation/questions.json: seed `demo`, 2000 messages), starts the sandbox
+For each question set — the in-repo set (rag/evaluation/questions.json: seed `demo`) and the held-out set
+(rag/evaluation/heldout.json: seed `heldout`, written by hand, never tuned on) — it starts the sandbox
 servers in-process, syncs Chatwoot, Linear and Attio into a fresh project of its own database
-(`workforce_eval` on the embedded server unless DATABASE_URL is set) — chunks are built by the same
-after-commit hooks as in production — embeds with the offline provider, then prints recall@10, MRR and
-nDCG@10 for vector-only, keyword-only and hybrid retrieval, overall and by question kind and language.
+(`workforce_eval` on the embedded server unless DATABASE_URL is set; chunks are built by the same
+after-commit hooks as in production), embeds with the offline provider, then asks every question through
+`lightrag_query` in each mode (extractive answer, topK 40, 25 evidence sources) and prints recall@10, MRR,
+nDCG@10 over the evidence's sources, the share of answers holding the expected facts, private leaks (a
+question's forbidden strings or any private Chatwoot note of the project in the answer or evidence) and
+server latency, overall and per slice. The retrievers table compares vector only, keyword only and the RRF
+fusion of both under the query (the product's default depth).
 """
 
 import argparse
@@ -23,22 +29,27 @@ os.environ["LLM_PROVIDER"] = "extractive"
 django_setup(db_name="workforce_eval")
 
 from django.core.management import call_command
+from django.db import connection
 
 from connectors.services.configs import connector_config_upsert
 from connectors.services.sync import connector_sync
 from core.models import AccountScope, Project
+from rag.constants import QUERY_MODES
+from rag.evaluation import heldout as heldout_set
 from rag.evaluation import questions as question_set
-from rag.evaluation.runner import MODES, evaluate
+from rag.evaluation.runner import RETRIEVERS, SLICES, evaluate_modes, evaluate_retrievers
 from rag.models import Chunk
 from rag.providers import embedding_provider
 from rag.services.embeddings import embeddings_run
 from sandbox import SandboxServers
 
+SETS = {"inrepo": "in-repo", "heldout": "held-out"}
+
 
 def load_project(servers: SandboxServers, seed: str, messages: int) -> Project:
     """A fresh project bound to a sandbox tenant, synced, chunked and embedded."""
     scope, _ = AccountScope.objects.get_or_create(name="LightRAG evaluation")
-    Project.objects.filter(account_scope=scope).delete()
+    Project.objects.filter(account_scope=scope, name=f"eval {seed} {messages}").delete()
     project = Project.objects.create(account_scope=scope, name=f"eval {seed} {messages}")
     tenant = servers.add_tenant(name=f"eval-{seed}", seed=seed, messages=messages)
     urls = {"chatwoot": servers.chatwoot_url, "linear": servers.linear_url, "attio": servers.attio_url}
@@ -52,79 +63,137 @@ def load_project(servers: SandboxServers, seed: str, messages: int) -> Project:
         assert run.status == "ok", f"{source} sync: {run.status} {run.error}"
     run, _ = embeddings_run(project=project, trigger="eval")
     assert run.status == "succeeded", run.error
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE rag_chunks")  # planner statistics as autovacuum would leave them
     return project
 
 
-def table(report: dict, *, markdown: bool) -> str:
-    metrics = ("recall@10", "mrr", "ndcg@10")
-    lines = []
-    if markdown:
-        lines += ["| retrieval | recall@10 | MRR | nDCG@10 |", "|---|---|---|---|"]
-        for mode in MODES:
-            figures = report[mode]["overall"]
-            lines.append(f"| {mode} | " + " | ".join(f"{figures[m]:.3f}" for m in metrics) + " |")
-        return "\n".join(lines)
-    lines.append(f"{'retrieval':10} {'recall@10':>10} {'MRR':>8} {'nDCG@10':>8}")
-    for mode in MODES:
-        figures = report[mode]["overall"]
+def _f(value, digits: int = 3) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def modes_table(report: dict) -> list[str]:
+    lines = [
+        "| mode | questions | recall@10 | MRR | nDCG@10 | answer facts | private leaks | p50 ms | p95 ms |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for mode, part in report.items():
+        o = part["overall"]
         lines.append(
-            f"{mode:10} " + " ".join(f"{figures[m]:>{w}.3f}" for m, w in zip(metrics, (10, 8, 8), strict=True))
+            f"| {mode} | {o['questions']} | {_f(o['recall@10'])} | {_f(o['mrr'])} | {_f(o['ndcg@10'])} | "
+            f"{_f(o['facts'])} ({o['facts_questions']}) | {o['leaks']} | {o['p50_ms']:.0f} | {o['p95_ms']:.0f} |"
         )
-    return "\n".join(lines)
+    return lines
 
 
-def breakdown(report: dict, *, markdown: bool) -> str:
-    lines = ["| slice | questions | " + " | ".join(f"{m} nDCG@10" for m in MODES) + " |", "|---|---|---|---|---|"]
-    if not markdown:
-        lines = [f"{'slice':16} {'n':>3} " + " ".join(f"{m + ' nDCG':>13}" for m in MODES)]
-    for group in ("by_kind", "by_lang"):
-        for name in report["hybrid"][group]:
-            n = report["hybrid"][group][name]["questions"]
-            figures = [report[m][group][name]["ndcg@10"] for m in MODES]
-            if markdown:
-                lines.append(f"| {name} | {n} | " + " | ".join(f"{f:.3f}" for f in figures) + " |")
-            else:
-                lines.append(f"{name:16} {n:>3} " + " ".join(f"{f:>13.3f}" for f in figures))
-    return "\n".join(lines)
+def slices_table(report: dict) -> list[str]:
+    modes = list(report)
+    lines = [
+        "| slice | questions | " + " | ".join(f"{m} R@10 / MRR / facts" for m in modes) + " |",
+        "|---|---|" + "---|" * len(modes),
+    ]
+    first = report[modes[0]]
+    groups = [("by_slice", s) for s in SLICES if s in first["by_slice"]] + [("by_lang", k) for k in first["by_lang"]]
+    for group, name in groups:
+        n = first[group][name]["questions"]
+        cells = []
+        for mode in modes:
+            o = report[mode][group][name]
+            cells.append(f"{_f(o['recall@10'], 2)} / {_f(o['mrr'], 2)} / {_f(o['facts'], 2)}")
+        label = name if group == "by_slice" else f"lang {name}"
+        lines.append(f"| {label} | {n} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def retrievers_table(report: dict) -> list[str]:
+    lines = ["| retrieval | recall@10 | MRR | nDCG@10 |", "|---|---|---|---|"]
+    for retriever in RETRIEVERS:
+        o = report[retriever]["overall"]
+        lines.append(f"| {retriever} | {_f(o['recall@10'])} | {_f(o['mrr'])} | {_f(o['ndcg@10'])} |")
+    return lines
+
+
+def plain(lines: list[str]) -> str:
+    """A markdown table as aligned plain text."""
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in lines if not line.startswith("|---")]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows)
+
+
+def show(title: str, lines: list[str], markdown: bool) -> None:
+    print(f"\n{title}\n")
+    print("\n".join(lines) if markdown else plain(lines))
+
+
+def run_set(servers, name: str, data: dict, modes: tuple, *, retrievers: bool) -> dict:
+    started = time.perf_counter()
+    project = load_project(servers, data["seed"], data["messages"])
+    chunks = Chunk.objects.filter(project=project).count()
+    load_s = time.perf_counter() - started
+    provider = embedding_provider(for_query=True)
+    started = time.perf_counter()
+    try:
+        result = {"modes": evaluate_modes(project=project, questions=data["questions"], provider=provider, modes=modes)}
+        if retrievers:
+            result["retrievers"] = evaluate_retrievers(project=project, questions=data["questions"], provider=provider)
+    finally:
+        Project.objects.filter(pk=project.pk).delete()
+    result["about"] = (
+        f"{len(data['questions'])} questions, seed {data['seed']!r}, {data['messages']} messages, {chunks} chunks,"
+        f" offline provider; load {load_s:.0f} s, queries {time.perf_counter() - started:.0f} s"
+    )
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", choices=["inrepo", "heldout", "all"], default="inrepo", help="question set(s)")
+    parser.add_argument("--modes", default=",".join(QUERY_MODES), help="comma-separated query modes")
     parser.add_argument("--markdown", action="store_true", help="print markdown tables (for docs/)")
-    parser.add_argument("--verbose", action="store_true", help="per-question scores")
+    parser.add_argument("--verbose", action="store_true", help="per-question rows of the in-repo set")
     parser.add_argument("--json", help="write the full report to this file")
-    parser.add_argument("--seed", help="another sandbox seed: questions rebuilt from the same templates for it")
+    parser.add_argument("--no-retrievers", action="store_true", help="skip the vector/keyword/hybrid comparison")
+    parser.add_argument("--seed", help="in-repo set only: the same templates rebuilt for another sandbox seed")
     parser.add_argument("--messages", type=int, default=question_set.MESSAGES, help="with --seed: dataset scale")
     args = parser.parse_args()
+    modes = tuple(m.strip() for m in args.modes.split(",") if m.strip())
+    unknown = set(modes) - set(QUERY_MODES)
+    if unknown:
+        parser.error(f"--modes: unknown {sorted(unknown)}; choose from {', '.join(QUERY_MODES)}")
     call_command("migrate", verbosity=0)
-    data = question_set.load()
-    if args.seed:
-        questions = question_set.build(seed=args.seed, messages=args.messages)
-        data = {"seed": args.seed, "messages": args.messages, "questions": questions}
+    sets = {}
+    if args.set in ("inrepo", "all"):
+        data = question_set.load()
+        if args.seed:
+            data = {"seed": args.seed, "messages": args.messages,
+                    "questions": question_set.build(seed=args.seed, messages=args.messages)}  # fmt: skip
+        sets["inrepo"] = data
+    if args.set in ("heldout", "all"):
+        sets["heldout"] = heldout_set.load()
     servers = SandboxServers(host="127.0.0.1").start()
     try:
-        started = time.perf_counter()
-        project = load_project(servers, data["seed"], data["messages"])
-        chunks = Chunk.objects.filter(project=project).count()
-        load_s = time.perf_counter() - started
-        started = time.perf_counter()
-        report = evaluate(project=project, questions=data["questions"], provider=embedding_provider(for_query=True))
-        eval_s = time.perf_counter() - started
+        results = {
+            name: run_set(servers, name, data, modes, retrievers=not args.no_retrievers) for name, data in sets.items()
+        }
     finally:
         servers.stop()
-    count = len(data["questions"])
-    print(f"{count} questions, seed {data['seed']!r}, {data['messages']} messages, {chunks} chunks, offline provider;"
-          f" load {load_s:.1f} s, {3 * count} retrievals {eval_s:.1f} s\n")  # fmt: skip
-    print(table(report, markdown=args.markdown))
-    print()
-    print(breakdown(report, markdown=args.markdown))
-    if args.verbose:
-        for index, row in enumerate(report["hybrid"]["rows"]):
-            cells = " ".join(f"{report[m]['rows'][index]['ndcg@10']:.2f}" for m in MODES)
-            print(f"{row['id']} {row['kind']:8} {row['lang']:6} nDCG v/k/h {cells}")
+    for name, result in results.items():
+        label = SETS[name]
+        print(f"\n## {label} set: {result['about']}")
+        show(f"{label}: per mode", modes_table(result["modes"]), args.markdown)
+        show(f"{label}: per slice and language (recall@10 / MRR / answer facts)", slices_table(result["modes"]),
+             args.markdown)  # fmt: skip
+        if "retrievers" in result:
+            show(f"{label}: retrievers under the fusion (product depth)", retrievers_table(result["retrievers"]),
+                 args.markdown)  # fmt: skip
+    if args.verbose and "inrepo" in results:
+        print("\nin-repo questions, first mode (recall@10, RR, facts, leaks; top sources)")
+        for row in results["inrepo"]["modes"][modes[0]]["rows"]:
+            facts = "–" if row["facts"] is None else ("ok" if row["facts"] else "MISS")
+            print(f"{row['id']} {row['lang']:6} {','.join(row['slices']) or '-':28} R {row['recall@10']:.2f} "
+                  f"RR {row['mrr']:.2f} facts {facts:4} leaks {len(row['leaks'])}")  # fmt: skip
     if args.json:
-        Path(args.json).write_text(json.dumps(report, indent=1, ensure_ascii=False))
-    Project.objects.filter(pk=project.pk).delete()
+        Path(args.json).write_text(json.dumps(results, indent=1, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -281,6 +281,18 @@ class RawAttioPerson(RawRecord):
         indexes = [models.Index(fields=["project", "email"], name="raw_attio_person_email_idx")]
 
 
+class RawAttioWorkspaceMember(RawRecord):
+    """A member of the Attio workspace: the name behind a deal's `owner` (a referenced actor id)."""
+
+    source, stream = "attio", "workspace_members"
+    typed_columns = ("name", "email")
+    name = models.CharField(max_length=300, blank=True)
+    email = models.CharField(max_length=320, blank=True)
+
+    class Meta(RawRecord.Meta):
+        db_table = "raw_attio_workspace_members"
+
+
 class RawAttioDeal(RawRecord):
     source, stream = "attio", "deals"
     typed_columns = (
@@ -333,6 +345,7 @@ RAW_MODELS: dict[tuple[str, str], type[RawRecord]] = {
         RawLinearComment,
         RawAttioCompany,
         RawAttioPerson,
+        RawAttioWorkspaceMember,
         RawAttioDeal,
         RawAttioNote,
     )

@@ -1,8 +1,9 @@
-"""Attio (REST v2): companies, people and deals through the documented records query, and notes.
+"""Attio (REST v2): workspace members, companies, people and deals through the documented records query, and notes.
 
 Attio records have no update time, so every run re-scans with offset paging (limit/offset in the JSON
 body for records, in the query string for notes); unchanged rows are detected by their payload hash and
-not rewritten. The cursor is the offset of the walk in progress and moves with each page.
+not rewritten. The cursor is the offset of the walk in progress and moves with each page. Workspace members
+(the names behind a deal's `owner` actor id) come in one unpaged list.
 """
 
 from collections.abc import Iterator
@@ -18,8 +19,14 @@ OBJECTS = {"companies": "companies", "people": "people", "deals": "deals"}
 
 class AttioConnector(Connector):
     source = "attio"
-    streams = (StreamSpec("companies"), StreamSpec("people"), StreamSpec("deals"), StreamSpec("notes"))
-    reconciled_streams = ("companies", "people", "deals", "notes")
+    streams = (
+        StreamSpec("workspace_members"),
+        StreamSpec("companies"),
+        StreamSpec("people"),
+        StreamSpec("deals"),
+        StreamSpec("notes"),
+    )
+    reconciled_streams = ("workspace_members", "companies", "people", "deals", "notes")
     # A record's notes go with the record.
     children = {
         "deals": (Child("notes", "parent_external_id", (("parent_object", "deals"),)),),
@@ -50,6 +57,9 @@ class AttioConnector(Connector):
         if stream == "notes":
             body = self.http.get("/v2/notes", params={"limit": NOTES_PAGE, "offset": offset})
             return body.get("data") or [], NOTES_PAGE
+        if stream == "workspace_members":  # one unpaged list: a limit nothing reaches ends the walk
+            members = self.http.get("/v2/workspace_members").get("data") or []
+            return members, len(members) + 1
         body = self.http.post(
             f"/v2/objects/{OBJECTS[stream]}/records/query",
             json_body={
@@ -90,11 +100,12 @@ class AttioConnector(Connector):
     def fetch_by_ids(self, *, stream, ids) -> Page:
         rows, skipped = [], []
         for external_id in ids:
-            path = (
-                f"/v2/notes/{path_segment(external_id)}"
-                if stream == "notes"
-                else f"/v2/objects/{OBJECTS[stream]}/records/{path_segment(external_id)}"
-            )
+            if stream == "notes":
+                path = f"/v2/notes/{path_segment(external_id)}"
+            elif stream == "workspace_members":
+                path = f"/v2/workspace_members/{path_segment(external_id)}"
+            else:
+                path = f"/v2/objects/{OBJECTS[stream]}/records/{path_segment(external_id)}"
             try:
                 body = self.http.get(path)
             except NotFoundError:
@@ -113,9 +124,11 @@ class AttioConnector(Connector):
             offset += len(items)
 
 
+ID_KEYS = {"notes": "note_id", "workspace_members": "workspace_member_id"}
+
+
 def record_id(item: dict, stream: str) -> str:
-    ids = item.get("id") or {}
-    return str(ids.get("note_id") if stream == "notes" else ids.get("record_id"))
+    return str((item.get("id") or {}).get(ID_KEYS.get(stream, "record_id")))
 
 
 def active_values(record: dict, attribute: str) -> list[dict]:
@@ -184,6 +197,17 @@ def deal_row(record: dict) -> dict:
     }
 
 
+def member_row(member: dict) -> dict:
+    name = " ".join(text(member.get(key)) for key in ("first_name", "last_name") if member.get(key))
+    return {
+        "external_id": record_id(member, "workspace_members"),
+        "raw": member,
+        "source_created_at": from_iso(member.get("created_at")),
+        "name": text(name, 300),
+        "email": text(member.get("email_address"), 320).lower(),
+    }
+
+
 def note_row(note: dict) -> dict:
     return {
         "external_id": record_id(note, "notes"),
@@ -196,4 +220,10 @@ def note_row(note: dict) -> dict:
     }
 
 
-ROW_BUILDERS = {"companies": company_row, "people": person_row, "deals": deal_row, "notes": note_row}
+ROW_BUILDERS = {
+    "workspace_members": member_row,
+    "companies": company_row,
+    "people": person_row,
+    "deals": deal_row,
+    "notes": note_row,
+}

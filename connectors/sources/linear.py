@@ -34,7 +34,8 @@ SELECTIONS = {
         "issues",
         "id identifier number title description priority priorityLabel estimate createdAt updatedAt archivedAt "
         "startedAt completedAt canceledAt dueDate trashed url state { id name type } project { id } "
-        "cycle { id } assignee { id } creator { id } team { id } parent { id } labels { nodes { id } }",
+        "cycle { id number name } assignee { id name displayName } creator { id } team { id } parent { id } "
+        "labels { nodes { id } }",
     ),
     "comments": ("comments", "id body url createdAt updatedAt editedAt archivedAt issue { id } user { id }"),
 }

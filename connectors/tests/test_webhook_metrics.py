@@ -10,15 +10,14 @@ import uuid
 
 import orjson
 import pytest
-from django.test import Client
 from django.utils import timezone
-from prometheus_client.parser import text_string_to_metric_families
 
 from connectors.models import ConnectorConfig, SyncRun, WebhookDelivery
 from connectors.services.webhooks import delivery_receive, webhook_endpoint_ensure
 from core.counters import counter_add, counter_values
 from jobs.retention import retention_cleanup
 from ops_dashboard.tests.factories import make_config, make_delivery, make_endpoint, stream_counts
+from tests.support.metrics import metrics_scrape
 
 pytestmark = pytest.mark.django_db
 
@@ -27,13 +26,7 @@ BUCKETS = ("0.5", "1.0", "2.0", "5.0", "10.0", "30.0", "60.0", "300.0", "+Inf")
 
 def scrape() -> dict[str, dict[tuple, float]]:
     """{sample name: {sorted label items: value}} of one /metrics scrape."""
-    response = Client().get("/metrics")
-    assert response.status_code == 200
-    samples: dict[str, dict[tuple, float]] = {}
-    for family in text_string_to_metric_families(response.content.decode()):
-        for sample in family.samples:
-            samples.setdefault(sample.name, {})[tuple(sorted(sample.labels.items()))] = sample.value
-    return samples
+    return metrics_scrape()
 
 
 def labels(**values) -> tuple:

@@ -1,7 +1,7 @@
-"""CRM endpoints: accounts, opportunities (by stage), overview, the pipeline summary, and moving a deal's stage
-by hand."""
+"""CRM endpoints: accounts, opportunities (by stage), overview, the pipeline summary, moving a deal's stage
+by hand, and one client with its timeline."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
@@ -10,9 +10,10 @@ from rest_framework.views import APIView
 from core.api.errors import invalid_input, not_found
 from core.api.fields import StrictCharField
 from core.api.idempotency import idempotent
+from core.api.pagination import StandardPagination
 from core.api.schema import path_uuid, query_choice, query_int
 from core.api.validation import parse_choice, parse_int, parse_uuid
-from crm import selectors
+from crm import clients, selectors
 from crm.models import CrmAccount, CrmOpportunity, Stage
 from crm.services import opportunity_stage_move
 
@@ -201,3 +202,121 @@ class OpportunityStageView(APIView):
                 },
             }
         )
+
+
+# ---------------------------------------------------------------- one client (GET /api/clients/<id>)
+
+
+class TimelineItemSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=clients.KINDS)
+    at = serializers.DateTimeField(allow_null=True, help_text="When it happened at the source (null if unknown).")
+    title = serializers.CharField()
+    summary = serializers.CharField(allow_blank=True)
+    url = serializers.CharField(allow_blank=True, help_text="The record in its source (blank if unknown).")
+    source_id = serializers.CharField(
+        help_text="The source's own id: Chatwoot conversation or message, Linear issue or comment, Attio deal or "
+        "note; a stage move gives its deal's."
+    )
+
+
+class ClientCountsSerializer(serializers.Serializer):
+    """One count per kind of `clients.COUNT_KEYS`."""
+
+    conversations = serializers.IntegerField(min_value=0)
+    messages = serializers.IntegerField(min_value=0, help_text="Public messages (no private notes, no activity).")
+    issues = serializers.IntegerField(min_value=0)
+    comments = serializers.IntegerField(min_value=0)
+    deals = serializers.IntegerField(min_value=0)
+    notes = serializers.IntegerField(min_value=0)
+    stage_moves = serializers.IntegerField(min_value=0)
+
+
+class ClientLatestSerializer(serializers.Serializer):
+    """The newest item of each kind of `clients.COUNT_KEYS`, or null."""
+
+    conversations = TimelineItemSerializer(allow_null=True)
+    messages = TimelineItemSerializer(allow_null=True)
+    issues = TimelineItemSerializer(allow_null=True)
+    comments = TimelineItemSerializer(allow_null=True)
+    deals = TimelineItemSerializer(allow_null=True)
+    notes = TimelineItemSerializer(allow_null=True)
+    stage_moves = TimelineItemSerializer(allow_null=True)
+
+
+class ClientAccountSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CrmAccount
+        fields = ["id", "source_system", "external_ref", "name", "domain", "web_url"]
+
+
+class TimelinePageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(min_value=0)
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = TimelineItemSerializer(many=True)
+
+
+class GraphNodeSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["client", "contact", "deal", "linear_project", "issue", "conversation"])
+    name = serializers.CharField(allow_blank=True)
+
+
+class GraphEdgeSerializer(serializers.Serializer):
+    source = serializers.CharField()
+    target = serializers.CharField()
+    type = serializers.CharField()
+
+
+class NeighbourhoodSerializer(serializers.Serializer):
+    nodes = GraphNodeSerializer(many=True)
+    edges = GraphEdgeSerializer(many=True)
+
+
+class ClientSerializer(serializers.Serializer):
+    account = ClientAccountSerializer()
+    counts = ClientCountsSerializer(help_text="Records per kind (private notes and activity lines never count).")
+    latest = ClientLatestSerializer(help_text="The newest timeline item of each kind, or null.")
+    timeline = TimelinePageSerializer(help_text="Newest first, paginated with `page` and `page_size`.")
+    neighbourhood = NeighbourhoodSerializer(help_text="The client's knowledge-graph neighbourhood.")
+
+
+TIMELINE_PAGE = [
+    OpenApiParameter("page", {"type": "integer", "minimum": 1, "default": 1}, description="Timeline page."),
+    OpenApiParameter(
+        "page_size",
+        {"type": "integer", "minimum": 1, "maximum": StandardPagination.max_page_size,
+         "default": StandardPagination.page_size},
+        description="Timeline items per page.",
+    ),
+]  # fmt: skip
+
+
+class ClientView(APIView):
+    @extend_schema(
+        responses={200: ClientSerializer},
+        parameters=[path_uuid("account_id", "The CRM account's id."), *TIMELINE_PAGE],
+    )
+    def get(self, request, account_id: str):
+        # Any id that names no account of the project is a 404, a malformed one too: a client is looked up,
+        # not validated (nothing is asked of a source with it).
+        account = clients.client_account(project=request.project, account_id=account_id)
+        if account is None:
+            raise not_found()
+        activity = clients.client_activity(project=request.project, account=account)
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(activity["timeline"], request, view=self)
+        timeline = {
+            "count": paginator.page.paginator.count,
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
+            "results": page,
+        }
+        body = {
+            "account": account,
+            "counts": activity["counts"],
+            "latest": activity["latest"],
+            "timeline": timeline,
+            "neighbourhood": clients.client_neighbourhood(project=request.project, account=account),
+        }
+        return Response(ClientSerializer(body).data)

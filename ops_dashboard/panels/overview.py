@@ -1,4 +1,5 @@
-"""Overview partials: health, freshness, errors, embeddings backlog, completeness trend, throughput, runs."""
+"""Overview partials: health, freshness, errors, embeddings backlog, LightRAG query problems, completeness trend,
+throughput, runs."""
 
 from core.health import health_report
 from ops_dashboard import selectors
@@ -30,6 +31,10 @@ def _embeddings(*, request, project) -> dict:
     return {"embeddings": selectors.embedding_backlog(project=project)}
 
 
+def _queries(*, request, project) -> dict:
+    return {"queries": selectors.lightrag_query_outcomes(project=project)}
+
+
 def _completeness(*, request, project) -> dict:
     return {"trend": selectors.completeness_trend(project=project), "days": selectors.TREND_DAYS}
 
@@ -47,6 +52,8 @@ for _partial in (
     Partial("overview/freshness", "ops_dashboard/_overview_freshness.html", _freshness, ANY_CHANGE),
     Partial("overview/errors", "ops_dashboard/_overview_errors.html", _errors, ANY_CHANGE),
     Partial("overview/embeddings", "ops_dashboard/_overview_embeddings.html", _embeddings, RUN_ENDED),
+    # Queries publish no event: refetched every minute (visible tabs), and with the embeddings after a run.
+    Partial("overview/queries", "ops_dashboard/_overview_queries.html", _queries, RUN_ENDED, refresh_seconds=60),
     Partial("overview/completeness", "ops_dashboard/_overview_completeness.html", _completeness, RUN_ENDED),
     Partial("overview/throughput", "ops_dashboard/_overview_throughput.html", _throughput, RUN_ENDED),
     Partial("overview/runs", "ops_dashboard/_overview_runs.html", _recent_runs, RUN_ENDED),

@@ -137,3 +137,16 @@ def money(value, currency: str = "") -> str:
         return "—"
     text = f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
     return f"{currency} {text}" if currency else text
+
+
+@register.filter
+def web_link(value) -> str:
+    """The URL if it is http(s), else "" (a source's payload never puts a `javascript:` link on a page)."""
+    text = str(value or "")
+    return text if text.lower().startswith(("https://", "http://")) else ""
+
+
+@register.filter
+def words(value) -> str:
+    """An identifier as words: "stage_moves" → "stage moves"."""
+    return str(value).replace("_", " ")

@@ -17,7 +17,7 @@ from connectors.models import (
     WebhookEndpoint,
 )
 from core.selectors import ACTIVE_PROJECT_SESSION_KEY
-from rag.models import Chunk
+from rag.models import Chunk, QueryRun
 
 NOW = dt.datetime(2026, 11, 28, 14, 36, 58, tzinfo=dt.UTC)
 _numbers = itertools.count(1)
@@ -103,6 +103,22 @@ def make_chunks(project, count: int, *, status: str = "pending") -> list[Chunk]:
             status=status,
         )
         for _ in range(count)
+    )
+
+
+def make_query_run(project, *, hours_ago: float = 1, error: str = "", evidence: int = 3, **stats) -> QueryRun:
+    """A recorded LightRAG query as `lightrag_query` writes it: a vector-side failure starts `error` with
+    "embedding provider:", a chat model failure sets `stats.llm_error`, an uncited model answer
+    `stats.llm_answer_uncited`, nothing found `stats.evidence` 0."""
+    return QueryRun.objects.create(
+        project=project,
+        account_scope_id=project.account_scope_id,
+        query=f"question {next(_numbers)}",
+        params={"mode": "mix"},
+        degraded=error.startswith("embedding provider:") or bool(stats.get("llm_error")),
+        error=error,
+        stats={"evidence": evidence, **stats},
+        created_at=timezone.now() - dt.timedelta(hours=hours_ago),
     )
 
 

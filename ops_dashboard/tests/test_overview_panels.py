@@ -17,6 +17,7 @@ from ops_dashboard.tests.factories import (
     make_endpoint,
     make_error,
     make_metric,
+    make_query_run,
     make_state,
     make_sync_run,
     stream_counts,
@@ -29,6 +30,7 @@ OVERVIEW_PARTIALS = {
     "overview/freshness": "job_completed connector_sync_progress data_changed",
     "overview/errors": "job_completed connector_sync_progress data_changed",
     "overview/embeddings": "job_completed data_changed",
+    "overview/queries": "job_completed data_changed",
     "overview/completeness": "job_completed data_changed",
     "overview/throughput": "job_completed data_changed",
     "overview/runs": "job_completed data_changed",
@@ -204,6 +206,46 @@ def test_embeddings_panel_before_any_chunk_says_what_happens_next(owner_api):
     assert "POST /api/lightrag/refresh" in html
 
 
+# ---------------------------------------------------------------- LightRAG queries
+
+
+def test_lightrag_queries_panel_shows_the_share_that_failed_or_degraded_and_why(owner_api, project, other_project):
+    for _ in range(5):
+        make_query_run(project)
+    make_query_run(project, error="embedding provider: HTTP 503")
+    make_query_run(project, error="embedding provider: HTTP 503; chat down", llm_error="chat down")
+    make_query_run(project, llm_error="HTTP 500 from the chat model")
+    make_query_run(project, llm_answer_uncited=True)  # a weaker answer, not an outage: not in the share
+    make_query_run(project, evidence=0)
+    make_query_run(project, error="embedding provider: HTTP 503", hours_ago=25)  # outside the 24 h
+    for _ in range(4):
+        make_query_run(other_project, error="embedding provider: HTTP 503")  # another project's
+    html = partial(owner_api, "overview/queries")
+    assert "LightRAG queries (24 h)" in html
+    assert re.search(r'data-testid="queries-total"><strong>10</strong> queries', html)
+    assert re.search(r'data-testid="queries-degraded"><strong>30.0%</strong> failed or degraded \(3\)', html)
+    problems = dict(re.findall(r'<li data-reason="(\w+)">[^<:]+: (\d+)</li>', html))
+    assert problems == {"embedding_unavailable": "2", "llm_unavailable": "2", "llm_uncited": "1", "no_evidence": "1"}
+    assert "embedding provider down (keyword-only): 2" in html
+    assert 'href="/search"' in html
+
+
+def test_lightrag_queries_panel_without_queries_says_where_to_ask(owner_api, project, other_project):
+    make_query_run(project, hours_ago=30)
+    make_query_run(other_project)
+    html = partial(owner_api, "overview/queries")
+    assert 'data-testid="queries-empty"' in html
+    assert "No LightRAG queries in the last 24 h" in html
+    assert 'href="/search"' in html
+
+
+def test_lightrag_queries_panel_with_only_good_queries_lists_no_problem(owner_api, project):
+    make_query_run(project)
+    html = partial(owner_api, "overview/queries")
+    assert re.search(r'data-testid="queries-degraded"><strong>0.0%</strong> failed or degraded \(0\)', html)
+    assert 'data-testid="query-problems"' not in html
+
+
 # ---------------------------------------------------------------- completeness trend
 
 
@@ -275,6 +317,9 @@ def _fill(project, rounds: int) -> None:
             make_metric(project, "portfolio", 97.0)
             JobRun.objects.create(project=project, account_scope=project.account_scope, job=f"{source}_sync")
     make_chunks(project, rounds * 5)
+    for _ in range(rounds):
+        make_query_run(project)
+        make_query_run(project, error="embedding provider: HTTP 503", llm_error="HTTP 503")
 
 
 def project_endpoint(project, source: str):
@@ -294,6 +339,7 @@ OVERVIEW_QUERIES = {
     "overview/freshness": 3 + 4,  # states, configs, last run per connector, webhooks with their deliveries
     "overview/errors": 3 + 1,  # unresolved errors grouped by connector and status
     "overview/embeddings": 3 + 2,  # chunks by status, last embeddings run
+    "overview/queries": 3 + 1,  # the last 24 h of query runs, counted by outcome
     "overview/completeness": 3 + 1,  # 30 days of metrics
     "overview/throughput": 3 + 1,  # the newest finished runs
     "overview/runs": 3 + 1,

@@ -57,7 +57,15 @@ def test_answer_cites_evidence_that_links_to_the_source_and_takes_feedback(page,
     expect(page.get_by_test_id("feedback-note")).to_have_text("Thanks: feedback recorded.")
     run = QueryRun.objects.get(project=project)
     assert run.params["sourceFilter"] == ["issues"]
+    assert (run.mode, page.get_by_test_id("answer-stats").inner_text().count("mode: mix")) == ("mix", 1)
     assert Feedback.objects.get(query_run=run).rating == 1
+
+    # Another mode: the request carries it and the stats line says which ran.
+    page.get_by_label("Mode").select_option("local")
+    with page.expect_response("**/api/lightrag/query") as response:
+        page.get_by_role("button", name="Ask").click()
+    assert response.value.json()["mode"] == "local"
+    expect(page.get_by_test_id("answer-stats")).to_contain_text("mode: local")
 
 
 def test_a_refused_query_shows_the_api_error_inline(page, login_cookie, make_user, make_project):

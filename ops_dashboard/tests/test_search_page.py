@@ -13,6 +13,9 @@ def test_search_page_offers_the_query_filters(owner_api):
         assert f'name="sourceFilter" value="{value}"' in html
     assert 'name="date_from"' in html
     assert 'name="date_to"' in html
+    for mode in ("mix", "local", "global", "hybrid", "naive"):
+        assert f'<option value="{mode}"' in html
+    assert '<option value="mix" selected>' in html
     assert "ops_dashboard/search.js" in html
     assert "live.js" not in html  # nothing on this page changes by itself
     assert '<a href="/search" aria-current="page">' in html

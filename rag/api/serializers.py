@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.fields import StrictBooleanField
+from rag.constants import DEFAULT_MODE, QUERY_MODES
 
 
 @extend_schema_field({"type": "string", "anyOf": [{"format": "date"}, {"format": "date-time"}]})
@@ -15,6 +16,14 @@ class QueryRequestSerializer(serializers.Serializer):
     """A question and its options; an option sent as null is the same as one left out."""
 
     query = serializers.CharField(max_length=4000, help_text="The question, 1 to 4000 characters.")
+    mode = serializers.ChoiceField(
+        choices=list(QUERY_MODES),
+        required=False,
+        allow_null=True,
+        default=DEFAULT_MODE,
+        help_text="naive: chunks only; local: the linked entities' records and neighbours; global: relations "
+        "across the project; hybrid: local + global; mix: all three fused (default).",
+    )
     topK = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=50, default=10)
     sourceLimit = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=25, default=8)
     sourceFilter = serializers.ListField(
@@ -39,7 +48,9 @@ class FeedbackRequestSerializer(serializers.Serializer):
 
 
 class RefreshRequestSerializer(serializers.Serializer):
-    rebuild = StrictBooleanField(required=False, default=False, help_text="Re-chunk every source first.")
+    rebuild = StrictBooleanField(
+        required=False, default=False, help_text="Re-chunk every source and rebuild the knowledge graph first."
+    )
     requeue_failed = StrictBooleanField(
         required=False, default=False, help_text="Give failed chunks a fresh set of attempts first."
     )
@@ -63,10 +74,19 @@ class QueryResponseSerializer(serializers.Serializer):
     """`rag.services.query.lightrag_query`."""
 
     query = serializers.CharField()
+    mode = serializers.ChoiceField(choices=list(QUERY_MODES), help_text="The retrieval mode that ran.")
     answer = serializers.CharField(allow_blank=True)
     answer_mode = serializers.ChoiceField(choices=["llm", "extractive", "extractive_fallback"])
     citations = serializers.ListField(child=serializers.CharField(), help_text="Evidence ids (`E1`, …).")
-    evidence = serializers.ListField(child=serializers.DictField())
+    entities = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Entities the question names: {kind, name, key, score, match (exact|fuzzy)}.",
+    )
+    evidence = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Per source record: id, source_type, source_id, title, snippet, url, score, entity (the linked "
+        "entity or client that brought it, or null), client ({id: CRM account id, name} or null), facts.",
+    )
     chunks = serializers.ListField(child=serializers.DictField())
     stats = QueryStatsSerializer()
     quality_score = serializers.FloatField(min_value=0, max_value=1)

@@ -4,6 +4,7 @@ import datetime as dt
 
 from core.api.errors import invalid_input
 from core.api.validation import parse_iso_datetime, parse_json_int, shift_datetime
+from rag.constants import DEFAULT_MODE, QUERY_MODES
 from rag.services.query import QueryParams
 
 MAX_QUERY_CHARS = 4000
@@ -36,6 +37,14 @@ def _source_filter(value) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
+def _mode(value) -> str:
+    if value is None:
+        return DEFAULT_MODE
+    if not isinstance(value, str) or value not in QUERY_MODES:
+        raise invalid_input({"mode": f"One of: {', '.join(QUERY_MODES)} (default {DEFAULT_MODE})."})
+    return value
+
+
 def _date(value, *, field: str, end_of_day: bool) -> dt.datetime | None:
     """An ISO date-time, or a date (`2026-10-01`: from its start, or through its end for `date_to`); absent is
     None, anything else that is not one (an empty string, a number) a 400."""
@@ -63,6 +72,7 @@ def query_params_from(data) -> QueryParams:
         raise invalid_input({"date_to": "Must be later than date_from."})
     return QueryParams(
         query=_query(data.get("query")),
+        mode=_mode(data.get("mode")),
         top_k=parse_json_int(_pick(data, "topK", "top_k"), field="topK", minimum=1, maximum=50, default=10),
         source_limit=parse_json_int(
             _pick(data, "sourceLimit", "source_limit"), field="sourceLimit", minimum=1, maximum=25, default=8

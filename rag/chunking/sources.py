@@ -3,12 +3,16 @@
 Each builder takes a project and source ids and returns `(documents, gone)`: the documents of the ids that
 still exist, and the ids whose record is gone (tombstoned: deleted or trashed at the source, or a conversation
 left with nothing public to say). Private Chatwoot notes and activity lines never become units.
+
+Each document's header carries the record's current facts (an issue's state, assignee, priority, project and
+cycle; a deal's stage, amount and owner; a conversation's status and assignee), so every chunk can answer
+"what status is it in now", and `meta["facts"]` holds the same values for evidence and answers.
 """
 
 from collections import defaultdict
 from decimal import Decimal
 
-from connectors.selectors import connector_states, raw_rows
+from connectors.selectors import chatwoot_app_link, raw_rows
 from rag.chunking.documents import Document, Unit
 from rag.models import SourceType
 
@@ -38,7 +42,7 @@ def conversation_documents(project, ids) -> tuple[list[Document], list[str]]:
     for message in rows:
         messages[message.conversation_external_id].append(message)
     contacts = _contacts(project, [c.contact_external_id for c in conversations.values()])
-    link = _chatwoot_link(project)
+    link = chatwoot_app_link(project=project)
     documents = []
     for external_id, conversation in conversations.items():
         if messages[external_id]:
@@ -58,7 +62,8 @@ def _conversation_title(external_id: str, contact: dict) -> tuple[str, str]:
 
 def conversations_with_new_headers(project, ids) -> list[str]:
     """Of these conversations, the ones whose chunks would change for reasons outside their messages: a
-    different contact, contact name or company in the header, no chunks yet, or the conversation gone.
+    different contact, contact name or company, status or assignee in the header, no chunks yet, or the
+    conversation gone.
 
     A conversation or contact row changes on every new message (activity times); re-chunking all of its
     conversations for that would rebuild unchanged text, so only these are refreshed (messages pages refresh
@@ -68,12 +73,12 @@ def conversations_with_new_headers(project, ids) -> list[str]:
     wanted = _ids(ids)
     conversations = list(
         raw_rows(project=project, source="chatwoot", stream="conversations", external_ids=wanted).only(
-            "external_id", "contact_external_id"
+            "external_id", "contact_external_id", "status", "assignee_external_id"
         )
     )
     contacts = _contacts(project, [c.contact_external_id for c in conversations])
     stored = {
-        source_id: (title, (meta or {}).get("contact_id"))
+        source_id: _header_key(title, meta or {})
         for source_id, title, meta in Chunk.objects.filter(
             project=project, source_type=SourceType.CHATWOOT_CONVERSATION, source_id__in=wanted, ordinal=0
         ).values_list("source_id", "title", "meta")
@@ -81,9 +86,32 @@ def conversations_with_new_headers(project, ids) -> list[str]:
     changed = set(wanted) - {c.external_id for c in conversations}  # gone: their chunks go too
     for conversation in conversations:
         _, title = _conversation_title(conversation.external_id, contacts.get(conversation.contact_external_id, {}))
-        if stored.get(conversation.external_id) != (title[:300], conversation.contact_external_id):
+        now = (title[:300], conversation.contact_external_id, conversation.status, conversation.assignee_external_id)
+        if stored.get(conversation.external_id) != now:
             changed.add(conversation.external_id)
     return sorted(changed)
+
+
+def _header_key(title: str, meta: dict) -> tuple:
+    """What a conversation's header is built from, as its first chunk stored it (compared with the raw row:
+    an agent renamed at Chatwoot shows up with the conversation's next change, not on its own)."""
+    facts = meta.get("facts") or {}
+    return title, meta.get("contact_id"), facts.get("status", ""), meta.get("assignee_id", "")
+
+
+def _conversation_facts(conversation) -> dict:
+    assignee = ((conversation.raw or {}).get("meta") or {}).get("assignee") or {}
+    # The name Chatwoot shows for the agent (its display name when set, else the full name).
+    name = assignee.get("available_name") or assignee.get("name") or "" if isinstance(assignee, dict) else ""
+    return {"status": conversation.status or "", "assignee": str(name)[:100]}
+
+
+def _assigned(name: str) -> str:
+    return f"assigned to {name}" if name else "unassigned"
+
+
+def _joined(*parts: str) -> str:
+    return ", ".join(part for part in parts if part)
 
 
 def _conversation_document(conversation, messages, contact: dict, link: str) -> Document:
@@ -94,16 +122,26 @@ def _conversation_document(conversation, messages, contact: dict, link: str) -> 
         author = _author(message, who)
         units.append(Unit(f"{author}: {message.content}", ref=f"m:{message.external_id}", author=author,
                           at=message.source_created_at))  # fmt: skip
+    facts = _conversation_facts(conversation)
     return Document(
         source_type=SourceType.CHATWOOT_CONVERSATION,
         source_id=conversation.external_id,
         title=title,
-        header=f"Chatwoot conversation #{conversation.external_id} with {about}",
+        # "Chatwoot conversation #12 with Maria (Acme), open, assigned to Anna Petrova"
+        header=_joined(
+            f"Chatwoot conversation #{conversation.external_id} with {about}",
+            facts["status"],
+            _assigned(facts["assignee"]),
+        ),
         url=f"{link}/conversations/{conversation.external_id}" if link else "",
         units=units,
         occurred_at=conversation.source_created_at,
         author=who,
-        meta={"contact_id": conversation.contact_external_id},
+        meta={
+            "contact_id": conversation.contact_external_id,
+            "assignee_id": conversation.assignee_external_id or "",
+            "facts": facts,
+        },
     )
 
 
@@ -124,15 +162,6 @@ def _contacts(project, contact_ids) -> dict[str, dict]:
     for contact in contacts.values():
         contact["company"] = by_domain.get(contact.pop("domain"), "")
     return contacts
-
-
-def _chatwoot_link(project) -> str:
-    """`<base>/app/accounts/<id>`, the prefix of Chatwoot's conversation deep links."""
-    for entry in connector_states(project=project):
-        config = entry["config"]
-        if entry["source"] == "chatwoot" and config is not None:
-            return f"{config.base_url.rstrip('/')}/app/accounts/{config.account_id}"
-    return ""
 
 
 def conversations_of_contacts(project, contact_ids) -> list[str]:
@@ -169,16 +198,62 @@ def issue_documents(project, ids) -> tuple[list[Document], list[str]]:
         raw_rows(project=project, source="linear", stream="projects", external_ids=_ids(
             i.project_external_id for i in issues)).values_list("external_id", "name")
     )  # fmt: skip
-    documents = [_issue_document(i, comments[i.external_id], projects.get(i.project_external_id, "")) for i in issues]
+    states = dict(
+        raw_rows(project=project, source="linear", stream="workflow_states", external_ids=_ids(
+            i.state_external_id for i in issues)).values_list("external_id", "name")
+    )  # fmt: skip
+    cycles = {
+        external_id: _cycle_name(number, name)
+        for external_id, number, name in raw_rows(project=project, source="linear", stream="cycles", external_ids=_ids(
+            i.cycle_external_id for i in issues)).values_list("external_id", "number", "name")
+    }  # fmt: skip
+    documents = [_issue_document(i, comments[i.external_id], _issue_facts(i, states, projects, cycles)) for i in issues]
     found = {d.source_id for d in documents}
     return documents, [i for i in _ids(ids) if i not in found]
 
 
-def _issue_document(issue, comments, project_name: str) -> Document:
-    state = ((issue.raw or {}).get("state") or {}).get("name") or issue.state_type
+def _cycle_name(number, name) -> str:
+    """ "Cycle 3", or "Cycle 3 (Launch)" when the cycle has a name."""
+    if number in (None, ""):
+        return str(name or "")
+    label = f"Cycle {int(float(number))}"
+    return f"{label} ({name})" if name else label
+
+
+PRIORITY_LABELS = {0: "No priority", 1: "Urgent", 2: "High", 3: "Medium", 4: "Low"}  # Linear's fixed scale
+
+
+def _issue_facts(issue, states: dict, projects: dict, cycles: dict) -> dict:
+    """State, assignee, priority, project and cycle names of an issue ("" when it has none).
+
+    State and cycle names come from the synced workflow states and cycles (renaming one re-chunks its issues),
+    else from the issue's own payload; the assignee's from the issue's payload (`assignee { name }`). A payload
+    stored before the connector asked for that name has only the id: the assignee is then left out, not
+    called "unassigned"."""
+    raw = issue.raw or {}
+    cycle = raw.get("cycle") or {}
+    assignee = str((raw.get("assignee") or {}).get("name") or (raw.get("assignee") or {}).get("displayName") or "")
+    priority = raw.get("priorityLabel") or PRIORITY_LABELS.get(issue.priority, "")
+    facts = {
+        "state": str(states.get(issue.state_external_id) or (raw.get("state") or {}).get("name") or issue.state_type),
+        "assignee": assignee[:100],
+        "priority": "" if priority == "No priority" else str(priority),
+        "project": projects.get(issue.project_external_id, ""),
+        "cycle": cycles.get(issue.cycle_external_id) or _cycle_name(cycle.get("number"), cycle.get("name")),
+    }
+    if issue.assignee_external_id and not assignee:
+        del facts["assignee"]
+    return facts
+
+
+def _issue_document(issue, comments, facts: dict) -> Document:
     label = issue.identifier or issue.external_id
-    archived = "archived" if issue.archived_at else ""
-    context = " · ".join(part for part in (state, project_name, archived) if part)
+    # "Linear issue ACME-12 (In Progress, priority High, Cycle 3) in Acme Website, assigned to Anna Petrova"
+    status = _joined(facts["state"], f"priority {facts['priority']}" if facts["priority"] else "", facts["cycle"],
+                     "archived" if issue.archived_at else "")  # fmt: skip
+    header = f"Linear issue {label}" + (f" ({status})" if status else "")
+    header += f" in {facts['project']}" if facts["project"] else ""
+    header += f", {_assigned(facts['assignee'])}" if "assignee" in facts else ""
     units = [Unit(issue.title, at=issue.source_created_at)]
     units += [Unit(issue.description, at=issue.source_created_at)] if issue.description else []
     units += [Unit(f"Comment: {c.body}", ref=f"c:{c.external_id}", at=c.source_created_at) for c in comments if c.body]
@@ -186,12 +261,19 @@ def _issue_document(issue, comments, project_name: str) -> Document:
         source_type=SourceType.LINEAR_ISSUE,
         source_id=issue.external_id,
         title=f"{label} {issue.title}",
-        header=f"Linear issue {label} ({context})" if context else f"Linear issue {label}",
+        header=header,
         url=issue.url,
         units=units,
         occurred_at=issue.source_created_at,
-        meta={"identifier": issue.identifier, "state": state, "archived": bool(issue.archived_at)},
-    )
+        meta={"identifier": issue.identifier, "state": facts["state"], "archived": bool(issue.archived_at),
+              "facts": facts},
+    )  # fmt: skip
+
+
+def issues_of(project, field: str, ids) -> list[str]:
+    """Live issues whose `field` (project_external_id, cycle_external_id) is one of `ids`."""
+    rows = raw_rows(project=project, source="linear", stream="issues").filter(**{f"{field}__in": _ids(ids)})
+    return _ids(rows.values_list("external_id", flat=True))
 
 
 def issues_of_comments(project, comment_ids) -> list[str]:
@@ -227,28 +309,45 @@ def _money(amount: Decimal | None, currency: str) -> str:
 
 
 def deal_documents(project, ids) -> tuple[list[Document], list[str]]:
-    """One document per deal: name, stage, amount and company, then its notes."""
+    """One document per deal: name, stage, amount, owner and company, then its notes."""
     deals = list(raw_rows(project=project, source="attio", stream="deals", external_ids=_ids(ids)))
     companies = dict(
         raw_rows(project=project, source="attio", stream="companies", external_ids=_ids(
             d.company_external_id for d in deals)).values_list("external_id", "name")
     )  # fmt: skip
+    owners = dict(
+        raw_rows(project=project, source="attio", stream="workspace_members", external_ids=_ids(
+            d.owner_external_id for d in deals)).values_list("external_id", "name")
+    )  # fmt: skip
     notes = _notes(project, "deals", [d.external_id for d in deals])
     documents = []
     for deal in deals:
         company = companies.get(deal.company_external_id, "")
+        facts = {
+            "stage": deal.stage or "",
+            "amount": _money(deal.amount, deal.currency) if deal.amount is not None else "",
+            "owner": owners.get(deal.owner_external_id, ""),
+        }
+        owned = f"owned by {facts['owner']}" if facts["owner"] else "" if deal.owner_external_id else "no owner"
+        if deal.owner_external_id and not facts["owner"]:
+            del facts["owner"]  # a member not synced yet: unknown, not "no owner"
         summary = f"Deal {deal.name}. Stage: {deal.stage or 'unknown'}. Amount: {_money(deal.amount, deal.currency)}."
+        summary += f" Owner: {facts['owner']}." if facts.get("owner") else ""
         summary += f" Company: {company}." if company else " No company linked."
         documents.append(
             Document(
                 source_type=SourceType.ATTIO_DEAL,
                 source_id=deal.external_id,
                 title=f"Deal {deal.name}",
-                header=f"Attio deal {deal.name}" + (f" · {company}" if company else ""),
+                # "Attio deal Acme retainer · Acme: Proposal, 12000 USD, owned by Anna Petrova"
+                header=f"Attio deal {deal.name}"
+                + (f" · {company}" if company else "")
+                + ": "
+                + _joined(facts["stage"] or "no stage", facts["amount"], owned),
                 url=deal.web_url,
                 units=[Unit(summary, at=deal.source_created_at), *_note_units(notes[deal.external_id])],
                 occurred_at=deal.source_created_at,
-                meta={"stage": deal.stage, "company_id": deal.company_external_id},
+                meta={"stage": deal.stage, "company_id": deal.company_external_id, "facts": facts},
             )
         )
     found = {d.source_id for d in documents}
@@ -289,6 +388,11 @@ def _company_document(company, people: list[str], notes) -> Document:
 def _attio_text(record: dict, attribute: str) -> str:
     values = [v for v in ((record or {}).get("values") or {}).get(attribute) or [] if not v.get("active_until")]
     return str(values[-1].get("value") or "") if values else ""
+
+
+def deals_of_owners(project, member_ids) -> list[str]:
+    rows = raw_rows(project=project, source="attio", stream="deals").filter(owner_external_id__in=_ids(member_ids))
+    return _ids(rows.values_list("external_id", flat=True))
 
 
 def deals_of_companies(project, company_ids) -> list[str]:

@@ -5,8 +5,11 @@ stage, an invoice number, an issue key) and a topic; the relevant sources are th
 whose own text matches the topic's pattern — any conversation, issue, deal or company for a question about
 what was said, issues only for a question about issues, deals and companies only for one about deals
 (public messages only: private notes and activity lines are not evidence). Question wording is written by
-hand per topic and language so that it paraphrases rather than copies the source text; some questions ask in
-English about Russian-speaking clients.
+hand per topic and language; some questions ask in English about Russian-speaking clients. Each question
+carries the slices of the held-out set (`heldout.py`) that apply to its template (`paraphrase` where the
+wording avoids the records' distinctive words, `note_comment` for deal notes, `cross_language`,
+`current_fact` for deal stages, `quote`) and, where the template allows, `facts` the answer must hold (the
+topic's word, the invoice number, the issue key and client, the stage, the figures of the notes).
 
     .venv/bin/python -m rag.evaluation.questions   # rewrites rag/evaluation/questions.json
 
@@ -286,14 +289,76 @@ def relevant(docs: list[Doc], *, kind: str, client: str, pattern: str) -> list[s
     return sorted(d.key for d in docs if d.kind in SCOPE[kind] and d.client == client and regex.search(d.text))
 
 
-def _entry(question: str, lang: str, kind: str, topic: str, keys: list[str]) -> dict:
+# Slices (as in the held-out set): which template wordings avoid the records' distinctive words, which
+# answers sit in a deal's or company's notes, what an answer must name.
+PARAPHRASED = {
+    ("deadline", "messages", "en"),  # "due date still holds" ↔ "deadline … still realistic"
+    ("staging", "messages", "en"),  # "preview environment" ↔ "staging link"
+    ("call", "messages", "en"),  # "reschedule the review meeting" ↔ "move our review call"
+    ("illustration", "messages", "en"),  # "another drawing" ↔ "one more illustration"
+    ("colours", "messages", "en"),  # "how the colours look on phones" ↔ "colours are off on mobile"
+    ("prices", "messages", "en"),  # "wrong prices at checkout" ↔ "shows the old prices"
+    ("prices", "messages", "ru"),  # «неправильные цены при оплате» ↔ «снова старые цены»
+    ("logo", "messages", "ru"),  # «исходники логотипа» ↔ «файлы логотипа»
+    ("quarterly", "deals", "ru"),  # «скоростью работы» ↔ «довольны скоростью»
+}
+NOTE_TOPICS = ("kickoff", "proposal", "quarterly", "terms")
+TOPIC_FACTS = {
+    "safari": ["Safari"],
+    "logo": ["logo", "логотип"],
+    "invoice": ["invoice", "счёт"],
+    "deadline": ["deadline", "срок"],
+    "hero": ["hero", "первый экран", "первого экрана"],
+    "prices": ["prices", "цены"],
+    "staging": ["staging", "стенд"],
+    "call": ["call", "созвон"],
+    "colours": ["colour", "palette", "цвет", "палитр"],
+    "brief": ["brief", "бриф"],
+    "cookie": ["cookie"],
+    "illustration": ["illustration"],
+    "quarterly": ["happy", "довольны"],
+}
+# what a note answer names: the figures the notes of the relevant records hold
+NOTE_FIGURES = {
+    "kickoff": r"(?:Budget around|Бюджет около) (\d+)",
+    "proposal": r"(?:Follow up on|Напомнить) (\d\d\.\d\d)",
+    "terms": r"invoice #(\d+)",
+}
+
+
+def _entry(question: str, lang: str, kind: str, topic: str, keys: list[str], facts=None) -> dict:
+    base = topic.removesuffix("_typo")
+    slices = []
+    if (base, kind, lang.split("→")[0]) in PARAPHRASED and not topic.endswith("_typo"):
+        slices.append("paraphrase")
+    if kind == "deals" and base in NOTE_TOPICS:
+        slices.append("note_comment")
+    if "→" in lang:
+        slices.append("cross_language")
+    if topic == "stage":
+        slices.append("current_fact")
+    if topic in ("invoice_number", "identifier"):
+        slices.append("quote")
+    if facts is None and base in TOPIC_FACTS:
+        facts = [TOPIC_FACTS[base]]
     return {
         "question": question,
         "lang": lang,
         "kind": kind,
         "topic": topic,
+        "slices": slices,
         "relevant": [{"source_type": k.split(":", 1)[0], "source_id": k.split(":", 1)[1]} for k in keys],
+        **({"facts": facts} if facts else {}),
     }
+
+
+def note_facts(docs: list[Doc], topic: str, keys: list[str]) -> list[list[str]] | None:
+    """For a question answered by notes: one group with every figure those notes hold."""
+    if topic not in NOTE_FIGURES:
+        return None
+    texts = [d.text for d in docs if d.key in keys]
+    figures = sorted({f for text in texts for f in re.findall(NOTE_FIGURES[topic], text)})
+    return [figures] if figures else None
 
 
 def topic_questions(ds, docs: list[Doc], rng: random.Random) -> list[dict]:
@@ -310,7 +375,8 @@ def topic_questions(ds, docs: list[Doc], rng: random.Random) -> list[dict]:
                 if not 0 < len(keys) <= 25:
                     continue
                 template = TOPICS[topic][1][kind][lang][0]
-                entries.append(_entry(template.format(client=client), lang, kind, topic, keys))
+                facts = note_facts(docs, topic, keys) if kind == "deals" else None
+                entries.append(_entry(template.format(client=client), lang, kind, topic, keys, facts))
                 picked += 1
                 if picked == 2:
                     break
@@ -340,7 +406,7 @@ def invoice_questions(docs: list[Doc], rng: random.Random, count: int = 6) -> li
         keys = sorted(d.key for d in docs if d.kind == "messages" and re.search(rf"(?:#|№){number}\b", d.text))
         lang = "ru" if any("№" + number in d.text for d in docs if d.key in keys) else "en"
         question = f"Оплачен ли счёт {number}?" if lang == "ru" else f"What happened with invoice {number}?"
-        entries.append(_entry(question, lang, "messages", "invoice_number", keys))
+        entries.append(_entry(question, lang, "messages", "invoice_number", keys, [[number]]))
     return entries
 
 
@@ -349,7 +415,9 @@ def identifier_questions(ds, rng: random.Random, count: int = 4) -> list[dict]:
     entries = []
     for issue in rng.sample(issues, count):
         question = f"What is {issue['identifier']} about and who reported it?"
-        entries.append(_entry(question, "en", "issues", "identifier", [f"linear_issue:{issue['id']}"]))
+        client = ds.clients[issue["client"]].name
+        facts = [[issue["identifier"]], [client]]
+        entries.append(_entry(question, "en", "issues", "identifier", [f"linear_issue:{issue['id']}"], facts))
     return entries
 
 
@@ -358,7 +426,7 @@ def stage_questions(docs: list[Doc]) -> list[dict]:
     for stage, lang, question in STAGE_QUESTIONS:
         keys = sorted(d.key for d in docs if d.source_type == "attio_deal" and d.stage == stage)
         if keys:
-            entries.append(_entry(question, lang, "deals", "stage", keys))
+            entries.append(_entry(question, lang, "deals", "stage", keys, [[stage.split()[0]]]))
     return entries
 
 
@@ -367,7 +435,8 @@ def typo_questions(docs: list[Doc]) -> list[dict]:
     for client, topic, kind, lang, question in TYPO_QUESTIONS:
         keys = relevant(docs, kind=kind, client=client, pattern=TOPICS[topic][0])
         if keys:
-            entries.append(_entry(question, lang, kind, f"{topic}_typo", keys))
+            facts = note_facts(docs, topic, keys) if kind == "deals" else None
+            entries.append(_entry(question, lang, kind, f"{topic}_typo", keys, facts))
     return entries
 
 
@@ -384,13 +453,13 @@ def build(seed: str = SEED, messages: int = MESSAGES) -> list[dict]:
     return [{"id": f"q{n:02d}", **entry} for n, entry in enumerate(entries, start=1)]
 
 
-def load() -> dict:
-    """The committed set: {seed, messages, questions}."""
-    return json.loads(PATH.read_text())
+def load(path: Path = PATH) -> dict:
+    """A committed set: {seed, messages, questions} (this one unless `path` names another)."""
+    return json.loads(path.read_text())
 
 
-def dumps(entries: list[dict]) -> str:
-    return json.dumps({"seed": SEED, "messages": MESSAGES, "questions": entries}, ensure_ascii=False, indent=1) + "\n"
+def dumps(entries: list[dict], *, seed: str = SEED, messages: int = MESSAGES) -> str:
+    return json.dumps({"seed": seed, "messages": messages, "questions": entries}, ensure_ascii=False, indent=1) + "\n"
 
 
 if __name__ == "__main__":

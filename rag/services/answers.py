@@ -3,12 +3,22 @@
 A model's answer is checked sentence by sentence: citation ids not in the evidence are removed, and a
 sentence left without a valid citation is dropped (and counted), because an uncited claim is not one the
 product can back. If nothing cited survives — or the model is down — the extractive answer is used.
+
+The extractive answer quotes, per cited item, the sentence(s) that best answer the question (the item's
+`quote`, see `rag.services.evidence`). A question about a current fact (status, stage, assignee, owner,
+priority, amount, cycle; English or Russian) is answered from the first item's `facts`, e.g. "ACME-12 is In
+Progress, assigned to Anna Petrova, priority High [E1]". The second quoted item is the one whose quote holds
+most of the question's words the first one lacks, so a question spread over two records gets a sentence
+from each.
 """
 
+import math
 import re
 from dataclasses import dataclass, field
 
+from rag.graph.intent import asked_kinds
 from rag.providers import ProviderError
+from rag.services.evidence import question_keys
 
 EXTRACTIVE_ITEMS = 3
 CONTEXT_CHARS = 1200
@@ -32,12 +42,118 @@ class Answer:
     flags: dict = field(default_factory=dict)
 
 
-def answer_extractive(evidence: list[dict], *, mode: str = "extractive") -> Answer:
-    """The best line of each of the top evidence items, each with its citation."""
+# Which facts a question asks for: word stems (English and Russian) → fact keys of `meta["facts"]`.
+FACT_WORDS = {
+    ("status", "state", "stage", "progress", "stand", "done", "finish", "complet", "closed", "resolved", "pipeline",
+     "статус", "состояни", "стади", "этап", "готов", "закрыт", "заверш", "решен", "воронк"): ("state", "status",
+                                                                                              "stage"),
+    ("assign", "owner", "owns", "responsible", "назнач", "ответствен", "исполнител", "владел"): ("assignee", "owner"),
+    ("priority", "urgent", "приоритет", "срочн"): ("priority",),
+    ("amount", "worth", "value", "сумм", "стоимост"): ("amount",),
+    ("cycle", "sprint", "цикл", "спринт"): ("cycle",),
+}  # fmt: skip
+_WHO_IS_ON = re.compile(
+    r"\bwho(?:'s| is| are)? (?:on|working|handling|in charge|doing|leading|looking after|assigned)\b"
+    r"|\bwho (?:handles|owns|leads|does|works on)\b"
+    r"|\bкто (?:работает|занимается|отвечает|ведет|делает|назначен)\b"
+)
+_HOW_MUCH = re.compile(r"\bhow much\b|\bсколько\b", re.IGNORECASE)
+
+
+def asked_facts(query: str) -> set[str]:
+    """The fact keys a question asks about ("what status is ACME-12 in" → state/status/stage)."""
+    lowered = query.lower().replace("ё", "е")
+    words = re.findall(r"[^\W_]+", lowered)
+    asked = set()
+    for stems, keys in FACT_WORDS.items():
+        if any(word.startswith(stem) for word in words for stem in stems):
+            asked.update(keys)
+    if _WHO_IS_ON.search(lowered):
+        asked.update(("assignee", "owner"))  # "who is on ACME-12?"
+    if _HOW_MUCH.search(lowered):
+        asked.add("amount")
+    return asked
+
+
+def _record_name(item: dict) -> str:
+    """How a fact sentence names the record: the issue key, "Conversation #12", "Deal …"."""
+    title = item["title"]
+    if item["source_type"] == "linear_issue":
+        return title.split(" ", 1)[0]
+    return title.split(" · ", 1)[0]
+
+
+def facts_sentence(item: dict, asked: set[str]) -> str:
+    """ "ACME-12 is In Progress, assigned to Anna Petrova, priority High [E1]." (the facts the record has)."""
+    facts = item.get("facts") or {}
+    name = _record_name(item)
+    state = facts.get("state") or facts.get("status") or ""
+    stage = facts.get("stage") or ""
+    head = f"{name} is {state}" if state else f"{name} is at stage {stage}" if stage else name
+    parts = []
+    if "assignee" in facts:
+        parts.append(f"assigned to {facts['assignee']}" if facts["assignee"] else "unassigned")
+    if facts.get("owner"):
+        parts.append(f"owned by {facts['owner']}")
+    for key, label in (("priority", "priority"), ("amount", "amount"), ("cycle", "in"), ("project", "project")):
+        if facts.get(key) and (key in asked or key in ("priority", "amount")):
+            parts.append(f"{label} {facts[key]}")
+    return ", ".join([head, *parts]) + f" [{item['id']}]."
+
+
+def _quote_line(item: dict) -> str:
+    quote = item.get("quote") or item["snippet"]
+    if _same_words(quote, item["title"]):  # the record's title line: say it once
+        return f"{item['title']} [{item['id']}]"
+    return f"{item['title']}: {quote} [{item['id']}]"
+
+
+def _same_words(quote: str, title: str) -> bool:
+    normal = [re.sub(r"\W+", " ", text).strip().lower() for text in (quote, title)]
+    return bool(normal[0]) and normal[0] in normal[1]
+
+
+def _quoted_items(evidence: list[dict], query: str) -> list[dict]:
+    """The top item, then the item whose quote best adds the question's words the chosen ones lack (weighted
+    by rarity across the quotes), then the rest by rank: at most EXTRACTIVE_ITEMS."""
+    head = evidence[: EXTRACTIVE_ITEMS + 2]
+    keys = question_keys(query)
+    if not keys or len(head) < 2:
+        return head[:EXTRACTIVE_ITEMS]
+    quoted = [question_keys(item.get("quote") or item["snippet"]) & keys for item in head]
+    weight = {k: math.log(1 + (len(head) + 1) / (1 + sum(k in q for q in quoted))) for k in keys}
+    chosen, covered = [0], set(quoted[0])
+    gains = [(sum(weight[k] for k in quoted[i] - covered), -i) for i in range(1, len(head))]
+    best_gain, best = max(gains)
+    if best_gain > 0:
+        chosen.append(-best)
+    chosen += [i for i in range(len(head)) if i not in chosen]
+    return [head[i] for i in chosen[:EXTRACTIVE_ITEMS]]
+
+
+def answer_extractive(evidence: list[dict], *, query: str = "", mode: str = "extractive") -> Answer:
+    """The answering sentence(s) of each of the top evidence items, each with its citation; a question about a
+    current fact starts with the facts of the first item that has them."""
     if not evidence:
         return Answer(NO_EVIDENCE, [], mode)
-    lines = [f"{item['title']}: {item['snippet']} [{item['id']}]" for item in evidence[:EXTRACTIVE_ITEMS]]
-    return Answer("\n".join(lines), [item["id"] for item in evidence[:EXTRACTIVE_ITEMS]], mode)
+    lines, cited = [], []
+    asked = asked_facts(query) if query else set()
+    if asked:  # each top record that holds an asked fact says it (a question may be about several records)
+        holders = [item for item in evidence[:EXTRACTIVE_ITEMS] if asked & set(item.get("facts") or {})]
+        kinds = asked_kinds(query)
+        holders = [item for item in holders if item["source_type"] in kinds] or holders  # "the deal's stage"
+        named = [item for item in holders if (item.get("entity") or {}).get("via") == "local"]
+        for holder in named or holders:  # records of what the question names, when it names something
+            lines.append(facts_sentence(holder, asked))
+            cited.append(holder["id"])
+    for item in _quoted_items(evidence, query):
+        if len(lines) >= EXTRACTIVE_ITEMS + (len(cited) if asked else 0):
+            break
+        if item["id"] in cited and _same_words(item.get("quote") or item["snippet"], item["title"]):
+            continue  # its facts are already said, and its quote would only repeat its title
+        lines.append(_quote_line(item))
+        cited += [item["id"]] if item["id"] not in cited else []
+    return Answer("\n".join(lines), cited, mode)
 
 
 def prompt_for(query: str, evidence: list[dict], texts: dict[str, str]) -> str:
@@ -76,12 +192,12 @@ def answer_with_model(*, chat, query: str, evidence: list[dict], texts: dict[str
     try:
         reply = chat.complete(system=SYSTEM_PROMPT, user=prompt_for(query, evidence, texts))
     except ProviderError as exc:
-        fallback = answer_extractive(evidence, mode="extractive_fallback")
+        fallback = answer_extractive(evidence, query=query, mode="extractive_fallback")
         fallback.degraded, fallback.flags = True, {"llm_error": str(exc)}
         return fallback
     text, citations, flags = citations_validate(reply, {item["id"] for item in evidence})
     if not citations:
-        fallback = answer_extractive(evidence, mode="extractive_fallback")
+        fallback = answer_extractive(evidence, query=query, mode="extractive_fallback")
         fallback.flags = {**flags, "llm_answer_uncited": True}
         return fallback
     return Answer(text, citations, "llm", flags=flags)

@@ -17,6 +17,7 @@ from core.selectors import project_get, projects_with_ids
 from jobs.constants import JobStatus
 from jobs.selectors import job_run_active
 from jobs.services import QueueUnavailable, job_queue
+from rag.graph.build import graphs_backfill
 from rag.models import Chunk, ChunkStatus
 from rag.services.chunks import chunks_rebuild, chunks_requeue_failed
 from rag.services.embeddings import JOB, chunks_recover_stale, embeddings_run
@@ -78,12 +79,14 @@ def embeddings_cycle(*, run: "JobRun"):
     """The scheduled job: recover stale chunks everywhere, keep the index, queue a run per project with work."""
     recovered = chunks_recover_stale()
     index = hnsw_index_ensure()
+    graphs = graphs_backfill()
     project_ids = Chunk.objects.filter(status=ChunkStatus.PENDING).values_list("project_id", flat=True).distinct()
     queued = 0
     for project in projects_with_ids(project_ids):
         if embeddings_active_run(project=project) is None and _queue_quietly(project):
             queued += 1
-    return JobStatus.SUCCEEDED, {"queued": queued, "stale_recovered": recovered, "hnsw_index": index}
+    return JobStatus.SUCCEEDED, {"queued": queued, "stale_recovered": recovered, "hnsw_index": index,
+                                 "graphs_built": graphs}  # fmt: skip
 
 
 def _queue_quietly(project, trigger: str = "schedule") -> "JobRun | None":

@@ -4,8 +4,11 @@
 `connectors.hooks.on_records_removed` (it runs inside the transaction that tombstones rows, so a deleted
 record's chunks and vectors go with it); both map the stream to the
 documents that read it (a message page → its conversations, a comment page → its issues, a note page → its
-deal or company, a company page → the company, its deals and the conversations whose header names it) and
-refreshes exactly those. `chunks_rebuild` does the same for every record of a project and sweeps orphans.
+deal or company, a company page → the company, its deals and the conversations whose header names it, a
+project, cycle, workflow state or workspace member page → the issues or deals whose header names it; a
+conversation page → the conversations whose header facts — status, assignee, contact — changed) and refreshes
+exactly those. `chunks_rebuild` does the same for every record of a project, sweeps orphans and rebuilds the
+project's knowledge graph (`rag.graph`).
 """
 
 import logging
@@ -20,6 +23,7 @@ from core.selectors import project_get
 from rag.chunking import sources
 from rag.chunking.documents import draft_chunks
 from rag.chunking.store import StoreResult, chunks_write
+from rag.graph.build import graph_rebuild
 from rag.models import Chunk, ChunkStatus, SourceType
 from rag.services.embeddings import chunks_embed_now
 
@@ -43,11 +47,12 @@ def _conversation_targets(project, stream: str, ids: set[str]) -> dict:
 def _issue_targets(project, stream: str, ids: set[str]) -> dict:
     if stream == "comments":
         ids = set(sources.issues_of_comments(project, ids))
-    elif stream == "projects":
-        from connectors.selectors import raw_rows
-
-        rows = raw_rows(project=project, source="linear", stream="issues").filter(project_external_id__in=list(ids))
-        ids = set(rows.values_list("external_id", flat=True))
+    elif stream == "projects":  # the header names the project
+        ids = set(sources.issues_of(project, "project_external_id", ids))
+    elif stream == "cycles":  # … and the cycle
+        ids = set(sources.issues_of(project, "cycle_external_id", ids))
+    elif stream == "workflow_states":  # … and the state
+        ids = set(sources.issues_of(project, "state_external_id", ids))
     return {SourceType.LINEAR_ISSUE: ids}
 
 
@@ -69,6 +74,8 @@ def _attio_targets(project, stream: str, ids: set[str]) -> dict:
         return {SourceType.ATTIO_DEAL: set(parents["deals"]), SourceType.ATTIO_COMPANY: set(parents["companies"])}
     if stream == "people":
         return {SourceType.ATTIO_COMPANY: set(sources.company_of_people(project, ids))}
+    if stream == "workspace_members":  # a deal's header names its owner
+        return {SourceType.ATTIO_DEAL: set(sources.deals_of_owners(project, ids))}
     return {}
 
 
@@ -80,10 +87,13 @@ ROUTES = {
     ("linear", "issues"): _issue_targets,
     ("linear", "comments"): _issue_targets,
     ("linear", "projects"): _issue_targets,
+    ("linear", "cycles"): _issue_targets,
+    ("linear", "workflow_states"): _issue_targets,
     ("attio", "deals"): _attio_targets,
     ("attio", "companies"): _attio_targets,
     ("attio", "notes"): _attio_targets,
     ("attio", "people"): _attio_targets,
+    ("attio", "workspace_members"): _attio_targets,
 }
 
 
@@ -166,6 +176,7 @@ def chunks_rebuild(*, project) -> StoreResult:
         for source_type, ids in live.items():
             orphans = Chunk.objects.filter(project=project, source_type=source_type).exclude(source_id__in=ids)
             result.deleted += orphans.delete()[0]
+    graph_rebuild(project=project)  # the same records as nodes (it reads the chunks' invoice numbers)
     return result
 
 

@@ -61,14 +61,14 @@ WITH candidates AS MATERIALIZED (
     WHERE c.project_id = %(project)s AND c.search @@ %(candidates)s::tsquery {where}
     LIMIT %(cap)s
 )
-SELECT c.id, rag_idf_score(c.search, %(terms)s::tsquery[], %(weights)s::float8[]) AS score
+SELECT c.id, rag_idf_score(c.search, %(terms)s::tsquery[], %(weights)s::float8[]) AS score, c.source_type, c.source_id
 FROM rag_chunks c JOIN candidates USING (id)
 ORDER BY score DESC, ts_rank(c.search, %(all_terms)s::tsquery, 1) DESC, c.id
 LIMIT %(limit)s
 """
 
 TRIGRAM_SQL = """
-SELECT c.id, max(word_similarity(t.term, c.title)) AS similarity
+SELECT c.id, max(word_similarity(t.term, c.title)) AS similarity, c.source_type, c.source_id
 FROM rag_chunks c, unnest(%(words)s::text[]) AS t(term)
 WHERE c.project_id = %(project)s AND t.term <%% c.title {where}
 GROUP BY c.id
@@ -138,26 +138,34 @@ def keyword_search(*, project, query: str, limit: int, filters) -> list[Hit]:
     terms, chunk_count = question_terms(project=project, query=query)
     where, params = filters.sql()
     scores: dict[int, float] = {}
-    big = chunk_count > SCAN_CHUNKS
+    sources: dict[int, tuple[str, str]] = {}
+    # A search over some records' chunks (a local query) reads those rows through the source index, however
+    # big the project: the GIN posting lists of its words would span every project.
+    big = chunk_count > SCAN_CHUNKS and filters.sources is None
     with transaction.atomic(), connection.cursor() as cursor:
         # Plans here are cheap; JIT compilation would cost more than it saves.
-        cursor.execute("SELECT set_config('jit', 'off', true)")
+        cursor.execute(
+            "SELECT set_config('jit', 'off', true), set_config('enable_bitmapscan', %s, true)",
+            ["on" if big or not terms else "off"],
+        )
         if terms:
-            cursor.execute("SELECT set_config('enable_bitmapscan', %s, true)", ["on" if big else "off"])
             cursor.execute(_fts_sql(terms, where), {**params, **_fts_params(project, terms, limit, big=big)})
-            scores.update({chunk_id: float(score) for chunk_id, score in cursor.fetchall()})
-            cursor.execute("SELECT set_config('enable_bitmapscan', 'on', true)")
+            for chunk_id, score, source_type, source_id in cursor.fetchall():
+                scores[chunk_id], sources[chunk_id] = float(score), (source_type, source_id)
+            if not big:  # the name lookups below want their bitmap scans back
+                cursor.execute("SELECT set_config('enable_bitmapscan', 'on', true)")
         known = [t.query[1:-1].replace("''", "'") for t in terms if t.df is not None]
         misspelt = missing_words(project=project, query=query, known=known)
         if misspelt:
             weight = TRIGRAM_WEIGHT * max((t.idf for t in terms), default=1.0)
             cursor.execute(TRIGRAM_SQL.format(where=where), {**params, "project": project.pk, "words": misspelt,
                                                              "limit": limit})  # fmt: skip
-            for chunk_id, similarity in cursor.fetchall():
+            for chunk_id, similarity, source_type, source_id in cursor.fetchall():
                 scores[chunk_id] = scores.get(chunk_id, 0.0) + weight * float(similarity)
+                sources[chunk_id] = (source_type, source_id)
     # A stable sort keeps the SQL's own order (its tie-breaks) among equal scores.
     ranked = sorted(scores.items(), key=lambda item: -item[1])[:limit]
-    return [Hit(chunk_id, score) for chunk_id, score in ranked]
+    return [Hit(chunk_id, score, sources.get(chunk_id)) for chunk_id, score in ranked]
 
 
 def _fts_sql(terms: list[Term], where: str) -> str:

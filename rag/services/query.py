@@ -8,11 +8,14 @@ provider problem never turns into an error response.
 import datetime as dt
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from rag.constants import DEFAULT_MODE
+from rag.metrics import query_failures_counted, query_outcome_record
 from rag.models import SOURCE_GROUPS, Chunk, QueryRun
+from rag.outcomes import query_run_reasons
 from rag.providers import ProviderError, chat_provider, embedding_provider
-from rag.services import answers, retrieval
+from rag.services import answers, modes, retrieval
 from rag.services.evidence import Ranked, evidence_build, quality_score, source_diversity
 
 log = logging.getLogger("rag.query")
@@ -33,16 +36,18 @@ class QueryParams:
     source_filter: tuple[str, ...] = ()
     date_from: dt.datetime | None = None
     date_to: dt.datetime | None = None
+    mode: str = DEFAULT_MODE
 
-    def filters(self) -> retrieval.Filters:
+    def filters(self, sources=None) -> retrieval.Filters:
         groups = set(self.source_filter)
         types = None
         if groups and "chunks" not in groups:  # `chunks` = any kind of chunk
             types = tuple(sorted(t for g in groups for t in SOURCE_GROUPS[g]))
-        return retrieval.Filters(source_types=types, date_from=self.date_from, date_to=self.date_to)
+        return retrieval.Filters(source_types=types, date_from=self.date_from, date_to=self.date_to, sources=sources)
 
     def as_json(self) -> dict:
         return {
+            "mode": self.mode,
             "topK": self.top_k,
             "sourceLimit": self.source_limit,
             "sourceFilter": list(self.source_filter),
@@ -59,12 +64,17 @@ class Retrieved:
     degraded: bool
     error: str
     timings: dict
+    keyword_pool: list = field(default_factory=list)  # the keyword ranking, `keyword_depth` deep
 
 
-def retrieve(*, project, params: QueryParams, provider, modes=("vector", "keyword")) -> Retrieved:
-    """Run the retrievers named in `modes` and fuse them; a failing embedding provider drops the vector side."""
+def retrieve(
+    *, project, params: QueryParams, provider, modes=("vector", "keyword"), sources=None, keyword_depth: int = 0
+) -> Retrieved:
+    """Run the retrievers named in `modes` and fuse them; a failing embedding provider drops the vector side.
+    `sources` ((source type, source id) pairs) limits the search to those records' chunks; `keyword_depth` keeps
+    a deeper keyword ranking in `keyword_pool` (a local query filters it instead of searching again)."""
     limit = min(MAX_CANDIDATES, max(MIN_CANDIDATES, params.top_k * 5))
-    filters, ranked, timings, degraded, error = params.filters(), {}, {}, False, ""
+    filters, ranked, timings, degraded, error = params.filters(sources), {}, {}, False, ""
     if "vector" in modes:
         started = time.perf_counter()
         try:
@@ -74,35 +84,43 @@ def retrieve(*, project, params: QueryParams, provider, modes=("vector", "keywor
             degraded, error = True, f"embedding provider: {exc}"
             log.warning("query degraded to keyword-only for project %s: %s", project.pk, exc)
         timings["vector_ms"] = _ms(started)
+    pool = []
     if "keyword" in modes:
         started = time.perf_counter()
-        ranked["keyword"] = retrieval.keyword_search(project=project, query=params.query, limit=limit, filters=filters)
+        depth = max(limit, keyword_depth)
+        pool = retrieval.keyword_search(project=project, query=params.query, limit=depth, filters=filters)
+        ranked["keyword"] = pool[:limit]
         timings["keyword_ms"] = _ms(started)
     fused = retrieval.rrf_fuse(ranked)
     sizes = {name: len(hits) for name, hits in ranked.items()}
-    return Retrieved(fused, sizes.get("vector", 0), sizes.get("keyword", 0), degraded, error, timings)
+    return Retrieved(fused, sizes.get("vector", 0), sizes.get("keyword", 0), degraded, error, timings, pool)
 
 
+@query_failures_counted
 def lightrag_query(
     *, project, params: QueryParams, user=None, actor_label: str = "", provider=None, chat=DEFAULT
 ) -> dict:
-    """Answer a question over the project's chunks; record a `lightrag_query_runs` row; return the response."""
+    """Answer a question over the project's chunks and graph; record a `lightrag_query_runs` row; return the
+    response."""
     started = time.perf_counter()
-    provider = provider or embedding_provider(for_query=True)
+    provider = modes.EmbedOnce(provider or embedding_provider(for_query=True))
     chat = chat_provider() if chat is DEFAULT else chat
-    found = retrieve(project=project, params=params, provider=provider)
+    found = modes.retrieve_by_mode(project=project, params=params, provider=provider, retrieve=retrieve)
     top = found.fused[: params.top_k]
     chunks = {c.id: c for c in Chunk.objects.filter(project=project, id__in=[f.id for f in top]).only(*CHUNK_FIELDS)}
     ranked = [Ranked(chunks[f.id], f.score, f.ranks) for f in top if f.id in chunks]
     evidence = evidence_build(ranked=ranked, query=params.query, source_limit=params.source_limit)
+    modes.evidence_annotate(project=project, evidence=evidence, via=found.via, known=found.owners)
     answer_started = time.perf_counter()
     answer = _answer(chat, params.query, evidence, chunks)
     timings = {**found.timings, "answer_ms": _ms(answer_started)}
     response = {
         "query": params.query,
+        "mode": params.mode,
         "answer": answer.text,
         "answer_mode": answer.mode,
         "citations": answer.citations,
+        "entities": [modes.linked_payload(item) for item in found.linked],
         "evidence": [{k: v for k, v in item.items() if k != "group"} for item in evidence],
         "chunks": [_chunk_payload(r) for r in ranked],
         "stats": _stats(found, ranked, evidence, answer, timings),
@@ -112,13 +130,14 @@ def lightrag_query(
     }
     response["duration_ms"] = _ms(started)
     run = _record(project, params, response, user, actor_label, provider, chat, found.error)
+    query_outcome_record(mode=params.mode, reasons=query_run_reasons(run))
     response["query_run_id"] = str(run.id)
     return response
 
 
 def _answer(chat, query: str, evidence: list[dict], chunks: dict) -> answers.Answer:
     if chat is None:
-        return answers.answer_extractive(evidence)
+        return answers.answer_extractive(evidence, query=query)
     texts = answers.evidence_texts(evidence, chunks)
     return answers.answer_with_model(chat=chat, query=query, evidence=evidence, texts=texts)
 
@@ -140,7 +159,7 @@ def _chunk_payload(entry: Ranked) -> dict:
     }
 
 
-def _stats(found: Retrieved, ranked: list[Ranked], evidence: list[dict], answer, timings: dict) -> dict:
+def _stats(found: modes.ModeResult, ranked: list[Ranked], evidence: list[dict], answer, timings: dict) -> dict:
     groups = [item["group"] for item in evidence]
     return {
         "chunks": len(ranked),
@@ -151,6 +170,8 @@ def _stats(found: Retrieved, ranked: list[Ranked], evidence: list[dict], answer,
         "vector_candidates": found.vector_hits,
         "keyword_candidates": found.keyword_hits,
         "timings_ms": timings,
+        "graph": found.graph,
+        **({"graph_error": found.graph_error} if found.graph_error else {}),
         **answer.flags,
     }
 
@@ -163,6 +184,7 @@ def _record(project, params, response, user, actor_label, provider, chat, error)
         user=user if getattr(user, "is_authenticated", False) else None,
         actor_label=actor_label[:200],
         query=params.query,
+        mode=params.mode,
         params=params.as_json(),
         degraded=response["degraded"],
         answer=response["answer"],

@@ -28,6 +28,7 @@ class Filters:
     source_types: tuple[str, ...] | None = None
     date_from: dt.datetime | None = None
     date_to: dt.datetime | None = None
+    sources: tuple[tuple[str, str], ...] | None = None  # only these records' chunks (a local query)
 
     def sql(self) -> tuple[str, dict]:
         """` AND …` clauses on alias `c` with named parameters."""
@@ -41,34 +42,56 @@ class Filters:
         if self.date_to:
             clauses.append("c.occurred_at < %(f_to)s")
             params["f_to"] = self.date_to
+        if self.sources is not None:
+            clauses.append(
+                "(c.source_type, c.source_id) IN (SELECT * FROM unnest(%(f_stypes)s::text[], %(f_sids)s::text[]))"
+            )
+            params["f_stypes"] = [source_type for source_type, _ in self.sources]
+            params["f_sids"] = [str(source_id) for _, source_id in self.sources]
         return "".join(f" AND {clause}" for clause in clauses), params
 
 
-@dataclass
+@dataclass(slots=True)
 class Fused:
     id: int
     score: float
     ranks: dict = field(default_factory=dict)  # retriever name → 1-based rank
+    source: tuple[str, str] | None = None  # the chunk's record, when a retriever said
 
 
 def vector_search(*, project, vector: list[float], limit: int, filters: Filters = Filters()) -> list[Hit]:
-    """The `limit` nearest ready chunks of the project by cosine distance (score = cosine similarity)."""
+    """The `limit` nearest ready chunks of the project by cosine distance (score = cosine similarity).
+
+    Limited to some records (a local query), the distance is computed exactly over their chunks (found by the
+    source index): a handful of records is cheaper to scan than to filter out of the HNSW graph."""
     where, params = filters.sql()
-    sql = (
-        "SELECT c.id, c.embedding <=> %(vector)s::vector AS distance FROM rag_chunks c "
-        f"WHERE c.project_id = %(project)s AND c.embedding IS NOT NULL{where} "
-        "ORDER BY c.embedding <=> %(vector)s::vector LIMIT %(limit)s"
-    )
+    if filters.sources is not None:
+        sql = (
+            "SELECT id, distance, source_type, source_id FROM (SELECT c.id, c.embedding <=> %(vector)s::vector AS "
+            "distance, c.source_type, c.source_id FROM rag_chunks c "
+            f"WHERE c.project_id = %(project)s AND c.embedding IS NOT NULL{where} OFFSET 0) s "
+            "ORDER BY distance, id LIMIT %(limit)s"
+        )
+    else:
+        sql = (
+            "SELECT c.id, c.embedding <=> %(vector)s::vector AS distance, c.source_type, c.source_id FROM rag_chunks c "
+            f"WHERE c.project_id = %(project)s AND c.embedding IS NOT NULL{where} "
+            "ORDER BY c.embedding <=> %(vector)s::vector LIMIT %(limit)s"
+        )
     params.update(vector=vector_literal(vector), project=project.pk, limit=limit)
     with transaction.atomic(), connection.cursor() as cursor:
-        # These settings last until the end of this transaction only.
-        cursor.execute("SELECT set_config('jit', 'off', true)")
-        cursor.execute("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)")
-        cursor.execute("SELECT set_config('hnsw.ef_search', %s, true)", [str(settings.RAG_HNSW_EF_SEARCH)])
+        # These settings last until the end of this transaction only (one round trip for the three).
+        cursor.execute(
+            "SELECT set_config('jit', 'off', true), set_config('hnsw.iterative_scan', 'relaxed_order', true), "
+            "set_config('hnsw.ef_search', %s, true)",
+            [str(settings.RAG_HNSW_EF_SEARCH)],
+        )
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     rows.sort(key=lambda row: (row[1], row[0]))  # relaxed order may be slightly unsorted
-    return [Hit(chunk_id, 1.0 - distance) for chunk_id, distance in rows]
+    return [
+        Hit(chunk_id, 1.0 - distance, (source_type, source_id)) for chunk_id, distance, source_type, source_id in rows
+    ]
 
 
 def keyword_search(*, project, query: str, limit: int, filters: Filters = Filters()) -> list[Hit]:
@@ -79,10 +102,17 @@ def keyword_search(*, project, query: str, limit: int, filters: Filters = Filter
 def rrf_fuse(ranked: dict[str, list[Hit]], *, k: int = RRF_K, weights: dict | None = None) -> list[Fused]:
     """Reciprocal-rank fusion of several ranked lists (equal weights unless given; ties: lower chunk id first)."""
     weights = weights or {}
-    fused: dict[int, Fused] = {}
+    scores: dict[int, float] = {}
+    ranks: dict[int, dict] = {}
+    sources: dict[int, tuple | None] = {}
     for name, hits in ranked.items():
+        weight = weights.get(name, 1.0)
         for rank, hit in enumerate(hits, start=1):
-            entry = fused.setdefault(hit.id, Fused(hit.id, 0.0))
-            entry.score += weights.get(name, 1.0) / (k + rank)
-            entry.ranks[name] = rank
-    return sorted(fused.values(), key=lambda f: (-f.score, f.id))
+            chunk_id = hit.id
+            scores[chunk_id] = scores.get(chunk_id, 0.0) + weight / (k + rank)
+            if chunk_id in ranks:
+                ranks[chunk_id][name] = rank
+            else:
+                ranks[chunk_id], sources[chunk_id] = {name: rank}, hit.source
+    order = sorted(scores, key=lambda chunk_id: (-scores[chunk_id], chunk_id))
+    return [Fused(chunk_id, scores[chunk_id], ranks[chunk_id], sources[chunk_id]) for chunk_id in order]

@@ -3,9 +3,12 @@
 import pytest
 
 from connectors.services.sync import connector_sync
+from rag.models import Chunk
+from rag.services.embeddings import embeddings_run
 
 SOURCES = ("attio", "linear", "chatwoot")
 MESSAGES = 200  # seed "delta" at 200 messages: English and Russian conversations, fast to sync
+MARK = "(edited)"  # what the other project's copy of the data says and ours does not (`twins`)
 
 
 @pytest.fixture
@@ -30,3 +33,21 @@ def studio_project(project, make_tenant, bind, sync_all, offline):
     sync_all(project)
     project.tenant = tenant
     return project
+
+
+@pytest.fixture
+def twins(project, other_project, make_tenant, bind, sync_all, sandbox, offline):
+    """Two projects holding the same data (same seed: same clients, names, source ids); in the other one's
+    tenant every message was then edited, so its chunks say MARK where ours do not. Both embedded."""
+    ours, theirs = make_tenant(seed="delta", messages=MESSAGES), make_tenant(seed="delta", messages=MESSAGES)
+    sandbox.mutate(tenant=theirs.name, action="edit_messages", count=400)
+    bind(project, ours)
+    bind(other_project, theirs)
+    sync_all(project)
+    sync_all(other_project)
+    embeddings_run(project=project)
+    embeddings_run(project=other_project)
+    assert Chunk.objects.filter(project=other_project, text__contains=MARK).exists()
+    assert not Chunk.objects.filter(project=project, text__contains=MARK).exists()
+    project.tenant, other_project.tenant = ours, theirs
+    return project, other_project

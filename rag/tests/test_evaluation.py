@@ -1,11 +1,13 @@
-"""The labelled question set is what the dataset says, and hybrid retrieval beats either retriever on it."""
+"""The question sets are what the dataset says; hybrid retrieval is not worse than either retriever alone;
+no query mode shows a private note."""
 
 import pytest
 from django.db import connection
 
+from rag.constants import QUERY_MODES, SourceType
+from rag.evaluation import heldout, runner
 from rag.evaluation import questions as question_set
-from rag.evaluation.metrics import ndcg_at, recall_at, reciprocal_rank
-from rag.evaluation.runner import evaluate
+from rag.evaluation.metrics import facts_hold, leaked, ndcg_at, percentile, recall_at, reciprocal_rank
 from rag.providers import embedding_provider
 from rag.services.embeddings import embeddings_run
 
@@ -22,18 +24,51 @@ def test_the_question_set_covers_both_languages_and_every_kind_of_source():
     relevant = {r["source_type"] for e in entries for r in e["relevant"]}
     assert relevant == {"chatwoot_conversation", "linear_issue", "attio_deal", "attio_company"}
     assert all(e["relevant"] for e in entries)
+    assert {s for e in entries for s in e["slices"]} >= {"paraphrase", "note_comment", "cross_language"}
 
 
-def test_metrics_on_a_known_ranking():
+def test_the_held_out_set_is_well_formed_and_its_records_exist_in_its_seed():
+    """Its ids are the `heldout` seed's own records (a fresh build from the dataset reproduces the file), the
+    seed is used by no other question set, and every question can be scored on every axis."""
+    data = heldout.load()
+    assert heldout.PATH.read_text() == heldout.dumps(heldout.build())
+    assert (data["seed"], data["messages"]) == ("heldout", 2000)
+    assert data["seed"] != question_set.SEED
+    entries = data["questions"]
+    assert len(entries) >= 60
+    assert len({e["id"] for e in entries}) == len(entries)
+    assert {e["lang"] for e in entries} == {"en", "ru", "en→ru", "ru→en"}
+    assert {s for e in entries for s in e["slices"]} == set(heldout.SLICES)
+    source_types = {t.value for t in SourceType}
+    for entry in entries:
+        assert entry["question"].strip(), entry["id"]
+        assert entry["relevant"], entry["id"]
+        assert {r["source_type"] for r in entry["relevant"]} <= source_types, entry["id"]
+        assert set(entry["slices"]) <= set(heldout.SLICES), entry["id"]
+        assert entry["facts"], entry["id"]
+        assert all(group and all(group) for group in entry["facts"]), entry["id"]
+        assert all(isinstance(text, str) and text for text in entry["forbidden"]), entry["id"]
+    assert len({client for q in heldout.QUESTIONS for client in q.clients}) >= 8  # the seed's eight clients
+
+
+def test_metrics_on_a_known_ranking_and_answer():
     ranked, relevant = ["a", "x", "b", "y"], {"a", "b", "c"}
     assert recall_at(ranked, relevant, k=2) == 0.5
     assert reciprocal_rank(["x", "a"], relevant) == 0.5
     assert ndcg_at(["a", "b", "c"], relevant) == pytest.approx(1.0)
     assert ndcg_at(["x", "y"], relevant) == 0.0
+    answer = "Invoice #4821 was PAID on Monday."
+    assert facts_hold(answer, [["Invoice #4821", "4821"], ["paid", "оплач"]])
+    assert not facts_hold(answer, [["4821"], ["overdue"]])
+    assert leaked([answer, "INTERNAL: paid late twice"], ["internal: PAID late twice", "absent"]) == [
+        "internal: PAID late twice"
+    ]
+    assert percentile([5, 1, 3, 2, 4], 0.5) == 3
+    assert percentile([1, 2, 3], 0.95) == 3
 
 
 @pytest.mark.django_db
-def test_hybrid_beats_vector_only_and_keyword_only_on_the_sandbox_dataset(
+def test_hybrid_is_not_worse_than_one_retriever_and_no_mode_shows_a_private_note(
     project, make_tenant, bind, sync_all, offline
 ):
     data = question_set.load()
@@ -44,8 +79,20 @@ def test_hybrid_beats_vector_only_and_keyword_only_on_the_sandbox_dataset(
         # Planner statistics as autovacuum would leave them: earlier tests' rolled-back rows linger in the
         # table and its HNSW graph, and without statistics a small project's search may go through the graph.
         cursor.execute("ANALYZE rag_chunks")
-    report = evaluate(project=project, questions=data["questions"], provider=embedding_provider(for_query=True))
-    hybrid, vector, keyword = (report[mode]["overall"] for mode in ("hybrid", "vector", "keyword"))
-    figures = {mode: report[mode]["overall"] for mode in ("vector", "keyword", "hybrid")}
+    provider = embedding_provider(for_query=True)
+    report = runner.evaluate_retrievers(project=project, questions=data["questions"], provider=provider)
+    figures = {name: report[name]["overall"] for name in runner.RETRIEVERS}
+    # Fusion is not worse than its best part, give or take one question moving from first to second place.
+    slack = 0.5 / len(data["questions"])
     for metric in ("recall@10", "mrr", "ndcg@10"):
-        assert hybrid[metric] > max(vector[metric], keyword[metric]), f"{metric}: {figures}"
+        best_part = max(figures["vector"][metric], figures["keyword"][metric])
+        assert figures["hybrid"][metric] >= best_part - slack, figures
+
+    assert runner.private_notes(project), "the sandbox has private notes to leak"
+    modes = runner.evaluate_modes(project=project, questions=data["questions"], provider=provider)
+    assert set(modes) == set(QUERY_MODES)
+    for mode, part in modes.items():
+        assert part["overall"]["leaks"] == 0, [r["leaks"] for r in part["rows"] if r["leaks"]]
+        assert {r["mode_ran"] for r in part["rows"]} == {mode}
+        assert part["overall"]["recall@10"] > 0.5, part["overall"]
+        assert part["overall"]["facts"] > 0.5, part["overall"]

@@ -9,28 +9,12 @@ import pytest
 from core.models import Membership, Role
 from rag.models import Chunk, QueryRun
 from rag.providers import embedding_provider
-from rag.services.embeddings import embeddings_run
 from rag.services.evidence import Ranked, evidence_build
 from rag.services.query import QueryParams, lightrag_query
 from rag.services.retrieval import keyword_search, rrf_fuse, vector_search
+from rag.tests.conftest import MARK
 
 pytestmark = pytest.mark.django_db
-MARK = "(edited)"
-
-
-@pytest.fixture
-def twins(project, other_project, make_tenant, bind, sync_all, sandbox, offline):
-    ours, theirs = make_tenant(seed="delta", messages=200), make_tenant(seed="delta", messages=200)
-    sandbox.mutate(tenant=theirs.name, action="edit_messages", count=400)
-    bind(project, ours)
-    bind(other_project, theirs)
-    sync_all(project)
-    sync_all(other_project)
-    embeddings_run(project=project)
-    embeddings_run(project=other_project)
-    assert Chunk.objects.filter(project=other_project, text__contains=MARK).exists()
-    assert not Chunk.objects.filter(project=project, text__contains=MARK).exists()
-    return project, other_project
 
 
 def ids_of(project) -> set[int]:

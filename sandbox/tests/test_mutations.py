@@ -71,6 +71,34 @@ def test_edit_contacts(sandbox, fresh):
     assert shown["phone_number"].startswith("+1 555")
 
 
+def test_set_conversation_status_changes_only_the_status(sandbox, fresh):
+    client = Chatwoot(sandbox, fresh)
+    conversation_id = next(c.id for c in fresh.dataset.conversations.values() if c.status == "open")
+    before = client.get(f"/conversations/{conversation_id}").json()
+    sandbox.mutate(tenant=fresh.name, action="set_conversation_status", ids=[conversation_id], status="resolved")
+    after = client.get(f"/conversations/{conversation_id}").json()
+    assert after["status"] == "resolved"
+    assert after["last_activity_at"] == before["last_activity_at"]
+    assert after["meta"].get("assignee") == before["meta"].get("assignee")
+    with pytest.raises(ValueError, match="unknown status"):
+        sandbox.mutate(tenant=fresh.name, action="set_conversation_status", ids=[conversation_id], status="closed")
+
+
+def test_move_issue_state_changes_only_the_state(sandbox, fresh):
+    client = Linear(sandbox, fresh)
+    query = "query($id: String!) { issue(id: $id) { title description updatedAt state { name } assignee { name } } }"
+    done = {s["id"] for s in fresh.dataset.linear.states if s["name"] == "Done"}
+    issue_id = next(i["id"] for i in fresh.dataset.linear.issues.values() if i["stateId"] not in done)
+    before = client.data(query, id=issue_id)["issue"]
+    sandbox.mutate(tenant=fresh.name, action="move_issue_state", ids=[issue_id], state="Done")
+    after = client.data(query, id=issue_id)["issue"]
+    assert after["state"]["name"] == "Done"
+    assert after["updatedAt"] > before["updatedAt"]
+    assert (after["title"], after["description"], after["assignee"]) == (
+        before["title"], before["description"], before["assignee"]
+    )  # fmt: skip
+
+
 ISSUE_QUERY = "query($id: String!) { issue(id: $id) { id title updatedAt state { type } startedAt completedAt } }"
 
 

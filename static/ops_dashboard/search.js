@@ -27,6 +27,7 @@
     const payload = { query: data.get("query"), sourceFilter: data.getAll("sourceFilter") };
     ["date_from", "date_to"].forEach((name) => { if (data.get(name)) payload[name] = data.get(name); });
     if (data.get("sourceLimit")) payload.sourceLimit = Number(data.get("sourceLimit"));
+    if (data.get("mode")) payload.mode = data.get("mode");
     return payload;
   }
 
@@ -57,6 +58,15 @@
     return /^https?:\/\//i.test(url || "") ? url : null;
   }
 
+  // The client the evidence belongs to (`client: {id, name}` or null/absent) links to its client page.
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  function clientLink(client) {
+    if (!client || !UUID.test(String(client.id || ""))) return null;
+    const link = element("a", "client: " + (client.name || "unnamed"), "client-link small");
+    link.href = "/clients/" + encodeURIComponent(client.id);
+    return link;
+  }
+
   function evidenceItem(item, cited) {
     const card = element("li", null, "evidence-card" + (cited.has(item.id) ? " cited" : ""));
     card.id = "evidence-" + item.id;
@@ -72,6 +82,8 @@
     head.append(title, " ", element("span", item.source_type.replace(/_/g, " "), "muted small"));
     if (item.archived) head.append(" ", element("span", "archived", "badge warn"));
     if (item.occurred_at) head.append(" · ", element("time", new Date(item.occurred_at).toLocaleString(), "muted small"));
+    const client = clientLink(item.client);
+    if (client) head.append(" · ", client);
     card.append(head, element("p", item.snippet, "snippet"));
     const meta = element("div", "source id " + item.source_id + " · score " + Number(item.score).toFixed(3), "muted small");
     if (url) {
@@ -92,7 +104,8 @@
     degraded.hidden = !result.degraded;
     stats.textContent = (result.evidence || []).length + " sources from " + (result.chunks || []).length +
       " chunks · " + result.duration_ms + " ms · quality " + Number(result.quality_score || 0).toFixed(2) +
-      " · answer: " + (result.answer_mode || "");
+      " · answer: " + (result.answer_mode || "") + " · mode: " + (result.mode || "") +
+      ((result.entities || []).length ? " · about: " + result.entities.map((e) => e.name).join(", ") : "");
     evidenceList.replaceChildren.apply(evidenceList, (result.evidence || []).map((item) => evidenceItem(item, cited)));
     answerCard.hidden = false;
     evidenceCard.hidden = !(result.evidence || []).length;

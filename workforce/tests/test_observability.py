@@ -58,6 +58,7 @@ REQUIRED_ALERTS = {
     "WorkforceDeadLettersGrowing",
     "WorkforceCompletenessDrop",
     "WorkforceEmbeddingBacklog",
+    "WorkforceLightragQueriesDegraded",
     "WorkforceRetentionLag",
     "WorkforcePubSubPublishErrors",
     "WorkforceScopeViolation",

@@ -16,7 +16,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--project", help="Project name or id.")
-        parser.add_argument("--rebuild", action="store_true", help="Re-chunk every source record first.")
+        parser.add_argument(
+            "--rebuild", action="store_true", help="Re-chunk every source record and rebuild the knowledge graph first."
+        )
         parser.add_argument("--requeue-failed", action="store_true", help="Give failed chunks fresh attempts.")
         parser.add_argument("--budget", type=int, help="Token budget of the run (default EMBEDDING_RUN_TOKEN_BUDGET).")
         parser.add_argument(

@@ -1,0 +1,188 @@
+"""Extractive answers quote the sentence that answers: from a note or a comment rather than the record's header,
+one sentence from each of two records when the question spans them, and a record's current facts when asked."""
+
+import datetime as dt
+import itertools
+import re
+from types import SimpleNamespace
+
+import pytest
+
+from connectors.selectors import raw_rows
+from rag.services.answers import answer_extractive
+from rag.services.evidence import Ranked, evidence_build
+
+_ids = itertools.count(1)
+
+
+def chunk(source_type, source_id, title, header, *lines, facts=None, refs=None):
+    """A chunk as the builder writes it: header, then one line per unit (with its ref)."""
+    refs = refs or [""] * len(lines)
+    return SimpleNamespace(
+        id=next(_ids),
+        source_type=source_type,
+        source_id=source_id,
+        title=title,
+        text="\n".join([header, *lines]),
+        url="",
+        occurred_at=dt.datetime(2026, 11, 2, tzinfo=dt.UTC),
+        meta={"lines": [[ref, None] for ref in refs], **({"facts": facts} if facts else {})},
+    )
+
+
+def answer(query, *chunks):
+    ranked = [Ranked(c, 1.0 / rank, {"keyword": rank}) for rank, c in enumerate(chunks, start=1)]
+    evidence = evidence_build(ranked=ranked, query=query, source_limit=8)
+    return answer_extractive(evidence, query=query), evidence
+
+
+ISSUE_FACTS = {"state": "In Progress", "assignee": "Anna Petrova", "priority": "High", "project": "Acme Website",
+               "cycle": "Cycle 3"}  # fmt: skip
+ISSUE = chunk(
+    "linear_issue", "i-12", "ACME-12 Checkout fails on Safari",
+    "Linear issue ACME-12 (In Progress, priority High, Cycle 3) in Acme Website, assigned to Anna Petrova",
+    "Checkout fails on Safari",
+    "Customers on Safari 17 see a blank payment step.",
+    "Comment: Root cause is the CSP header on the payment iframe. The fix ships in release 2.4 on Friday.",
+    facts=ISSUE_FACTS, refs=["", "", "c:77"],
+)  # fmt: skip
+DEAL = chunk(
+    "attio_deal", "d-1", "Deal Acme retainer",
+    "Attio deal Acme retainer · Acme: Proposal, 12000 USD, owned by Boris Ivanov",
+    "Deal Acme retainer. Stage: Proposal. Amount: 12000 USD. Owner: Boris Ivanov. Company: Acme.",
+    "Note «Call with Acme»: Acme liked the moodboards. They asked to move the invoice date to March 3. "
+    "Payment terms stay net 30.",
+    facts={"stage": "Proposal", "amount": "12000 USD", "owner": "Boris Ivanov"}, refs=["", "n:5"],
+)  # fmt: skip
+CONVERSATION = chunk(
+    "chatwoot_conversation", "41", "Conversation #41 · Maria (Acme)",
+    "Chatwoot conversation #41 with Maria (Acme), open, assigned to Anna Petrova",
+    "Maria: Hello! Invoice INV-204 was charged twice on our Acme card. Could you refund one of them?",
+    "Anna Petrova: Sorry about that, we are looking into it.",
+    facts={"status": "open", "assignee": "Anna Petrova"}, refs=["m:1", "m:2"],
+)  # fmt: skip
+OTHER_ACME = chunk(
+    "attio_company", "c-1", "Company Acme", "Attio company Acme (acme.test)",
+    "Company Acme (acme.test). Design studio client since 2024. People: Maria, Ivan.",
+)  # fmt: skip
+DUPLICATE_FIX = chunk(
+    "linear_issue", "i-30", "ACME-30 Duplicate charges", "Linear issue ACME-30 (Todo), unassigned",
+    "Duplicate charges",
+    "Comment: The double charge fix is tracked here and deploys with the billing worker.",
+    facts={"state": "Todo", "assignee": "", "priority": "", "project": "", "cycle": ""}, refs=["", "c:9"],
+)  # fmt: skip
+
+
+def test_an_answer_in_a_deal_note_quotes_the_note_sentence_not_the_header_or_summary():
+    reply, evidence = answer("What did Acme ask about the invoice date?", DEAL, OTHER_ACME, CONVERSATION)
+    assert evidence[0]["quote"] == "Note «Call with Acme»: They asked to move the invoice date to March 3."
+    first = reply.text.split("\n")[0]
+    assert "move the invoice date to March 3" in first
+    assert "Acme: Proposal, 12000 USD" not in reply.text  # the header line is never quoted
+    assert first.endswith("[E1]")
+
+
+def test_an_answer_in_an_issue_comment_quotes_the_comment_sentence_with_its_label():
+    reply, evidence = answer("When does the fix ship?", ISSUE, OTHER_ACME)
+    assert evidence[0]["quote"] == "Comment: The fix ships in release 2.4 on Friday."
+    assert evidence[0]["ref"] == "c:77"
+    assert "The fix ships in release 2.4 on Friday. [E1]" in reply.text
+    assert "Linear issue ACME-12" not in reply.text
+
+
+def test_rare_question_words_outweigh_the_ones_every_record_repeats():
+    # "Acme" is in every item; "refund" in one sentence only: that sentence answers.
+    _reply, evidence = answer("Acme refund request", CONVERSATION, OTHER_ACME, DEAL)
+    assert "Could you refund one of them?" in evidence[0]["quote"]
+    assert evidence[0]["quote"].startswith("Maria: ")  # a later sentence of a message keeps its author
+
+
+def test_a_question_spanning_two_records_gets_one_sentence_from_each():
+    query = (
+        "What did Maria say about invoice INV-204 being charged twice, and which issue tracks the double charge fix?"
+    )
+    reply, _evidence = answer(query, CONVERSATION, OTHER_ACME, DUPLICATE_FIX)
+    lines = reply.text.split("\n")
+    assert "charged twice" in lines[0]
+    assert lines[0].endswith("[E1]")
+    assert "double charge fix is tracked here" in lines[1]
+    assert lines[1].endswith("[E3]")
+    assert reply.citations[:2] == ["E1", "E3"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["What status is ACME-12 in now?", "Who is on ACME-12?", "В каком статусе ACME-12 сейчас?",
+     "Кто ответственный за ACME-12?", "What priority does ACME-12 have?"],
+)  # fmt: skip
+def test_a_question_about_a_current_fact_is_answered_from_the_records_facts(query):
+    reply, evidence = answer(query, ISSUE, OTHER_ACME)
+    assert evidence[0]["facts"] == ISSUE_FACTS
+    assert reply.text.split("\n")[0] == "ACME-12 is In Progress, assigned to Anna Petrova, priority High [E1]."
+    assert reply.citations[0] == "E1"
+
+
+def test_deal_and_conversation_facts_read_naturally():
+    deal, _ = answer("Which stage is the Acme retainer deal at and who owns it?", DEAL)
+    assert deal.text.startswith(
+        "Deal Acme retainer is at stage Proposal, owned by Boris Ivanov, amount 12000 USD [E1]."
+    )
+    conversation, _ = answer("Is conversation 41 still open? What status?", CONVERSATION)
+    assert conversation.text.startswith("Conversation #41 is open, assigned to Anna Petrova [E1].")
+
+
+def test_a_question_without_a_fact_word_gets_no_facts_sentence():
+    reply, _ = answer("Customers on Safari see a blank payment step", ISSUE)
+    assert "is In Progress" not in reply.text
+    assert "blank payment step" in reply.text
+
+
+# ---------------------------------------------------------------- on synced sandbox data, through the API
+
+
+@pytest.mark.django_db
+def test_a_synced_deal_note_answers_with_its_sentence_and_private_notes_never_appear(studio_project, owner_api):
+    note = next(
+        n for n in raw_rows(project=studio_project, source="attio", stream="notes").filter(parent_object="deals")
+        if len(re.split(r"(?<=[.!?])\s+", n.content.strip())) >= 2
+    )  # fmt: skip
+    deal = raw_rows(project=studio_project, source="attio", stream="deals").get(external_id=note.parent_external_id)
+    sentence = re.split(r"(?<=[.!?])\s+", note.content.strip())[-1]
+    body = owner_api.post("/api/lightrag/query", {"query": f"{deal.name}: {sentence}"}).json()
+    item = next(i for i in body["evidence"] if i["source_id"] == deal.external_id)
+    assert sentence in item["quote"]
+    assert sentence in body["answer"]
+    assert f"[{item['id']}]" in body["answer"]
+    assert "Attio deal" not in body["answer"]  # no header line quoted
+
+    private = raw_rows(project=studio_project, source="chatwoot", stream="messages").filter(private=True).first()
+    body = owner_api.post("/api/lightrag/query", {"query": private.content}).json()
+    assert private.content not in body["answer"]
+    assert all(private.content not in item["quote"] for item in body["evidence"])
+
+
+def test_a_long_lines_snippet_is_cut_around_the_quoted_sentence():
+    filler = " ".join(f"Paragraph filler sentence number {n} about the brand colours." for n in range(12))
+    long = chunk(
+        "linear_issue", "i-40", "ACME-40 Brand book", "Linear issue ACME-40 (Todo), unassigned", "Brand book",
+        f"{filler} The signed contract PDF lives in the shared drive. {filler}",
+    )  # fmt: skip
+    _reply, evidence = answer("Where is the signed contract PDF?", long)
+    assert evidence[0]["quote"] == "The signed contract PDF lives in the shared drive."
+    assert "The signed contract PDF lives in the shared drive." in evidence[0]["snippet"]
+    assert evidence[0]["snippet"].startswith("… ")
+
+
+def test_a_sentence_without_a_figure_is_quoted_with_the_next_one_that_has_it():
+    proposal = chunk(
+        "attio_deal", "d-7", "Deal Acme redesign", "Attio deal Acme redesign · Acme: Proposal, 9000 EUR",
+        "Deal Acme redesign. Stage: Proposal.",
+        "Note «КП отправлено»: Коммерческое предложение по проекту «редизайн» отправлено (Acme). Напомнить 02.11.",
+        refs=["", "n:9"],
+    )  # fmt: skip
+    reply, evidence = answer("Отправляли ли коммерческое предложение для Acme?", proposal)
+    assert evidence[0]["quote"].endswith("отправлено (Acme). Напомнить 02.11.")
+    assert "Напомнить 02.11." in reply.text
+    # A sentence that has its figure stays alone (the deal note above: "… to March 3.", not "… net 30.").
+    _reply, evidence = answer("What did Acme ask about the invoice date?", DEAL)
+    assert evidence[0]["quote"].endswith("They asked to move the invoice date to March 3.")

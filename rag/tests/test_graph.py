@@ -1,0 +1,241 @@
+"""The knowledge graph: built by the sync hooks, following renames and deletions; entity linking; query modes
+that stay in their project and never show a private note."""
+
+import pytest
+
+from crm.models import CrmAccount, CrmOpportunity
+from rag.constants import QUERY_MODES
+from rag.graph.build import graph_rebuild
+from rag.graph.linking import entities_link
+from rag.graph.selectors import client_neighbourhood, client_records, graph_counts
+from rag.models import Chunk, GraphAlias, GraphEntity, GraphRelation
+from rag.services.embeddings import embeddings_run
+from rag.services.query import QueryParams, lightrag_query
+from rag.tests.conftest import MARK
+
+pytestmark = pytest.mark.django_db
+
+
+def linked_names(project, question: str) -> list[str]:
+    return [item.name for item in entities_link(project=project, question=question)]
+
+
+def client_named(project, name: str) -> GraphEntity:
+    return GraphEntity.objects.get(project=project, kind="client", name=name)
+
+
+def snapshot(project) -> tuple:
+    return (
+        sorted(GraphEntity.objects.filter(project=project).values_list("kind", "key", "name")),
+        sorted(GraphAlias.objects.filter(project=project).values_list("entity__key", "norm", "kind")),
+        sorted(GraphRelation.objects.filter(project=project).values_list("src__key", "dst__key", "type")),
+    )
+
+
+# ---------------------------------------------------------------- built from the sync
+
+
+def test_a_sync_builds_clients_with_their_contacts_deals_projects_issues_and_conversations(studio_project):
+    project, dataset = studio_project, studio_project.tenant.dataset
+    counts = graph_counts(project=project)
+    assert counts["client"] == CrmAccount.objects.filter(project=project).count() == len(dataset.clients)
+    assert counts["deal"] == CrmOpportunity.objects.filter(project=project, deleted_at__isnull=True).count()
+    assert counts["linear_project"] == len(dataset.linear.projects)
+    assert counts["issue"] == len(dataset.linear.issues)
+    assert counts["conversation"] == len(dataset.conversations)
+    # Every Linear project is "<client> — <work>": linked to the client it names (twins by their domain).
+    for linear_project in dataset.linear.projects:
+        entity = GraphEntity.objects.get(project=project, kind="linear_project", key=linear_project["id"])
+        client = GraphRelation.objects.get(project=project, src=entity, type="project_of").dst
+        assert linear_project["name"].startswith(client.name)
+        assert client.facts["domain"] in linear_project["description"]
+    # A client's records: its deals as the CRM mirror has them, the issues of its Linear project.
+    account = CrmAccount.objects.filter(project=project, opportunities__isnull=False).first()
+    records = client_records(project=project, account_ref=account.external_ref)
+    assert set(records["deals"]) == set(account.opportunities.values_list("external_ref", flat=True))
+    project_ids = {p["id"] for p in dataset.linear.projects if p["name"].startswith(account.name)}
+    assert records["issues"]
+    assert all(dataset.linear.issues[i]["projectId"] in project_ids for i in records["issues"])
+    picture = client_neighbourhood(project=project, account_ref=account.external_ref)
+    assert picture["nodes"][0]["name"] == account.name
+    assert {edge["type"] for edge in picture["edges"]} >= {"deal_of", "project_of", "in_project"}
+
+
+def test_rebuilding_the_graph_changes_nothing_a_sync_built(studio_project):
+    built = snapshot(studio_project)
+    graph_rebuild(project=studio_project)
+    graph_rebuild(project=studio_project)
+    assert snapshot(studio_project) == built
+
+
+def test_the_embeddings_cycle_builds_the_graph_of_a_project_synced_before_it_existed(studio_project):
+    from jobs.services import job_execute
+    from rag.services.cascade import embeddings_cycle
+
+    built = snapshot(studio_project)
+    GraphEntity.objects.filter(project=studio_project).delete()  # as after the upgrade that added the graph
+    assert graph_counts(project=studio_project)["client"] == 0
+    job_execute(job="embeddings_cycle", work=embeddings_cycle, task_id="")
+    assert snapshot(studio_project) == built
+    job_execute(job="embeddings_cycle", work=embeddings_cycle, task_id="")  # nothing to build the second time
+    assert snapshot(studio_project) == built
+
+
+def test_the_graph_follows_a_rename_and_forgets_deleted_records(
+    studio_project, sandbox, sync_all, reconcile, confirm_at_once
+):
+    project, tenant = studio_project, studio_project.tenant
+    account = CrmAccount.objects.filter(project=project, opportunities__isnull=False).order_by("name").first()
+    old_name = account.name
+    sandbox.mutate(tenant=tenant.name, action="rename_companies", ids=[account.external_ref], to="Quillfeather Works")
+    deal = account.opportunities.first().external_ref
+    sandbox.mutate(tenant=tenant.name, action="delete_deal", ids=[deal])
+    conversation = next(iter(tenant.dataset.conversations))
+    sandbox.mutate(tenant=tenant.name, action="delete_conversation", ids=[conversation])
+    sync_all(project)
+    reconcile(project)
+    reconcile(project)  # a record is deleted after two 404s (docs/deletions.md)
+
+    client = GraphEntity.objects.get(project=project, kind="client", key=account.external_ref)
+    assert client.name == "Quillfeather Works"
+    assert "Quillfeather Works" in linked_names(project, "What did Quillfeather Works ask for?")
+    others_with_old_name = CrmAccount.objects.filter(project=project, name=old_name).count()
+    assert len([n for n in linked_names(project, f"What did {old_name} ask for?") if n == old_name]) == (
+        others_with_old_name
+    )
+    assert not GraphEntity.objects.filter(project=project, kind="deal", key=deal).exists()
+    assert deal not in client_records(project=project, account_ref=account.external_ref)["deals"]
+    assert not GraphEntity.objects.filter(project=project, kind="conversation", key=str(conversation)).exists()
+
+
+# ---------------------------------------------------------------- entity linking
+
+
+def test_linking_finds_names_across_scripts_typos_domains_issue_keys_and_invoice_numbers(studio_project):
+    project, dataset = studio_project, studio_project.tenant.dataset
+    russian = next(c for c in dataset.clients if c.lang == "ru")
+    english = next(c for c in dataset.clients if c.lang == "en" and len(c.name.split()[0]) >= 6)
+    latin = russian.name.translate(str.maketrans("абвгдеёзийклмнопрстуфхцыэ", "abvgdeeziiklmnoprstufhcye"))
+    latin = latin.translate(str.maketrans("АБВГДЕЁЗИЙКЛМНОПРСТУФХЦЫЭ", "ABVGDEEZIIKLMNOPRSTUFHCYE"))
+    assert russian.name in linked_names(project, f"What did {latin} say about the invoice?")
+    assert russian.name in linked_names(project, f"Что писали {russian.name}?")
+    typo = english.name.replace(english.name[3], "", 1)  # one letter missing
+    assert english.name in linked_names(project, f"news from {typo}")
+    assert english.name in linked_names(project, f"anything from {english.domain} lately?")
+    issue = next(iter(dataset.linear.issues.values()))
+    linked = entities_link(project=project, question=f"what state is {issue['identifier']} in now?")
+    assert [item.key for item in linked] == [issue["id"]]
+    invoice = GraphAlias.objects.filter(project=project, kind="invoice").select_related("entity").first()
+    assert invoice is not None, "the sandbox's messages and notes mention invoice numbers"
+    assert invoice.entity.name in linked_names(project, f"Is invoice {invoice.norm} paid?")
+    assert linked_names(project, "What did the design team say about the homepage?") == []
+
+
+# ---------------------------------------------------------------- modes
+
+
+def test_every_mode_answers_from_the_active_project_only(twins):
+    ours, theirs = twins
+    name = GraphEntity.objects.filter(project=ours, kind="client").order_by("name").first().name
+    assert GraphEntity.objects.filter(project=theirs, kind="client", name=name).exists()
+    our_chunks = set(Chunk.objects.filter(project=ours).values_list("id", flat=True))
+    our_accounts = {str(i) for i in CrmAccount.objects.filter(project=ours).values_list("id", flat=True)}
+    our_keys = set(GraphEntity.objects.filter(project=ours).values_list("key", flat=True))
+    for mode in QUERY_MODES:
+        result = lightrag_query(project=ours, params=QueryParams(query=f"What did {name} say?", mode=mode), chat=None)
+        assert result["mode"] == mode
+        assert result["evidence"], mode
+        assert {chunk["id"] for chunk in result["chunks"]} <= our_chunks
+        assert MARK not in str(result)
+        assert {item["client"]["id"] for item in result["evidence"] if item["client"]} <= our_accounts
+        assert {entity["key"] for entity in result["entities"]} <= our_keys
+
+
+def test_local_mode_keeps_to_the_named_client_and_says_which_entity_brought_each_record(studio_project):
+    project = studio_project
+    embeddings_run(project=project)
+    account = CrmAccount.objects.filter(project=project, opportunities__isnull=False).order_by("name").last()
+    result = lightrag_query(project=project, params=QueryParams(query=f"{account.name} deal", mode="local"), chat=None)
+    assert result["stats"]["graph"]["local_fallback"] is False
+    assert result["evidence"]
+    for item in result["evidence"]:
+        assert item["entity"]["via"] == "local"
+        assert item["client"]["name"] == account.name
+    mine = client_records(project=project, account_ref=account.external_ref)
+    assert {item["source_id"] for item in result["evidence"] if item["source_type"] == "attio_deal"} <= set(
+        mine["deals"]
+    )
+    unnamed = lightrag_query(project=project, params=QueryParams(query="logo files", mode="local"), chat=None)
+    assert unnamed["stats"]["graph"]["local_fallback"] is True
+    assert unnamed["entities"] == []
+
+
+def test_no_mode_ever_shows_a_private_note(studio_project):
+    project, dataset = studio_project, studio_project.tenant.dataset
+    embeddings_run(project=project)
+    private = {m.content for c in dataset.conversations.values() for m in c.messages if m.private and m.content}
+    assert private, "the sandbox seeds private notes"
+    names = sorted({c.name for c in dataset.clients})
+    questions = [*(f"What did {n} write internally?" for n in names[:3]), "internal note about the budget"]
+    for mode in QUERY_MODES:
+        for question in questions:
+            result = str(lightrag_query(project=project, params=QueryParams(query=question, mode=mode), chat=None))
+            assert not [text for text in private if text in result], (mode, question)
+
+
+def test_the_api_takes_a_mode_and_refuses_an_unknown_one(studio_project, owner_api):
+    embeddings_run(project=studio_project)
+    default = owner_api.post("/api/lightrag/query", {"query": "logo files"})
+    assert default.status_code == 200
+    assert default.json()["mode"] == "mix"
+    local = owner_api.post("/api/lightrag/query", {"query": "logo files", "mode": "global"}).json()
+    assert local["mode"] == "global"
+    refused = owner_api.post("/api/lightrag/query", {"query": "logo files", "mode": "graph"})
+    assert refused.status_code == 400
+    assert "mode" in refused.json()["detail"]
+
+
+def test_a_broken_graph_degrades_the_query_instead_of_failing_it(studio_project, owner_api):
+    from django.db import connection
+
+    embeddings_run(project=studio_project)
+    name = GraphEntity.objects.filter(project=studio_project, kind="client").first().name
+    with connection.cursor() as cursor:  # rolled back with the test's transaction
+        cursor.execute("ALTER TABLE rag_graph_aliases RENAME TO rag_graph_aliases_away")
+    response = owner_api.post("/api/lightrag/query", {"query": f"What did {name} say?"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["degraded"] is True
+    assert body["evidence"], "the chunk search still answers"
+    assert body["stats"]["graph_error"]
+    metrics = owner_api.get("/metrics").content.decode()
+    assert 'app_rag_query_problems_total{mode="mix",reason="graph_unavailable"} 1.0' in metrics
+
+
+def test_a_question_about_a_clients_deal_answers_with_that_deals_stage(studio_project):
+    project = studio_project
+    embeddings_run(project=project)
+    account = CrmAccount.objects.filter(project=project, opportunities__isnull=False).order_by("name").last()
+    result = lightrag_query(project=project, params=QueryParams(query=f"На каком этапе сделка с {account.name}?"),
+                            chat=None)  # fmt: skip
+    first = result["evidence"][0]
+    assert (first["source_type"], first["client"]["name"]) == ("attio_deal", account.name)
+    stage = account.opportunities.get(external_ref=first["source_id"]).source_stage
+    assert result["answer"].splitlines()[0].startswith(f"{first['title']} is at stage {stage}")
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("Which deals did we lose?", {"attio_deal"}),
+        ("Какие задачи открыты по Ромашке?", {"linear_issue"}),
+        ("What did they say in the chat?", {"chatwoot_conversation"}),
+        ("What happened with the logo?", set()),
+    ],
+)
+def test_a_question_names_the_kind_of_record_it_is_about(question, kinds):
+    from rag.graph.intent import LEADING_WORDS, asked_kinds
+
+    assert asked_kinds(question) == kinds
+    assert asked_kinds(question, leading=LEADING_WORDS) == (kinds if "chat" not in question else set())
+    assert asked_kinds("Safari contact form bug invoice deal kick-off budget", leading=LEADING_WORDS) == set()
