@@ -100,9 +100,10 @@ def _header_key(title: str, meta: dict) -> tuple:
 
 
 def _conversation_facts(conversation) -> dict:
-    assignee = ((conversation.raw or {}).get("meta") or {}).get("assignee") or {}
+    meta = (conversation.raw or {}).get("meta")
+    assignee = (meta.get("assignee") if isinstance(meta, dict) else None) or {}
     # The name Chatwoot shows for the agent (its display name when set, else the full name).
-    name = assignee.get("available_name") or assignee.get("name") or "" if isinstance(assignee, dict) else ""
+    name = (assignee.get("available_name") or assignee.get("name") or "") if isinstance(assignee, dict) else ""
     return {"status": conversation.status or "", "assignee": str(name)[:100]}
 
 
