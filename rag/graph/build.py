@@ -148,12 +148,16 @@ def _entity_ids(project, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], i
     return found
 
 
-def _gone(asked, found_keys) -> set[str]:
-    return set() if asked is None else {str(k) for k in asked} - set(found_keys)
+def _existing_keys(project, kind: str, prefix: str = "") -> set[str]:
+    keys = GraphEntity.objects.filter(project=project, kind=kind, key__startswith=prefix)
+    return set(keys.values_list("key", flat=True))
 
 
-def _existing_keys(project, kind: str) -> set[str]:
-    return set(GraphEntity.objects.filter(project=project, kind=kind).values_list("key", flat=True))
+def _gone(project, kind: str, refs, specs: list[Spec], prefix: str = "") -> set[str]:
+    """The keys a refresh asked for (`refs`, or every stored one of the kind when None) that the source no
+    longer has: their entities go."""
+    asked = _existing_keys(project, kind, prefix) if refs is None else {f"{prefix}{ref}" for ref in refs}
+    return asked - {spec.key for spec in specs}
 
 
 # ---------------------------------------------------------------- per kind
@@ -174,10 +178,7 @@ def clients_refresh(project, refs=None) -> None:
         )
         for a in accounts
     ]
-    gone = _gone(refs, [a["external_ref"] for a in accounts])
-    if refs is None:
-        gone = _existing_keys(project, EntityKind.CLIENT) - {s.key for s in specs}
-    _write(project, EntityKind.CLIENT, specs, gone)
+    _write(project, EntityKind.CLIENT, specs, _gone(project, EntityKind.CLIENT, refs, specs))
     # Contacts and Linear projects are linked by domain and name: any client change may relink them. Their
     # conversations and issues are refreshed only where the client changed (a full rebuild: all of them).
     only_changed = refs is not None
@@ -213,12 +214,7 @@ def contacts_refresh(project, source_system: str, refs=None, *, only_changed: bo
                 edges=edges,
             )
         )
-    keys = [s.key for s in specs]
-    if refs is None:
-        prefix = f"{source_system}:"
-        gone = {k for k in _existing_keys(project, EntityKind.CONTACT) if k.startswith(prefix)} - set(keys)
-    else:
-        gone = _gone([f"{source_system}:{r}" for r in refs], keys)
+    gone = _gone(project, EntityKind.CONTACT, refs, specs, prefix=f"{source_system}:")
     _write(project, EntityKind.CONTACT, specs, gone)
     if only_changed:
         after = _clients_of_kind(project, EntityKind.CONTACT)
@@ -260,10 +256,7 @@ def deals_refresh(project, refs=None) -> None:
                 edges=edges,
             )
         )
-    gone = _gone(refs, [s.key for s in specs])
-    if refs is None:
-        gone = _existing_keys(project, EntityKind.DEAL) - {s.key for s in specs}
-    _write(project, EntityKind.DEAL, specs, gone)
+    _write(project, EntityKind.DEAL, specs, _gone(project, EntityKind.DEAL, refs, specs))
 
 
 def _client_matcher(project):
@@ -304,10 +297,7 @@ def linear_projects_refresh(project, refs=None, *, only_changed: bool = False) -
                 edges=edges,
             )
         )
-    gone = _gone(refs, [s.key for s in specs])
-    if refs is None:
-        gone = _existing_keys(project, EntityKind.LINEAR_PROJECT) - {s.key for s in specs}
-    _write(project, EntityKind.LINEAR_PROJECT, specs, gone)
+    _write(project, EntityKind.LINEAR_PROJECT, specs, _gone(project, EntityKind.LINEAR_PROJECT, refs, specs))
     if only_changed:
         after = _clients_of_kind(project, EntityKind.LINEAR_PROJECT)
         refs = [key for key in set(before) | set(after) if before.get(key) != after.get(key)]
@@ -344,10 +334,7 @@ def issues_refresh(project, refs=None) -> None:
                 edges,
             )
         )
-    gone = _gone(refs, [s.key for s in specs])
-    if refs is None:
-        gone = _existing_keys(project, EntityKind.ISSUE) - {s.key for s in specs}
-    _write(project, EntityKind.ISSUE, specs, gone)
+    _write(project, EntityKind.ISSUE, specs, _gone(project, EntityKind.ISSUE, refs, specs))
     invoices_refresh(project, SourceType.LINEAR_ISSUE, [s.key for s in specs])
 
 
@@ -372,10 +359,7 @@ def conversations_refresh(project, refs=None) -> None:
                 edges=edges,
             )
         )
-    gone = _gone(refs, [s.key for s in specs])
-    if refs is None:
-        gone = _existing_keys(project, EntityKind.CONVERSATION) - {s.key for s in specs}
-    _write(project, EntityKind.CONVERSATION, specs, gone)
+    _write(project, EntityKind.CONVERSATION, specs, _gone(project, EntityKind.CONVERSATION, refs, specs))
     invoices_refresh(project, SourceType.CHATWOOT_CONVERSATION, [s.key for s in specs])
 
 

@@ -110,13 +110,3 @@ def name_words(text: str) -> list[str]:
 def name_key(text: str) -> str:
     """The linking key of a name: its folded words joined by single spaces ("" when it has none)."""
     return " ".join(word for word in name_words(text) if word)
-
-
-def phrases(text: str, *, longest: int = 4) -> list[str]:
-    """Every run of 1..`longest` consecutive folded words of a text (the question's candidate names)."""
-    words = [word for word in name_words(text) if word]
-    found = []
-    for size in range(longest, 0, -1):
-        for start in range(len(words) - size + 1):
-            found.append(" ".join(words[start : start + size]))
-    return list(dict.fromkeys(found))

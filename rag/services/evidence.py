@@ -114,16 +114,6 @@ def _with_figure(picked: list[Sentence], found: list[Sentence]) -> list[Sentence
     return picked
 
 
-def best_line(chunk, keys: set[str]) -> tuple[int, str]:
-    """(line index, line) of the chunk's content line holding its best sentence (1 = first content line)."""
-    lines = chunk.text.split("\n")
-    found = sentences(chunk)
-    if not found:
-        return 0, lines[0]
-    index = best_sentences(found, key_weights(keys, [set(s.keys) for s in found]))[0].line
-    return index, lines[index]
-
-
 def snippet(line: str, keys: set[str], at: int | None = None) -> str:
     """The line, cut to ~SNIPPET_CHARS around `at` (where the quoted sentence starts), else its first matching
     word."""
