@@ -1,9 +1,10 @@
 """Retrieval and answer quality of LightRAG on sandbox studio data, per query mode and per slice (offline provider).
 
-    .venv/bin/python scripts/eval_rag.py [--set inrepo|heldout|all] [--modes naive,mix] [--markdown]
+    .venv/bin/python scripts/eval_rag.py [--set inrepo|tuning|heldout|all] [--modes naive,mix] [--markdown]
                                          [--verbose] [--json FILE] [--no-retrievers] [--seed S --messages N]
 
-For each question set — the in-repo set (rag/evaluation/questions.json: seed `demo`) and the held-out set
+For each question set — the in-repo set (rag/evaluation/questions.json: seed `demo`), the tuning set
+(rag/evaluation/tuning.json: seed `tuning`, written by hand, the set to tune on) and the held-out set
 (rag/evaluation/heldout.json: seed `heldout`, written by hand, never tuned on) — it starts the sandbox
 servers in-process, syncs Chatwoot, Linear and Attio into a fresh project of its own database
 (`workforce_eval` on the embedded server unless DATABASE_URL is set; chunks are built by the same
@@ -37,13 +38,14 @@ from core.models import AccountScope, Project
 from rag.constants import QUERY_MODES
 from rag.evaluation import heldout as heldout_set
 from rag.evaluation import questions as question_set
+from rag.evaluation import tuning as tuning_set
 from rag.evaluation.runner import RETRIEVERS, SLICES, evaluate_modes, evaluate_retrievers
 from rag.models import Chunk
 from rag.providers import embedding_provider
 from rag.services.embeddings import embeddings_run
 from sandbox import SandboxServers
 
-SETS = {"inrepo": "in-repo", "heldout": "held-out"}
+SETS = {"inrepo": "in-repo", "tuning": "tuning", "heldout": "held-out"}
 
 
 def load_project(servers: SandboxServers, seed: str, messages: int) -> Project:
@@ -125,6 +127,17 @@ def show(title: str, lines: list[str], markdown: bool) -> None:
     print("\n".join(lines) if markdown else plain(lines))
 
 
+def verbose_rows(label: str, rows: list[dict], questions: list[dict]) -> None:
+    print(f"\n{label} questions, first mode (recall@10, RR, facts, leaks; the question and the answer's start)")
+    for row, entry in zip(rows, questions, strict=True):
+        facts = "–" if row["facts"] is None else ("ok" if row["facts"] else "MISS")
+        print(f"{row['id']} {row['lang']:6} {','.join(row['slices']) or '-':28} R {row['recall@10']:.2f} "
+              f"RR {row['mrr']:.2f} facts {facts:4} leaks {len(row['leaks'])}  {entry['question']}")  # fmt: skip
+        if row["facts"] is False or row["mrr"] < 1:
+            print(f"    expected {entry.get('facts')}; top {row['top']}")
+            print("    answer: " + row["answer"][:300].replace("\n", " / "))
+
+
 def run_set(servers, name: str, data: dict, modes: tuple, *, retrievers: bool) -> dict:
     started = time.perf_counter()
     project = load_project(servers, data["seed"], data["messages"])
@@ -147,10 +160,10 @@ def run_set(servers, name: str, data: dict, modes: tuple, *, retrievers: bool) -
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", choices=["inrepo", "heldout", "all"], default="inrepo", help="question set(s)")
+    parser.add_argument("--set", choices=[*SETS, "all"], default="inrepo", help="question set(s)")
     parser.add_argument("--modes", default=",".join(QUERY_MODES), help="comma-separated query modes")
     parser.add_argument("--markdown", action="store_true", help="print markdown tables (for docs/)")
-    parser.add_argument("--verbose", action="store_true", help="per-question rows of the in-repo set")
+    parser.add_argument("--verbose", action="store_true", help="per-question rows (not of the held-out set)")
     parser.add_argument("--json", help="write the full report to this file")
     parser.add_argument("--no-retrievers", action="store_true", help="skip the vector/keyword/hybrid comparison")
     parser.add_argument("--seed", help="in-repo set only: the same templates rebuilt for another sandbox seed")
@@ -168,6 +181,8 @@ def main() -> None:
             data = {"seed": args.seed, "messages": args.messages,
                     "questions": question_set.build(seed=args.seed, messages=args.messages)}  # fmt: skip
         sets["inrepo"] = data
+    if args.set in ("tuning", "all"):
+        sets["tuning"] = tuning_set.load()
     if args.set in ("heldout", "all"):
         sets["heldout"] = heldout_set.load()
     servers = SandboxServers(host="127.0.0.1").start()
@@ -186,12 +201,9 @@ def main() -> None:
         if "retrievers" in result:
             show(f"{label}: retrievers under the fusion (product depth)", retrievers_table(result["retrievers"]),
                  args.markdown)  # fmt: skip
-    if args.verbose and "inrepo" in results:
-        print("\nin-repo questions, first mode (recall@10, RR, facts, leaks; top sources)")
-        for row in results["inrepo"]["modes"][modes[0]]["rows"]:
-            facts = "–" if row["facts"] is None else ("ok" if row["facts"] else "MISS")
-            print(f"{row['id']} {row['lang']:6} {','.join(row['slices']) or '-':28} R {row['recall@10']:.2f} "
-                  f"RR {row['mrr']:.2f} facts {facts:4} leaks {len(row['leaks'])}")  # fmt: skip
+    if args.verbose:
+        for name in results.keys() - {"heldout"}:  # the held-out set is never read question by question
+            verbose_rows(SETS[name], results[name]["modes"][modes[0]]["rows"], sets[name]["questions"])
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1, ensure_ascii=False))
 

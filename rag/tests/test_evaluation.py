@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 
 from rag.constants import QUERY_MODES, SourceType
-from rag.evaluation import heldout, runner
+from rag.evaluation import heldout, runner, tuning
 from rag.evaluation import questions as question_set
 from rag.evaluation.metrics import facts_hold, leaked, ndcg_at, percentile, recall_at, reciprocal_rank
 from rag.providers import embedding_provider
@@ -49,6 +49,30 @@ def test_the_held_out_set_is_well_formed_and_its_records_exist_in_its_seed():
         assert all(group and all(group) for group in entry["facts"]), entry["id"]
         assert all(isinstance(text, str) and text for text in entry["forbidden"]), entry["id"]
     assert len({client for q in heldout.QUESTIONS for client in q.clients}) >= 8  # the seed's eight clients
+
+
+def test_the_tuning_set_is_well_formed_and_its_records_exist_in_its_seed():
+    """Like the held-out set, over a seed of its own: a fresh build from the dataset reproduces the committed file,
+    every slice is there, and its questions name all eight clients of the seed."""
+    data = tuning.load()
+    assert tuning.PATH.read_text() == tuning.dumps(tuning.build())
+    assert (data["seed"], data["messages"]) == ("tuning", 2000)
+    assert data["seed"] not in (question_set.SEED, heldout.SEED)
+    entries = data["questions"]
+    assert len(entries) >= 60
+    assert len({e["id"] for e in entries}) == len(entries)
+    assert {e["lang"] for e in entries} == {"en", "ru", "en→ru", "ru→en"}
+    assert {s for e in entries for s in e["slices"]} == set(tuning.SLICES)
+    source_types = {t.value for t in SourceType}
+    for entry in entries:
+        assert entry["question"].strip(), entry["id"]
+        assert entry["relevant"], entry["id"]
+        assert {r["source_type"] for r in entry["relevant"]} <= source_types, entry["id"]
+        assert set(entry["slices"]) <= set(tuning.SLICES), entry["id"]
+        assert all(group and all(group) for group in entry["facts"]), entry["id"]
+        assert all(isinstance(text, str) and text for text in entry["forbidden"]), entry["id"]
+    assert sum(1 for e in entries if e["facts"]) >= 0.9 * len(entries)
+    assert {client for q in tuning.QUESTIONS for client in q.clients} == set(range(8))  # the seed's eight clients
 
 
 def test_metrics_on_a_known_ranking_and_answer():
