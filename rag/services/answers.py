@@ -101,11 +101,25 @@ def facts_sentence(item: dict, asked: set[str]) -> str:
     return ", ".join([head, *parts]) + f" [{item['id']}]."
 
 
-def _quote_line(item: dict) -> str:
+# The current facts a quoted record shows beside its title, by kind: what a reader asks next about a ticket, a
+# deal or a conversation ("and is it done? whose is it?").
+BRIEF_FACTS = {"linear_issue": ("state", "assignee"), "attio_deal": ("stage", "amount", "owner"),
+               "chatwoot_conversation": ("status", "assignee")}  # fmt: skip
+
+
+def facts_brief(item: dict) -> str:
+    """ "Done · Olga Smirnova": the record's current state and owner, as far as it has them."""
+    facts = item.get("facts") or {}
+    return " · ".join(str(facts[key]) for key in BRIEF_FACTS.get(item["source_type"], ()) if facts.get(key))
+
+
+def _quote_line(item: dict, *, with_facts: bool = True) -> str:
     quote = item.get("quote") or item["snippet"]
+    brief = facts_brief(item) if with_facts else ""
+    title = f"{item['title']} ({brief})" if brief else item["title"]
     if _same_words(quote, item["title"]):  # the record's title line: say it once
-        return f"{item['title']} [{item['id']}]"
-    return f"{item['title']}: {quote} [{item['id']}]"
+        return f"{title} [{item['id']}]"
+    return f"{title}: {quote} [{item['id']}]"
 
 
 def _same_words(quote: str, title: str) -> bool:
@@ -151,7 +165,7 @@ def answer_extractive(evidence: list[dict], *, query: str = "", mode: str = "ext
             break
         if item["id"] in cited and _same_words(item.get("quote") or item["snippet"], item["title"]):
             continue  # its facts are already said, and its quote would only repeat its title
-        lines.append(_quote_line(item))
+        lines.append(_quote_line(item, with_facts=item["id"] not in cited))  # facts said once per record
         cited += [item["id"]] if item["id"] not in cited else []
     return Answer("\n".join(lines), cited, mode)
 

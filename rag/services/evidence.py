@@ -8,6 +8,12 @@ question); a word weighs more the fewer of the evidence items hold it, so "invoi
 name that every item repeats. The best sentence (and a second one of the same item when it adds question words
 the first lacks) is the item's `quote`; the line holding it is the `snippet`. For a conversation that line is
 one message, and the deep link points at it. `facts` are the record's current facts (`meta["facts"]`).
+
+What kind of answer a question wants counts too: a "why" question prefers a sentence giving a reason ("blocked
+until …", «ждём …»), a "when" question one with a date, a "how much" question one with an amount (each worth
+one question word). A sentence that only repeats the record's title loses ties (the title is shown anyway), and
+a sentence the question itself quotes brings the sentence after it, which is what the question asks about
+("they reviewed v2 with their CEO — what did they say?").
 """
 
 import functools
@@ -25,6 +31,27 @@ _FIGURE = re.compile(r"\d\d")  # a date, an amount, a number: two digits in a ro
 _ANY_DIGIT = re.compile(r"\d")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"«(\[]?[A-ZА-ЯЁ0-9])")
 _LABEL = re.compile(r"^((?:Comment|Note «[^»]{0,200}»|[^:]{1,80}?)): ")  # "Anna Petrova: …", "Comment: …"
+# Answer types: (what in a question asks for it, what in a sentence gives it). English and Russian.
+_DATE = (
+    r"\b\d{1,2}[./]\d{1,2}\b|\b\d{4}-\d\d-\d\d\b|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
+    r"|понедельник|вторник|сред[уае]|четверг|пятниц|суббот|воскресень"
+)
+ANSWER_TYPES = {
+    "reason": (
+        r"\bwhy\b|\bblock|\bstuck\b|\bheld up\b|\bholding\b|\bwhat.{0,20}\bwait|\bпочему\b|\bзачем\b|из-за чего"
+        r"|\bзаблок|\bстоит\b|\bзастрял|\bв чём причина|\bв чем причина",
+        r"\bbecause\b|\bsince\b|\buntil\b|\bdue to\b|\bwaiting\b|\bblocked\b|\bpending\b|\bas soon as\b"
+        r"|\bпотому\b|\bтак как\b|\bпока\b|\bиз-за\b|\bжд[её]м\b|\bожида|\bзаблок|\bкак только\b|\bпосле того",
+    ),
+    "date": (r"\bwhen\b|\bwhat date\b|\bdeadline\b|\bdue\b|\bfollow[ -]?up\b|\bкогда\b|\bк какому\b|\bсрок|\bнапомн",
+             _DATE),
+    "amount": (r"\bhow much\b|\bbudget|\bamount\b|\bworth\b|\bсколько\b|\bбюджет|\bсумм",
+               r"\d[\d ,.]*\d\s*(?:usd|eur|rub|gbp|₽|\$|€|руб|k\b)|(?:\$|€|£)\s?\d|\b\d{4,}\b"),
+}  # fmt: skip
+_ANSWER_TYPES = {name: (re.compile(ask, re.I), re.compile(give, re.I)) for name, (ask, give) in ANSWER_TYPES.items()}
+QUOTED_SHARE = 0.75  # a sentence whose words are this much in the question is one the question quotes
+SECOND_GAIN = 0.35  # another sentence of a record is quoted when it adds this share of the first one's score
+MAX_SENTENCES = 3  # "the budget and the decision maker": a note's answer may take a sentence for each
 
 
 @dataclass(frozen=True)
@@ -50,6 +77,15 @@ def _word_keys(word: str) -> frozenset:
     if word in STOP_WORDS:
         return frozenset()
     return frozenset({stem(word), *(f"c:{concept}" for concept in concepts_of(word))})
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What the question asks, as the sentence choice reads it."""
+
+    keys: set
+    weights: dict
+    wanted: list  # answer-type patterns
 
 
 @dataclass(frozen=True)
@@ -86,20 +122,51 @@ def _score(sentence: Sentence, weights: dict[str, float], covered: frozenset = f
     return sum(weight for key, weight in weights.items() if key in sentence.keys and key not in covered)
 
 
-def best_sentences(found: list[Sentence], weights: dict[str, float]) -> list[Sentence]:
-    """The best-scoring sentence, plus the best other one that holds question words it lacks (same record)."""
+def answer_types(query: str) -> list[re.Pattern]:
+    """What the question's answer looks like (a reason, a date, an amount): a pattern per type it asks for."""
+    return [give for ask, give in _ANSWER_TYPES.values() if ask.search(query)]
+
+
+def best_sentences(
+    found: list[Sentence], weights: dict[str, float], *, wanted: list[re.Pattern] = (), title: frozenset = frozenset()
+) -> list[Sentence]:
+    """The sentence that adds most of what the question asks to the record's title (its question words the
+    title lacks, plus one word's worth for each answer type it gives), then up to MAX_SENTENCES - 1 more of
+    the same record, each adding question words or answer types the chosen ones lack."""
     if not found:
         return []
-    scores = [_score(s, weights) for s in found]
-    first = max(range(len(found)), key=lambda i: (scores[i], -i))  # ties: the earlier sentence
-    if scores[first] == 0:
-        return [found[first]]  # nothing matches: the record's first content sentence (a title, a deal's summary)
-    covered = found[first].keys
-    gains = [(_score(s, weights, covered), -i) for i, s in enumerate(found) if i != first]
-    gain, second = max(gains, default=(0, 0))
-    if gain == 0 or gain < 0.5 * scores[first]:
-        return [found[first]]
-    return [found[i] for i in sorted((first, -second))]
+    bonus = max(weights.values(), default=0.0)
+    types = [frozenset(n for n, give in enumerate(wanted) if give.search(_unlabelled(s.text))) for s in found]
+
+    def gain(i: int, keys: frozenset, given: frozenset) -> float:
+        return _score(found[i], weights, keys | title) + bonus * len(types[i] - given)
+
+    full = [_score(s, weights) for s in found]
+    first = max(range(len(found)), key=lambda i: (gain(i, frozenset(), frozenset()), full[i], -i))
+    best = gain(first, frozenset(), frozenset())
+    if best == 0:
+        return [found[first]]  # it adds nothing to the title: the best repeat of it, else the first sentence
+    chosen, keys, given = [first], found[first].keys, types[first]
+    while len(chosen) < MAX_SENTENCES:
+        more, i = max(((gain(i, keys, given), -i) for i in range(len(found)) if i not in chosen), default=(0, 0))
+        if more == 0 or more < SECOND_GAIN * best:
+            break
+        chosen.append(-i)
+        keys, given = keys | found[-i].keys, given | types[-i]
+    return [found[i] for i in sorted(chosen)]
+
+
+def _with_answer(picked: list[Sentence], found: list[Sentence], query_keys: set[str]) -> list[Sentence]:
+    """A single quoted sentence that the question itself quotes is followed by the next sentence (the reply to a
+    message, what came after "we reviewed v2 with our CEO"): the question asks about what follows it."""
+    if len(picked) != 1 or len(picked[0].keys) < 3:
+        return picked
+    sentence = picked[0]
+    own = {key for key in sentence.keys if not key.startswith("c:")}
+    if not own or len(own & query_keys) < QUOTED_SHARE * len(own):
+        return picked
+    position = found.index(sentence)
+    return [sentence, found[position + 1]] if position + 1 < len(found) else picked
 
 
 def _with_figure(picked: list[Sentence], found: list[Sentence]) -> list[Sentence]:
@@ -148,10 +215,12 @@ def _quote(picked: list[Sentence]) -> str:
     return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 2].rstrip() + " …"
 
 
-def _item(number: int, ranked: Ranked, found: list[Sentence], weights: dict, chunk_ids: list[int]) -> dict:
+def _item(number: int, ranked: Ranked, found: list[Sentence], asked: "Asked", chunk_ids: list[int]) -> dict:
     chunk = ranked.chunk
     lines = chunk.text.split("\n")
-    picked = _with_figure(best_sentences(found, weights), found)
+    weights = asked.weights
+    picked = best_sentences(found, weights, wanted=asked.wanted, title=question_keys(chunk.title))
+    picked = _with_figure(_with_answer(picked, found, asked.keys), found)
     index = picked[0].line if picked else 0
     line = lines[index]
     ref, at = _line_meta(chunk, index)
@@ -194,8 +263,8 @@ def evidence_build(*, ranked: list[Ranked], query: str, source_limit: int) -> li
     found = {key: sentences(best[key].chunk) for key in keys_in_order}
     documents = [set().union(*(s.keys for s in found[key])) | question_keys(best[key].chunk.title)
                  for key in keys_in_order]  # fmt: skip
-    weights = key_weights(keys, documents)
-    return [_item(n, best[key], found[key], weights, chunk_ids[key]) for n, key in enumerate(keys_in_order, start=1)]
+    asked = Asked(keys, key_weights(keys, documents), answer_types(query))
+    return [_item(n, best[key], found[key], asked, chunk_ids[key]) for n, key in enumerate(keys_in_order, start=1)]
 
 
 def source_diversity(evidence: list[dict]) -> float:
