@@ -85,18 +85,41 @@ def entities_link(*, project, question: str) -> list[Linked]:
     for gram in spans:
         by_size.setdefault(gram.count(" ") + 1, []).append(gram)
     best: dict[int, tuple] = {}  # entity id → (score, span, gram, how)
+    named_by: dict[int, set] = {}  # entity id → the question's word runs that name it
     for entity_id, norm, weight, *_ in rows:
         gram, similarity = _closest(norm, spans, by_size)
         if similarity < FUZZY_MIN_RATIO:
             continue
         score = float(weight) * similarity
+        named_by.setdefault(entity_id, set()).update(spans[gram])
         for span in spans[gram]:
             current = best.get(entity_id)
             candidate = (score, span, gram, "exact" if similarity >= 1.0 else "fuzzy")
             if current is None or (score, span[1] - span[0]) > (current[0], current[1][1] - current[1][0]):
                 best[entity_id] = candidate
     kept = _drop_covered({entity_id: v for entity_id, v in best.items() if v[0] >= MIN_SCORE})
-    return _entities(entities, kept)
+    kinds = {entity_id: row[0] for entity_id, row in entities.items()}
+    return _entities(entities, _disambiguated(kept, named_by, kinds))
+
+
+def _disambiguated(matches: dict[int, tuple], named_by: dict[int, set], kinds: dict[int, str]) -> dict[int, tuple]:
+    """Of two entities of a kind named by the same words ("Northwind Labs", two clients of that name), drop the
+    one the question names no other way when the other is also named otherwise ("… (northwind.example)",
+    "… from northwind-group"): the question said which."""
+    dropped = set()
+    for entity_id in matches:
+        for other in matches:
+            if other == entity_id or kinds[other] != kinds[entity_id]:
+                continue
+            shared = named_by.get(entity_id, set()) & named_by.get(other, set())
+            if shared and not _apart(named_by[entity_id], shared) and _apart(named_by[other], shared):
+                dropped.add(entity_id)
+    return {entity_id: match for entity_id, match in matches.items() if entity_id not in dropped}
+
+
+def _apart(spans: set, shared: set) -> int:
+    """How many of these word runs lie within none of the `shared` ones."""
+    return sum(1 for start, end in spans if not any(s <= start and end <= e for s, e in shared))
 
 
 def _closest(norm: str, spans: dict, by_size: dict) -> tuple[str, float]:

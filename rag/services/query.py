@@ -7,6 +7,7 @@ provider problem never turns into an error response.
 
 import datetime as dt
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -24,6 +25,15 @@ MAX_CANDIDATES = 250
 CHUNK_FIELDS = ("id", "source_type", "source_id", "ordinal", "title", "text", "url", "author", "occurred_at", "meta")
 DEFAULT = object()
 EVIDENCE_KEPT = ("id", "source_type", "source_id", "score", "chunk_ids")  # what a query run row keeps
+
+
+# "66 500", "4,000", "108.000", "1 250 000": one number written in groups of three (records write "66500").
+_GROUPED_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f,.]\d{3})+(?![\d]|[.,]\d)")
+
+
+def numbers_joined(text: str) -> str:
+    """The question with its amounts written in groups of three joined up, as the records write them."""
+    return _GROUPED_NUMBER.sub(lambda m: re.sub(r"\D", "", m[0]), text)
 
 
 @dataclass(frozen=True)
@@ -75,10 +85,11 @@ def retrieve(
     a deeper keyword ranking in `keyword_pool` (a local query filters it instead of searching again)."""
     limit = min(MAX_CANDIDATES, max(MIN_CANDIDATES, params.top_k * 5))
     filters, ranked, timings, degraded, error = params.filters(sources), {}, {}, False, ""
+    query = numbers_joined(params.query)
     if "vector" in modes:
         started = time.perf_counter()
         try:
-            vector = provider.embed([params.query])[0]
+            vector = provider.embed([query])[0]
             ranked["vector"] = retrieval.vector_search(project=project, vector=vector, limit=limit, filters=filters)
         except ProviderError as exc:
             degraded, error = True, f"embedding provider: {exc}"
@@ -88,7 +99,7 @@ def retrieve(
     if "keyword" in modes:
         started = time.perf_counter()
         depth = max(limit, keyword_depth)
-        pool = retrieval.keyword_search(project=project, query=params.query, limit=depth, filters=filters)
+        pool = retrieval.keyword_search(project=project, query=query, limit=depth, filters=filters)
         ranked["keyword"] = pool[:limit]
         timings["keyword_ms"] = _ms(started)
     fused = retrieval.rrf_fuse(ranked)
@@ -109,7 +120,7 @@ def lightrag_query(
     top = found.fused[: params.top_k]
     chunks = {c.id: c for c in Chunk.objects.filter(project=project, id__in=[f.id for f in top]).only(*CHUNK_FIELDS)}
     ranked = [Ranked(chunks[f.id], f.score, f.ranks) for f in top if f.id in chunks]
-    evidence = evidence_build(ranked=ranked, query=params.query, source_limit=params.source_limit)
+    evidence = evidence_build(ranked=ranked, query=numbers_joined(params.query), source_limit=params.source_limit)
     modes.evidence_annotate(project=project, evidence=evidence, via=found.via, known=found.owners)
     answer_started = time.perf_counter()
     answer = _answer(chat, params.query, evidence, chunks)
