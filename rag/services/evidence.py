@@ -49,6 +49,7 @@ ANSWER_TYPES = {
                r"\d[\d ,.]*\d\s*(?:usd|eur|rub|gbp|₽|\$|€|руб|k\b)|(?:\$|€|£)\s?\d|\b\d{4,}\b"),
 }  # fmt: skip
 _ANSWER_TYPES = {name: (re.compile(ask, re.I), re.compile(give, re.I)) for name, (ask, give) in ANSWER_TYPES.items()}
+_REPLY = re.compile(r"\b(?:answer|repl|respond|tell|told|get back)|\bответ|\bсказали\b", re.I)
 QUOTED_SHARE = 0.75  # a sentence whose words are this much in the question is one the question quotes
 SECOND_GAIN = 0.35  # another sentence of a record is quoted when it adds this share of the first one's score
 MAX_SENTENCES = 3  # "the budget and the decision maker": a note's answer may take a sentence for each
@@ -86,6 +87,7 @@ class Asked:
     keys: set
     weights: dict
     wanted: list  # answer-type patterns
+    reply: bool = False  # it asks what was answered to something
 
 
 @dataclass(frozen=True)
@@ -156,17 +158,28 @@ def best_sentences(
     return [found[i] for i in sorted(chosen)]
 
 
-def _with_answer(picked: list[Sentence], found: list[Sentence], query_keys: set[str]) -> list[Sentence]:
-    """A single quoted sentence that the question itself quotes is followed by the next sentence (the reply to a
-    message, what came after "we reviewed v2 with our CEO"): the question asks about what follows it."""
-    if len(picked) != 1 or len(picked[0].keys) < 3:
+def _with_answer(picked: list[Sentence], found: list[Sentence], asked: "Asked") -> list[Sentence]:
+    """A single quoted sentence that the question itself quotes is followed by the sentence the question asks
+    about: the reply to it (the next one by someone else) when the question asks what was answered, else the
+    next one ("they reviewed v2 with their CEO — what did they say?"). A question asking what was answered
+    gets the reply to the message it matched even when it does not quote it."""
+    if len(picked) != 1:
         return picked
     sentence = picked[0]
-    own = {key for key in sentence.keys if not key.startswith("c:")}
-    if not own or len(own & query_keys) < QUOTED_SHARE * len(own):
+    own = {key for key in question_keys(_unlabelled(sentence.text)) if not key.startswith("c:")}
+    quoted = len(own) >= 3 and len(own & asked.keys) >= QUOTED_SHARE * len(own)
+    if not (quoted or (asked.reply and _speaker(sentence.text))):  # "what did we tell them?" needs no quote
         return picked
-    position = found.index(sentence)
-    return [sentence, found[position + 1]] if position + 1 < len(found) else picked
+    later = found[found.index(sentence) + 1 :]
+    if asked.reply:
+        speaker = _speaker(sentence.text)
+        later = [s for s in later if s.line != sentence.line and _speaker(s.text) not in ("", speaker)]
+    return [sentence, later[0]] if later else picked
+
+
+def _speaker(sentence: str) -> str:
+    label = _LABEL.match(sentence)
+    return label[1] if label else ""
 
 
 def _with_figure(picked: list[Sentence], found: list[Sentence]) -> list[Sentence]:
@@ -220,7 +233,7 @@ def _item(number: int, ranked: Ranked, found: list[Sentence], asked: "Asked", ch
     lines = chunk.text.split("\n")
     weights = asked.weights
     picked = best_sentences(found, weights, wanted=asked.wanted, title=question_keys(chunk.title))
-    picked = _with_figure(_with_answer(picked, found, asked.keys), found)
+    picked = _with_figure(_with_answer(picked, found, asked), found)
     index = picked[0].line if picked else 0
     line = lines[index]
     ref, at = _line_meta(chunk, index)
@@ -263,7 +276,7 @@ def evidence_build(*, ranked: list[Ranked], query: str, source_limit: int) -> li
     found = {key: sentences(best[key].chunk) for key in keys_in_order}
     documents = [set().union(*(s.keys for s in found[key])) | question_keys(best[key].chunk.title)
                  for key in keys_in_order]  # fmt: skip
-    asked = Asked(keys, key_weights(keys, documents), answer_types(query))
+    asked = Asked(keys, key_weights(keys, documents), answer_types(query), bool(_REPLY.search(query)))
     return [_item(n, best[key], found[key], asked, chunk_ids[key]) for n, key in enumerate(keys_in_order, start=1)]
 
 
