@@ -50,8 +50,9 @@ ANSWER_TYPES = {
 }  # fmt: skip
 _ANSWER_TYPES = {name: (re.compile(ask, re.I), re.compile(give, re.I)) for name, (ask, give) in ANSWER_TYPES.items()}
 _REPLY = re.compile(r"\b(?:answer|repl|respond|tell|told|get back)|\bответ|\bсказали\b", re.I)
+_LATEST = re.compile(r"\b(?:latest|last|most recent|newest)\b|\bпоследн|\bсвеж", re.I)
 QUOTED_SHARE = 0.75  # a sentence whose words are this much in the question is one the question quotes
-SECOND_GAIN = 0.35  # another sentence of a record is quoted when it adds this share of the first one's score
+SECOND_GAIN = 0.5  # another sentence of a record is quoted when it adds this share of the rarest word's weight
 MAX_SENTENCES = 3  # "the budget and the decision maker": a note's answer may take a sentence for each
 
 
@@ -88,6 +89,7 @@ class Asked:
     weights: dict
     wanted: list  # answer-type patterns
     reply: bool = False  # it asks what was answered to something
+    latest: bool = False  # it asks for the most recent one
 
 
 @dataclass(frozen=True)
@@ -130,13 +132,21 @@ def answer_types(query: str) -> list[re.Pattern]:
 
 
 def best_sentences(
-    found: list[Sentence], weights: dict[str, float], *, wanted: list[re.Pattern] = (), title: frozenset = frozenset()
+    found: list[Sentence],
+    weights: dict[str, float],
+    *,
+    wanted: list[re.Pattern] = (),
+    title: frozenset = frozenset(),
+    latest: bool = False,
 ) -> list[Sentence]:
     """The sentence that adds most of what the question asks to the record's title (its question words the
     title lacks, plus one word's worth for each answer type it gives), then up to MAX_SENTENCES - 1 more of
-    the same record, each adding question words or answer types the chosen ones lack."""
+    the same record, each adding question words or answer types the chosen ones lack. Among equals the
+    earlier sentence wins, or the later one when the question asks for the `latest` (lines are in time order:
+    "the most recent kick-off call")."""
     if not found:
         return []
+    order = 1 if latest else -1
     bonus = max(weights.values(), default=0.0)
     types = [frozenset(n for n, give in enumerate(wanted) if give.search(_unlabelled(s.text))) for s in found]
 
@@ -144,17 +154,18 @@ def best_sentences(
         return _score(found[i], weights, keys | title) + bonus * len(types[i] - given)
 
     full = [_score(s, weights) for s in found]
-    first = max(range(len(found)), key=lambda i: (gain(i, frozenset(), frozenset()), full[i], -i))
+    first = max(range(len(found)), key=lambda i: (gain(i, frozenset(), frozenset()), full[i], order * i))
     best = gain(first, frozenset(), frozenset())
     if best == 0:
         return [found[first]]  # it adds nothing to the title: the best repeat of it, else the first sentence
     chosen, keys, given = [first], found[first].keys, types[first]
     while len(chosen) < MAX_SENTENCES:
-        more, i = max(((gain(i, keys, given), -i) for i in range(len(found)) if i not in chosen), default=(0, 0))
-        if more == 0 or more < SECOND_GAIN * best:
+        more, i = max(((gain(i, keys, given), order * i) for i in range(len(found)) if i not in chosen),
+                      default=(0, 0))  # fmt: skip
+        if more == 0 or more < SECOND_GAIN * bonus:
             break
-        chosen.append(-i)
-        keys, given = keys | found[-i].keys, given | types[-i]
+        chosen.append(order * i)
+        keys, given = keys | found[order * i].keys, given | types[order * i]
     return [found[i] for i in sorted(chosen)]
 
 
@@ -232,7 +243,7 @@ def _item(number: int, ranked: Ranked, found: list[Sentence], asked: "Asked", ch
     chunk = ranked.chunk
     lines = chunk.text.split("\n")
     weights = asked.weights
-    picked = best_sentences(found, weights, wanted=asked.wanted, title=question_keys(chunk.title))
+    picked = best_sentences(found, weights, wanted=asked.wanted, title=question_keys(chunk.title), latest=asked.latest)
     picked = _with_figure(_with_answer(picked, found, asked), found)
     index = picked[0].line if picked else 0
     line = lines[index]
@@ -276,7 +287,8 @@ def evidence_build(*, ranked: list[Ranked], query: str, source_limit: int) -> li
     found = {key: sentences(best[key].chunk) for key in keys_in_order}
     documents = [set().union(*(s.keys for s in found[key])) | question_keys(best[key].chunk.title)
                  for key in keys_in_order]  # fmt: skip
-    asked = Asked(keys, key_weights(keys, documents), answer_types(query), bool(_REPLY.search(query)))
+    asked = Asked(keys, key_weights(keys, documents), answer_types(query), bool(_REPLY.search(query)),
+                  bool(_LATEST.search(query)))  # fmt: skip
     return [_item(n, best[key], found[key], asked, chunk_ids[key]) for n, key in enumerate(keys_in_order, start=1)]
 
 
