@@ -52,7 +52,7 @@ _ANSWER_TYPES = {name: (re.compile(ask, re.I), re.compile(give, re.I)) for name,
 _REPLY = re.compile(r"\b(?:answer|repl|respond|tell|told|get back)|\bответ|\bсказали\b", re.I)
 _LATEST = re.compile(r"\b(?:latest|last|most recent|newest)\b|\bпоследн|\bсвеж", re.I)
 QUOTED_SHARE = 0.75  # a sentence whose words are this much in the question is one the question quotes
-SECOND_GAIN = 0.5  # another sentence of a record is quoted when it adds this share of the rarest word's weight
+SECOND_GAIN = 0.5  # another sentence of a record is quoted when it adds this share of its top word's weight
 MAX_SENTENCES = 3  # "the budget and the decision maker": a note's answer may take a sentence for each
 
 
@@ -147,7 +147,8 @@ def best_sentences(
     if not found:
         return []
     order = 1 if latest else -1
-    bonus = max(weights.values(), default=0.0)
+    held = set().union(*(s.keys for s in found))
+    bonus = max((weight for key, weight in weights.items() if key in held), default=0.0)  # this record's top word
     types = [frozenset(n for n, give in enumerate(wanted) if give.search(_unlabelled(s.text))) for s in found]
 
     def gain(i: int, keys: frozenset, given: frozenset) -> float:
