@@ -37,7 +37,10 @@ SELECTIONS = {
         "cycle { id number name } assignee { id name displayName } creator { id } team { id } parent { id } "
         "labels { nodes { id } }",
     ),
-    "comments": ("comments", "id body url createdAt updatedAt editedAt archivedAt issue { id } user { id }"),
+    "comments": (
+        "comments",
+        "id body url createdAt updatedAt editedAt archivedAt issue { id } user { id name displayName }",
+    ),
 }
 
 

@@ -257,7 +257,8 @@ def _issue_document(issue, comments, facts: dict) -> Document:
     header += f", {_assigned(facts['assignee'])}" if "assignee" in facts else ""
     units = [Unit(issue.title, at=issue.source_created_at)]
     units += [Unit(issue.description, at=issue.source_created_at)] if issue.description else []
-    units += [Unit(f"Comment: {c.body}", ref=f"c:{c.external_id}", at=c.source_created_at) for c in comments if c.body]
+    units += [Unit(f"{_comment_label(c)}: {c.body}", ref=f"c:{c.external_id}", at=c.source_created_at)
+              for c in comments if c.body]  # fmt: skip
     return Document(
         source_type=SourceType.LINEAR_ISSUE,
         source_id=issue.external_id,
@@ -269,6 +270,14 @@ def _issue_document(issue, comments, facts: dict) -> Document:
         meta={"identifier": issue.identifier, "state": facts["state"], "archived": bool(issue.archived_at),
               "facts": facts},
     )  # fmt: skip
+
+
+def _comment_label(comment) -> str:
+    """ "Comment by Olga Smirnova" (who found what), or "Comment" when the payload has no author's name (a bot,
+    an integration, or a row stored before the connector asked for it)."""
+    user = (comment.raw or {}).get("user")
+    name = str(user.get("name") or user.get("displayName") or "")[:100] if isinstance(user, dict) else ""
+    return f"Comment by {name}" if name else "Comment"
 
 
 def issues_of(project, field: str, ids) -> list[str]:
