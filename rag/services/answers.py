@@ -16,11 +16,13 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from rag.graph.intent import asked_kinds
+from rag.graph.intent import LEADING_WORDS, asked_kinds
 from rag.providers import ProviderError
 from rag.services.evidence import question_keys
 
 EXTRACTIVE_ITEMS = 3
+LISTED_ITEMS = 8  # records a "which … are in <state>" answer lists
+_LIST_QUESTION = re.compile(r"(?:which|what|list|show|all|какие|какая|какой|каких|список|покажи|все)\b", re.I)
 CONTEXT_CHARS = 1200
 NO_EVIDENCE = "Nothing in this project's conversations, issues or deals matches the question."
 SYSTEM_PROMPT = (
@@ -145,6 +147,36 @@ def _quoted_items(evidence: list[dict], query: str) -> list[dict]:
     return [head[i] for i in chosen[:EXTRACTIVE_ITEMS]]
 
 
+def _fact_holders(evidence: list[dict], query: str, asked: set[str]) -> list[dict]:
+    """The top records holding an asked fact: of the kind the question names when some are ("the deal's stage",
+    looking a little deeper for one), and of the entity it names when it names one."""
+    holders = [item for item in evidence[: EXTRACTIVE_ITEMS + 3] if asked & set(item.get("facts") or {})]
+    kinds = asked_kinds(query)
+    of_kind = [item for item in holders if item["source_type"] in kinds]
+    holders = of_kind[:EXTRACTIVE_ITEMS] if of_kind else holders[:EXTRACTIVE_ITEMS]
+    named = [item for item in holders if (item.get("entity") or {}).get("via") == "local"]
+    return named or holders  # records of what the question names, when it names something
+
+
+def listed_by_value(evidence: list[dict], query: str) -> list[dict]:
+    """For a question asking which records of a kind are in a state it names ("which deals are in
+    Negotiation", «какие задачи в In Review»): those records among the evidence, up to LISTED_ITEMS."""
+    if not _LIST_QUESTION.match(query.strip()):
+        return []
+    kinds = asked_kinds(query, leading=LEADING_WORDS)
+    if not kinds:
+        return []
+    keys = question_keys(query)
+    listed = []
+    for item in evidence:
+        facts = item.get("facts") or {}
+        value = facts.get("stage") or facts.get("state") or facts.get("status") or ""
+        named = question_keys(value)
+        if item["source_type"] in kinds and named and named <= keys:
+            listed.append(item)
+    return listed[:LISTED_ITEMS]
+
+
 def answer_extractive(evidence: list[dict], *, query: str = "", mode: str = "extractive") -> Answer:
     """The answering sentence(s) of each of the top evidence items, each with its citation; a question about a
     current fact starts with the facts of the first item that has them."""
@@ -152,12 +184,11 @@ def answer_extractive(evidence: list[dict], *, query: str = "", mode: str = "ext
         return Answer(NO_EVIDENCE, [], mode)
     lines, cited = [], []
     asked = asked_facts(query) if query else set()
+    listed = listed_by_value(evidence, query) if query else []
+    if listed:  # "which deals are in negotiation?": every such record, each with its facts
+        asked = asked or {"state", "status", "stage"}
     if asked:  # each top record that holds an asked fact says it (a question may be about several records)
-        holders = [item for item in evidence[:EXTRACTIVE_ITEMS] if asked & set(item.get("facts") or {})]
-        kinds = asked_kinds(query)
-        holders = [item for item in holders if item["source_type"] in kinds] or holders  # "the deal's stage"
-        named = [item for item in holders if (item.get("entity") or {}).get("via") == "local"]
-        for holder in named or holders:  # records of what the question names, when it names something
+        for holder in listed or _fact_holders(evidence, query, asked):
             lines.append(facts_sentence(holder, asked))
             cited.append(holder["id"])
     for item in _quoted_items(evidence, query):
