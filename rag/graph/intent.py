@@ -1,5 +1,7 @@
 """What kind of record a question asks about, from its words: deals, issues or conversations."""
 
+import re
+
 from rag.constants import SourceType
 from rag.providers.offline import words
 
@@ -21,3 +23,15 @@ def asked_kinds(question: str, *, leading: int | None = None) -> set[str]:
     seen = words(question)[:leading] if leading else words(question)
     found = {kind for kind, stems in KIND_STEMS.items() if any(w.startswith(stems) for w in seen)}
     return found if len(found) < len(KIND_STEMS) else set()
+
+
+# "which deals …", «какие задачи …»: a question asking for the records of a kind that match it.
+_WHICH = re.compile(r"(?:which|what|list|show|all|какие|какая|какой|каких|список|покажи|все)\b", re.I)
+
+
+def which_kinds(question: str) -> set[str]:
+    """The kinds a question asks to pick records of ("which deals are in negotiation?" → attio_deal): it starts
+    with which / what / какие … and names the kind among its leading words; empty otherwise."""
+    if not _WHICH.match(question.strip()):
+        return set()
+    return asked_kinds(question, leading=LEADING_WORDS)

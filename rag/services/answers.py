@@ -16,13 +16,12 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from rag.graph.intent import LEADING_WORDS, asked_kinds
+from rag.graph.intent import asked_kinds, which_kinds
 from rag.providers import ProviderError
-from rag.services.evidence import question_keys
+from rag.services.evidence import question_keys, value_named
 
 EXTRACTIVE_ITEMS = 3
 LISTED_ITEMS = 8  # records a "which … are in <state>" answer lists
-_LIST_QUESTION = re.compile(r"(?:which|what|list|show|all|какие|какая|какой|каких|список|покажи|все)\b", re.I)
 CONTEXT_CHARS = 1200
 NO_EVIDENCE = "Nothing in this project's conversations, issues or deals matches the question."
 SYSTEM_PROMPT = (
@@ -161,19 +160,11 @@ def _fact_holders(evidence: list[dict], query: str, asked: set[str]) -> list[dic
 def listed_by_value(evidence: list[dict], query: str) -> list[dict]:
     """For a question asking which records of a kind are in a state it names ("which deals are in
     Negotiation", «какие задачи в In Review»): those records among the evidence, up to LISTED_ITEMS."""
-    if not _LIST_QUESTION.match(query.strip()):
-        return []
-    kinds = asked_kinds(query, leading=LEADING_WORDS)
+    kinds = which_kinds(query)
     if not kinds:
         return []
     keys = question_keys(query)
-    listed = []
-    for item in evidence:
-        facts = item.get("facts") or {}
-        value = facts.get("stage") or facts.get("state") or facts.get("status") or ""
-        named = question_keys(value)
-        if item["source_type"] in kinds and named and named <= keys:
-            listed.append(item)
+    listed = [item for item in evidence if item["source_type"] in kinds and value_named(item.get("facts") or {}, keys)]
     return listed[:LISTED_ITEMS]
 
 

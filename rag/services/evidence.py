@@ -115,6 +115,13 @@ def sentences(chunk) -> list[Sentence]:
     return out
 
 
+def value_named(facts: dict, keys: set[str]) -> bool:
+    """Whether a question (its `keys`) names the record's current state, stage or status ("… in Negotiation",
+    «на стадии переговоров»: stems and lexicon concepts, so either language)."""
+    named = question_keys(facts.get("stage") or facts.get("state") or facts.get("status") or "")
+    return bool(named) and named <= keys
+
+
 def key_weights(keys: set[str], documents: list[set[str]]) -> dict[str, float]:
     """Inverse document frequency of each question key over the items' texts: a word every item holds (the
     client's name, "project") counts little, one only a few hold counts most."""

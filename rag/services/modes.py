@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from django.db import DatabaseError, transaction
 
 from rag.graph import linking
-from rag.graph.intent import LEADING_WORDS, asked_kinds
+from rag.graph.intent import LEADING_WORDS, asked_kinds, which_kinds
 from rag.graph.selectors import clients_of_sources, entity_sources
 from rag.providers import ProviderError
 from rag.services import retrieval
+from rag.services.evidence import question_keys, value_named
 from rag.services.retrieval import Fused
 
 log = logging.getLogger("rag.modes")
@@ -80,6 +81,21 @@ def retrieve_by_mode(*, project, params, provider, retrieve) -> ModeResult:
     if parts != ("naive",):
         result.fused = _kind_boosted(params.query, result.fused, result)
     return result
+
+
+def value_boosted(query: str, fused: list[Fused], facts: dict) -> list[Fused]:
+    """A question picking records of a kind by their state ("which deal is in negotiation?") sees the records in
+    that state higher (× KIND_BOOST) among the fetched top: `facts` maps a chunk id to its record's facts."""
+    kinds = which_kinds(query)
+    if not kinds:
+        return fused
+    keys = question_keys(query)
+    boosted = False
+    for entry in fused:
+        if entry.source and entry.source[0] in kinds and value_named(facts.get(entry.id) or {}, keys):
+            entry.score *= KIND_BOOST
+            boosted = True
+    return sorted(fused, key=lambda f: (-f.score, f.id)) if boosted else fused
 
 
 def _kind_boosted(query: str, fused: list[Fused], result) -> list[Fused]:
@@ -155,7 +171,16 @@ def _local(project, params, provider, retrieve, found, result) -> list[Fused] | 
     _take(result, vector)
     result.timings["local_vector_ms"] = _ms(started)
     keyword = [hit for hit in found.keyword_pool if hit.source in sources]
-    return retrieval.rrf_fuse({"vector": vector.fused, "keyword": keyword})
+    local = retrieval.rrf_fuse({"vector": vector.fused, "keyword": keyword})
+    pinned = {(item.source_type, item.source_id) for item in result.linked if _by_key(item) and item.source_type}
+    if pinned:  # "invoice #9160", "DES-34": the record the question names by its number comes first
+        local.sort(key=lambda f: f.source not in pinned)  # stable: the rest keep their order
+    return local
+
+
+def _by_key(item) -> bool:
+    """Whether an entity was linked by a number of its own (an issue key, an invoice number), exactly."""
+    return item.how == "exact" and any(ch.isdigit() for ch in item.matched)
 
 
 def _exact_scan_sources(sources: dict, found) -> tuple:
