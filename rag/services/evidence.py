@@ -118,8 +118,9 @@ def sentences(chunk) -> list[Sentence]:
 def value_named(facts: dict, keys: set[str]) -> bool:
     """Whether a question (its `keys`) names the record's current state, stage or status ("… in Negotiation",
     «на стадии переговоров»: stems and lexicon concepts, so either language)."""
-    named = question_keys(facts.get("stage") or facts.get("state") or facts.get("status") or "")
-    return bool(named) and named <= keys
+    value = words(facts.get("stage") or facts.get("state") or facts.get("status") or "")
+    named = [_word_keys(word) for word in value if _word_keys(word)]
+    return bool(named) and all(word_keys & keys for word_keys in named)  # each word, by its stem or a concept
 
 
 def key_weights(keys: set[str], documents: list[set[str]]) -> dict[str, float]:
