@@ -33,6 +33,7 @@ log = logging.getLogger("rag.modes")
 # RRF weights of the fused lists: local results are about what the question names, so they lead.
 WEIGHTS = {"naive": 1.0, "local": 1.5, "global": 0.5}
 KIND_BOOST = 1.3  # × the fused score of a record of the kind the question names
+LATER_KIND_BOOST = 1.15  # … when it names the kind only after its leading words
 LOCAL_KEYWORD_DEPTH = 400  # how deep the naive keyword ranking is kept for a local query to filter
 GLOBAL_DEPTH = 60  # naive candidates a global query regroups by client (deeper ones changed nothing measured)
 LOCAL_EXACT_SOURCES = 60  # records whose chunks a local query's vector search scores exactly
@@ -103,13 +104,15 @@ def _kind_boosted(query: str, fused: list[Fused], result) -> list[Fused]:
     higher: their fused scores (of the named entity's records, when it names one) are raised by KIND_BOOST,
     which moves a record up a bounded number of places (from 30th to about 10th), never over everything."""
     kinds = asked_kinds(query, leading=LEADING_WORDS)
-    if not kinds or not fused:
+    later = asked_kinds(query) - kinds  # "… Is that ticketed?": named, but not what the question is about
+    if not (kinds or later) or not fused:
         return fused
     named = {source for source, via in result.via.items() if via["via"] == "local"}
-    result.graph["kinds"] = sorted(kinds)
+    result.graph["kinds"] = sorted(kinds | later)
     for entry in fused:
-        if entry.source and entry.source[0] in kinds and (not named or entry.source in named):
-            entry.score *= KIND_BOOST
+        if entry.source and (not named or entry.source in named):
+            kind = entry.source[0]
+            entry.score *= KIND_BOOST if kind in kinds else LATER_KIND_BOOST if kind in later else 1.0
     return sorted(fused, key=lambda f: (-f.score, f.id))
 
 
