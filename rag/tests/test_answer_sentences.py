@@ -186,3 +186,64 @@ def test_a_sentence_without_a_figure_is_quoted_with_the_next_one_that_has_it():
     # A sentence that has its figure stays alone (the deal note above: "… to March 3.", not "… net 30.").
     _reply, evidence = answer("What did Acme ask about the invoice date?", DEAL)
     assert evidence[0]["quote"].endswith("They asked to move the invoice date to March 3.")
+
+
+# ---------------------------------------------------------------- what the question asks for
+
+
+BLOCKED = chunk(
+    "linear_issue", "i-50", "ACME-50 Checkout shows old prices",
+    "Linear issue ACME-50 (Todo) in Acme Website, assigned to Olga Smirnova", "Checkout shows old prices",
+    "Prices on the Acme checkout are cached. Invalidate the cache on price updates.",
+    "Comment by Olga Smirnova: Blocked until Acme sends the final copy.",
+    "Comment by Anna Petrova: Fixed in the latest build, please verify on staging.",
+    facts={"state": "Todo", "assignee": "Olga Smirnova", "priority": "", "project": "Acme Website", "cycle": ""},
+    refs=["", "", "c:1", "c:2"],
+)  # fmt: skip
+KICKOFFS = chunk(
+    "attio_deal", "d-9", "Deal Acme app", "Attio deal Acme app: Lead, 40000 EUR, owned by Boris Ivanov",
+    "Deal Acme app. Stage: Lead. Amount: 40000 EUR.",
+    "Note «Kick-off call with Acme»: Discussed the app. Budget around 30000 EUR. Decision maker: Maria. "
+    "Next step: proposal by 12.10.",
+    "Note «Kick-off call with Acme»: Discussed the app. Budget around 45000 EUR. Decision maker: Ivan. "
+    "Next step: proposal by 02.11.",
+    facts={"stage": "Lead", "amount": "40000 EUR", "owner": "Boris Ivanov"}, refs=["", "n:1", "n:2"],
+)  # fmt: skip
+THREAD = chunk(
+    "chatwoot_conversation", "52", "Conversation #52 · Maria (Acme)",
+    "Chatwoot conversation #52 with Maria (Acme), pending, assigned to Anna",
+    "Maria: We reviewed v2 of the app with our CEO. Overall we like it, but the colours are off on mobile.",
+    "Maria: Any news on the staging server?",
+    "Maria: Please send the final logo files.",
+    "Anna Petrova: The staging server is updated: the new menu and footer are ready to check.",
+    facts={"status": "pending", "assignee": "Anna"}, refs=["m:1", "m:2", "m:3", "m:4"],
+)  # fmt: skip
+
+
+def test_each_quoted_record_shows_its_current_state_and_owner():
+    reply, _ = answer("checkout cache invalidation", BLOCKED, THREAD)
+    assert reply.text.splitlines()[0].startswith("ACME-50 Checkout shows old prices (Todo · Olga Smirnova): ")
+
+
+def test_a_why_question_quotes_the_reason_not_the_description():
+    _reply, evidence = answer("Why is ACME-50 for Acme stuck?", BLOCKED)
+    assert evidence[0]["quote"] == "Comment by Olga Smirnova: Blocked until Acme sends the final copy."
+
+
+def test_a_question_about_two_things_in_a_note_quotes_a_sentence_for_each_from_the_latest_note():
+    _reply, evidence = answer("What budget and decision maker did the most recent Acme kick-off call record?", KICKOFFS)
+    assert "Budget around 45000 EUR." in evidence[0]["quote"]
+    assert "Decision maker: Ivan." in evidence[0]["quote"]
+    _reply, evidence = answer("What budget did the Acme kick-off call record?", KICKOFFS)
+    assert "Budget around 30000 EUR." in evidence[0]["quote"]  # not asked for the latest: the first of equals
+
+
+def test_a_quoted_message_brings_what_follows_it_and_a_reply_question_brings_the_reply():
+    _reply, evidence = answer("What did Acme write after «we reviewed v2 of the app with our CEO»?", THREAD)
+    assert evidence[0]["quote"].endswith("Overall we like it, but the colours are off on mobile.")
+    reply, evidence = answer("Acme asked «Any news on the staging server?» What did we answer?", THREAD)
+    assert evidence[0]["quote"] == (
+        "Maria: Any news on the staging server? "
+        "Anna Petrova: The staging server is updated: the new menu and footer are ready to check."
+    )
+    assert "new menu and footer" in reply.text

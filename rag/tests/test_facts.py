@@ -161,3 +161,20 @@ def test_an_issue_stored_before_names_were_asked_for_is_not_called_unassigned(st
     assert "assignee" not in document.meta["facts"]
     assert "unassigned" not in document.header
     assert document.meta["facts"]["state"] == issue.raw["state"]["name"]
+
+
+def test_an_issues_comment_lines_say_who_wrote_them(studio_project):
+    comments = raw_rows(project=studio_project, source="linear", stream="comments").exclude(body="")
+    comment = comments.exclude(user_external_id="").first()
+    author = next(u["name"] for u in studio_project.tenant.dataset.linear.users if u["id"] == comment.user_external_id)
+    issue = raw_rows(project=studio_project, source="linear", stream="issues").get(
+        external_id=comment.issue_external_id
+    )
+    text = "\n".join(c.text for c in chunks_of(studio_project, SourceType.LINEAR_ISSUE, issue.external_id))
+    assert f"Comment by {author}: {comment.body}" in text
+    # A comment stored before the connector asked for its author's name is just a comment.
+    from rag.chunking.sources import issue_documents
+
+    comments.filter(pk=comment.pk).update(raw={**comment.raw, "user": {"id": comment.user_external_id}})
+    (document,), _gone = issue_documents(studio_project, [issue.external_id])
+    assert f"Comment: {comment.body}" in [unit.text for unit in document.units]

@@ -2,6 +2,7 @@
 that stay in their project and never show a private note."""
 
 import pytest
+from django.db.models import Count
 
 from crm.models import CrmAccount, CrmOpportunity
 from rag.constants import QUERY_MODES
@@ -129,6 +130,63 @@ def test_linking_finds_names_across_scripts_typos_domains_issue_keys_and_invoice
     assert invoice is not None, "the sandbox's messages and notes mention invoice numbers"
     assert invoice.entity.name in linked_names(project, f"Is invoice {invoice.norm} paid?")
     assert linked_names(project, "What did the design team say about the homepage?") == []
+
+
+def test_of_two_clients_with_one_name_the_question_links_the_one_it_also_names_by_domain(studio_project):
+    project, dataset = studio_project, studio_project.tenant.dataset
+    first, twin = dataset.clients[0], dataset.clients[5]
+    assert first.name == twin.name  # the sandbox's twin clients, told apart by their domains
+    assert first.domain != twin.domain
+    both = entities_link(project=project, question=f"What did {first.name} ask for?")
+    assert len([item for item in both if item.kind == "client"]) == 2  # the name alone cannot say which
+    for client in (first, twin):
+        linked = entities_link(project=project, question=f"What did {client.name} ({client.domain}) ask for?")
+        clients = [item for item in linked if item.kind == "client"]
+        assert [item.key for item in clients] == [
+            GraphEntity.objects.get(project=project, kind="client", facts__domain=client.domain).key
+        ]
+
+
+def test_a_record_named_by_its_number_comes_first(studio_project):
+    project = studio_project
+    embeddings_run(project=project)
+    aliases = GraphAlias.objects.filter(project=project, kind="invoice", entity__kind="conversation")
+    invoice = aliases.select_related("entity").order_by("norm").first()  # in a message of a client's conversation
+    client = GraphRelation.objects.get(project=project, src=invoice.entity, type="of_client").dst.name
+    question = f"Invoice #{invoice.norm} of the {client} deal: what amount and budget did they agree?"
+    first = lightrag_query(project=project, params=QueryParams(query=question), chat=None)["evidence"][0]
+    assert (first["source_type"], first["source_id"]) == (invoice.entity.source_type, invoice.entity.source_id)
+
+
+def test_a_question_writing_an_amount_in_groups_finds_the_deal_of_that_amount(studio_project):
+    from rag.services.query import numbers_joined
+
+    assert numbers_joined("the 4,000 USD deal, на 66 500 EUR, 1 250 000") == "the 4000 USD deal, на 66500 EUR, 1250000"
+    assert numbers_joined("Safari 17.2 on 25.10, DES-28, 500 users") == "Safari 17.2 on 25.10, DES-28, 500 users"
+    project = studio_project
+    embeddings_run(project=project)
+    deal = CrmOpportunity.objects.filter(project=project, amount__gte=1000).order_by("-amount").first()
+    grouped = f"{int(deal.amount):,}"  # "108,000"
+    assert "," in grouped
+    question = f"Which deal is worth {grouped} {deal.currency}?"
+    result = lightrag_query(project=project, params=QueryParams(query=question), chat=None)
+    first = result["evidence"][0]
+    assert (first["source_type"], first["source_id"]) == ("attio_deal", deal.external_ref)
+
+
+def test_which_deals_are_in_a_stage_lists_every_such_deal_with_its_facts(studio_project):
+    project = studio_project
+    embeddings_run(project=project)
+    live = CrmOpportunity.objects.filter(project=project, deleted_at__isnull=True)
+    stage = live.values("source_stage").annotate(n=Count("id")).order_by("-n", "source_stage")[0]["source_stage"]
+    deals = live.filter(source_stage=stage)
+    assert deals.count() > 3  # more than an answer quotes otherwise
+    result = lightrag_query(project=project, params=QueryParams(query=f"Which deals are in {stage}?", top_k=40,
+                                                                source_limit=25), chat=None)  # fmt: skip
+    lines = result["answer"].splitlines()
+    assert len(lines) >= min(deals.count(), 8)
+    for deal in deals[:8]:
+        assert any(f"is at stage {stage}" in line and str(int(deal.amount)) in line for line in lines), deal.name
 
 
 # ---------------------------------------------------------------- modes
