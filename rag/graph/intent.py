@@ -13,6 +13,11 @@ KIND_STEMS = {
 }
 
 
+# A company's own record (its Attio card and notes) is named by a phrase: "company" alone is the client.
+COMPANY_RECORD = re.compile(
+    r"\bcompany (?:record|card|page|profile|notes?)\b|карточк\w* компани|компани\w* карточк", re.IGNORECASE
+)
+
 LEADING_WORDS = 4  # "which deals …", «на каком этапе сделка …»: the kind a question is about comes early
 
 
@@ -22,7 +27,10 @@ def asked_kinds(question: str, *, leading: int | None = None) -> set[str]:
     it names none or all."""
     seen = words(question)[:leading] if leading else words(question)
     found = {kind for kind, stems in KIND_STEMS.items() if any(w.startswith(stems) for w in seen)}
-    return found if len(found) < len(KIND_STEMS) else set()
+    found = found if len(found) < len(KIND_STEMS) else set()
+    if COMPANY_RECORD.search(" ".join(seen)):
+        found.add(SourceType.ATTIO_COMPANY)
+    return found
 
 
 # "which deals …", «какие задачи …»: a question asking for the records of a kind that match it.
