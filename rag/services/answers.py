@@ -53,6 +53,7 @@ FACT_WORDS = {
     ("amount", "worth", "value", "сумм", "стоимост"): ("amount",),
     ("cycle", "sprint", "цикл", "спринт"): ("cycle",),
 }  # fmt: skip
+NOT_FACT_WORDS = ("решени",)  # «решение» is a decision, not «решена» (resolved)
 _WHO_IS_ON = re.compile(
     r"\bwho(?:'s| is| are)? (?:on|working|handling|in charge|doing|leading|looking after|assigned)\b"
     r"|\bwho (?:handles|owns|leads|does|works on)\b"
@@ -66,6 +67,7 @@ def asked_facts(query: str) -> set[str]:
     lowered = query.lower().replace("ё", "е")
     words = re.findall(r"[^\W_]+", lowered)
     asked = set()
+    words = [word for word in words if not word.startswith(NOT_FACT_WORDS)]
     for stems, keys in FACT_WORDS.items():
         if any(word.startswith(stem) for word in words for stem in stems):
             asked.update(keys)
