@@ -76,7 +76,7 @@ def question_keys(text: str) -> set[str]:
 @functools.lru_cache(maxsize=65536)
 def _word_keys(word: str) -> frozenset:
     """A word's stem and concepts (cached: evidence reads every sentence of every item's chunk)."""
-    if word in STOP_WORDS:
+    if word in STOP_WORDS or (word.isdigit() and len(word) <= 2):  # "15" of "OPS-15" is not the "15" of "15.11"
         return frozenset()
     return frozenset({stem(word), *(f"c:{concept}" for concept in concepts_of(word))})
 

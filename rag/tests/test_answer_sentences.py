@@ -247,3 +247,13 @@ def test_a_quoted_message_brings_what_follows_it_and_a_reply_question_brings_the
         "Anna Petrova: The staging server is updated: the new menu and footer are ready to check."
     )
     assert "new menu and footer" in reply.text
+
+
+def test_the_number_of_an_issue_key_does_not_pull_in_a_date_that_shares_it():
+    other = chunk(
+        "chatwoot_conversation", "60", "Conversation #60 · Ivan (Beta)",
+        "Chatwoot conversation #60 with Ivan (Beta), open, assigned to Anna", "Ivan: Is the call on 12.11 still on?",
+        facts={"status": "open", "assignee": "Anna"}, refs=["m:9"],
+    )  # fmt: skip
+    reply, _ = answer("Why is ACME-12 stuck?", ISSUE, OTHER_ACME, DUPLICATE_FIX, other)  # three of four are quoted
+    assert "12.11" not in reply.text
