@@ -49,6 +49,11 @@ ANSWER_TYPES = {
                r"\d[\d ,.]*\d\s*(?:usd|eur|rub|gbp|₽|\$|€|руб|k\b)|(?:\$|€|£)\s?\d|\b\d{4,}\b"),
 }  # fmt: skip
 _ANSWER_TYPES = {name: (re.compile(ask, re.I), re.compile(give, re.I)) for name, (ask, give) in ANSWER_TYPES.items()}
+_QUESTION_WORD = re.compile(
+    r"\b(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|did|does|do|has|have|can|could|should|will)\b"
+    r"|\b(?:что|чем|какой|какая|какое|какие|каких|когда|почему|зачем|сколько|кто|кому|кого|где|куда|ли)\b",
+    re.IGNORECASE,
+)
 _REPLY = re.compile(r"\b(?:answer|repl|respond|tell|told|get back)|\bответ|\bсказали\b", re.I)
 _LATEST = re.compile(r"\b(?:latest|last|most recent|newest)\b|\bпоследн|\bсвеж", re.I)
 QUOTED_SHARE = 0.75  # a sentence whose words are this much in the question is one the question quotes
@@ -90,6 +95,7 @@ class Asked:
     wanted: list  # answer-type patterns
     reply: bool = False  # it asks what was answered to something
     latest: bool = False  # it asks for the most recent one
+    days: set = frozenset()  # the days of the year it names: {(month, day)}
 
 
 @dataclass(frozen=True)
@@ -115,6 +121,44 @@ def sentences(chunk) -> list[Sentence]:
     return out
 
 
+_MONTHS_EN = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+              "november", "december")  # fmt: skip
+_MONTHS_RU = ("январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр", "ноябр", "декабр")
+_DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-zа-яё]{3,9})\b", re.I)
+_MONTH_DAY = re.compile(r"\b([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b", re.I)
+
+
+def question_days(query: str) -> set[tuple[int, int]]:
+    """The days of the year a question names ("on 2 October", "Oct 2nd", «2 октября»): {(month, day)}."""
+    days = set()
+    for day, month in _DAY_MONTH.findall(query):
+        days.add((_month(month), int(day)))
+    for month, day in _MONTH_DAY.findall(query):
+        days.add((_month(month), int(day)))
+    return {(month, day) for month, day in days if month and 1 <= day <= 31}
+
+
+def _month(word: str) -> int:
+    """1–12 for a month's name (English in full or as "Oct"/"Sept", Russian in any case), else 0."""
+    word = word.lower()
+    if word.isascii():
+        return next((n for n, name in enumerate(_MONTHS_EN, start=1) if word in (name, name[:3], name[:4])), 0)
+    if word in ("мая", "май", "мае"):
+        return 5
+    return next((n for n, stem in enumerate(_MONTHS_RU, start=1) if len(stem) > 2 and word.startswith(stem)), 0)
+
+
+def dated_lines(chunk, days: set[tuple[int, int]]) -> set[int]:
+    """The content lines of a chunk (1-based, as `Sentence.line`) written on one of `days`."""
+    if not days:
+        return set()
+    found = set()
+    for index, (_ref, at) in enumerate((chunk.meta or {}).get("lines") or [], start=1):
+        if at and len(at) >= 10 and (int(at[5:7]), int(at[8:10])) in days:
+            found.add(index)
+    return found
+
+
 def value_named(facts: dict, keys: set[str]) -> bool:
     """Whether a question (its `keys`) names the record's current state, stage or status ("… in Negotiation",
     «на стадии переговоров»: stems and lexicon concepts, so either language)."""
@@ -135,8 +179,16 @@ def _score(sentence: Sentence, weights: dict[str, float], covered: frozenset = f
 
 
 def answer_types(query: str) -> list[re.Pattern]:
-    """What the question's answer looks like (a reason, a date, an amount): a pattern per type it asks for."""
+    """What the question's answer looks like (a reason, a date, an amount): a pattern per type it asks for. Only a
+    question asks for one: in a list of keywords ("… invoice deal budget") a word is a topic, not an answer type."""
+    if not is_question(query):
+        return []
     return [give for ask, give in _ANSWER_TYPES.values() if ask.search(query)]
+
+
+def is_question(query: str) -> bool:
+    """Whether the text is phrased as a question: it has a question mark or a question word."""
+    return "?" in query or bool(_QUESTION_WORD.search(query))
 
 
 def best_sentences(
@@ -146,6 +198,7 @@ def best_sentences(
     wanted: list[re.Pattern] = (),
     title: frozenset = frozenset(),
     latest: bool = False,
+    dated: set[int] = frozenset(),
 ) -> list[Sentence]:
     """The sentence that adds most of what the question asks to the record's title (its question words the
     title lacks, plus one word's worth for each answer type it gives), then up to MAX_SENTENCES - 1 more of
@@ -157,7 +210,11 @@ def best_sentences(
     order = 1 if latest else -1
     held = set().union(*(s.keys for s in found))
     bonus = max((weight for key, weight in weights.items() if key in held), default=0.0)  # this record's top word
-    types = [frozenset(n for n, give in enumerate(wanted) if give.search(_unlabelled(s.text))) for s in found]
+    types = [
+        frozenset(n for n, give in enumerate(wanted) if give.search(_unlabelled(s.text)))
+        | ({len(wanted)} if s.line in dated else set())  # written on the day the question names
+        for s in found
+    ]
 
     def gain(i: int, keys: frozenset, given: frozenset) -> float:
         return _score(found[i], weights, keys | title) + bonus * len(types[i] - given)
@@ -252,7 +309,8 @@ def _item(number: int, ranked: Ranked, found: list[Sentence], asked: "Asked", ch
     chunk = ranked.chunk
     lines = chunk.text.split("\n")
     weights = asked.weights
-    picked = best_sentences(found, weights, wanted=asked.wanted, title=question_keys(chunk.title), latest=asked.latest)
+    picked = best_sentences(found, weights, wanted=asked.wanted, title=question_keys(chunk.title), latest=asked.latest,
+                            dated=dated_lines(chunk, asked.days))  # fmt: skip
     picked = _with_figure(_with_answer(picked, found, asked), found)
     index = picked[0].line if picked else 0
     line = lines[index]
@@ -297,7 +355,7 @@ def evidence_build(*, ranked: list[Ranked], query: str, source_limit: int) -> li
     documents = [set().union(*(s.keys for s in found[key])) | question_keys(best[key].chunk.title)
                  for key in keys_in_order]  # fmt: skip
     asked = Asked(keys, key_weights(keys, documents), answer_types(query), bool(_REPLY.search(query)),
-                  bool(_LATEST.search(query)))  # fmt: skip
+                  bool(_LATEST.search(query)), question_days(query))  # fmt: skip
     return [_item(n, best[key], found[key], asked, chunk_ids[key]) for n, key in enumerate(keys_in_order, start=1)]
 
 

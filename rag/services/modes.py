@@ -26,7 +26,7 @@ from rag.graph.intent import LEADING_WORDS, asked_kinds, which_kinds
 from rag.graph.selectors import clients_of_sources, entity_sources
 from rag.providers import ProviderError
 from rag.services import retrieval
-from rag.services.evidence import answer_types, question_keys, value_named
+from rag.services.evidence import answer_types, dated_lines, question_days, question_keys, value_named
 from rag.services.retrieval import Fused
 
 log = logging.getLogger("rag.modes")
@@ -35,6 +35,7 @@ WEIGHTS = {"naive": 1.0, "local": 1.5, "global": 0.5}
 KIND_BOOST = 1.3  # × the fused score of a record of the kind the question names
 LATER_KIND_BOOST = 1.15  # … when it names the kind only after its leading words
 TYPE_BOOST = 1.15  # × the score of a chunk holding the kind of answer the question wants (reason, date, amount)
+DAY_BOOST = 1.5  # × the score of a chunk with a line written on a day the question names: a narrow, strong hint
 LOCAL_KEYWORD_DEPTH = 400  # how deep the naive keyword ranking is kept for a local query to filter
 GLOBAL_DEPTH = 60  # naive candidates a global query regroups by client (deeper ones changed nothing measured)
 LOCAL_EXACT_SOURCES = 60  # records whose chunks a local query's vector search scores exactly
@@ -85,17 +86,24 @@ def retrieve_by_mode(*, project, params, provider, retrieve) -> ModeResult:
     return result
 
 
-def type_boosted(query: str, fused: list[Fused], texts: dict) -> list[Fused]:
-    """A question wanting a kind of answer (a reason, a date, an amount: `evidence.answer_types`) sees the chunks
-    whose content lines hold one higher (× TYPE_BOOST) among the fetched top: `texts` maps a chunk id to its text."""
-    wanted = answer_types(query)
-    if not wanted:
+def type_boosted(query: str, fused: list[Fused], chunks: dict) -> list[Fused]:
+    """A question wanting a kind of answer (a reason, a date, an amount: `evidence.answer_types`) or naming a day
+    ("on 2 October") sees the chunks whose content lines hold one (× TYPE_BOOST), or were written that day
+    (× DAY_BOOST), higher among the fetched top: `chunks` maps a chunk id to its chunk."""
+    wanted, days = answer_types(query), question_days(query)
+    if not (wanted or days):
         return fused
     boosted = False
     for entry in fused:
-        body = texts.get(entry.id, "").partition("\n")[2]  # the header repeats the record's facts: not an answer
+        chunk = chunks.get(entry.id)
+        if chunk is None:
+            continue
+        body = chunk.text.partition("\n")[2]  # the header repeats the record's facts: not an answer
         if any(give.search(body) for give in wanted):
             entry.score *= TYPE_BOOST
+            boosted = True
+        if dated_lines(chunk, days):
+            entry.score *= DAY_BOOST
             boosted = True
     return sorted(fused, key=lambda f: (-f.score, f.id)) if boosted else fused
 

@@ -122,7 +122,7 @@ def lightrag_query(
     if params.mode != "naive":
         facts = {chunk_id: (chunk.meta or {}).get("facts") for chunk_id, chunk in chunks.items()}
         top = modes.value_boosted(params.query, top, facts)
-        top = modes.type_boosted(params.query, top, {chunk_id: chunk.text for chunk_id, chunk in chunks.items()})
+        top = modes.type_boosted(params.query, top, chunks)
     ranked = [Ranked(chunks[f.id], f.score, f.ranks) for f in top if f.id in chunks]
     evidence = evidence_build(ranked=ranked, query=numbers_joined(params.query), source_limit=params.source_limit)
     modes.evidence_annotate(project=project, evidence=evidence, via=found.via, known=found.owners)

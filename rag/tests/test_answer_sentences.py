@@ -257,3 +257,42 @@ def test_the_number_of_an_issue_key_does_not_pull_in_a_date_that_shares_it():
     )  # fmt: skip
     reply, _ = answer("Why is ACME-12 stuck?", ISSUE, OTHER_ACME, DUPLICATE_FIX, other)  # three of four are quoted
     assert "12.11" not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "days"),
+    [
+        ("Какой счёт выставили 2 октября?", {(10, 2)}),
+        ("What did they say on 2 October?", {(10, 2)}),
+        ("news from Oct 2nd or the 3rd of March", {(10, 2), (3, 3)}),
+        ("Что писали 12 мая?", {(5, 12)}),
+        ("Safari 17.2, 2 of them, the 3 decisions, 2 marketing sites, 14 дней, in 30 days", set()),
+    ],
+)
+def test_a_question_names_days_of_the_year_in_either_language(question, days):
+    from rag.services.evidence import question_days
+
+    assert question_days(question) == days
+
+
+def test_a_question_naming_a_day_quotes_what_was_written_that_day():
+    thread = chunk(
+        "chatwoot_conversation", "70", "Conversation #70 · Maria (Acme)",
+        "Chatwoot conversation #70 with Maria (Acme), open, assigned to Anna",
+        "Anna Petrova: Invoice #1111 for the app is attached, 4500 USD due in 14 days.",
+        "Anna Petrova: Invoice #2222 for the app is attached, 19500 USD due in 14 days.",
+        facts={"status": "open", "assignee": "Anna"}, refs=["m:1", "m:2"],
+    )  # fmt: skip
+    thread.meta["lines"] = [["m:1", "2026-09-14T10:00:00Z"], ["m:2", "2026-10-02T09:30:00Z"]]
+    _reply, evidence = answer("Which invoice did we send Acme on 2 October, and for how much?", thread)
+    assert "#2222" in evidence[0]["quote"]
+    _reply, evidence = answer("Which invoice did we send Acme, and for how much?", thread)
+    assert "#1111" in evidence[0]["quote"]  # no day named: the first of equals
+
+
+def test_only_a_question_asks_for_a_kind_of_answer():
+    from rag.services.evidence import answer_types
+
+    assert answer_types("What budget did Acme name?") and answer_types("Какой бюджет назвали?")
+    assert answer_types("Why is ACME-12 stuck") and answer_types("budget for Acme?")
+    assert answer_types("Safari contact form bug invoice deal kick-off budget") == []  # keywords: topics
