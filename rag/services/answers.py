@@ -65,9 +65,8 @@ _HOW_MUCH = re.compile(r"\bhow much\b|\bсколько\b", re.IGNORECASE)
 def asked_facts(query: str) -> set[str]:
     """The fact keys a question asks about ("what status is ACME-12 in" → state/status/stage)."""
     lowered = query.lower().replace("ё", "е")
-    words = re.findall(r"[^\W_]+", lowered)
+    words = [word for word in re.findall(r"[^\W_]+", lowered) if not word.startswith(NOT_FACT_WORDS)]
     asked = set()
-    words = [word for word in words if not word.startswith(NOT_FACT_WORDS)]
     for stems, keys in FACT_WORDS.items():
         if any(word.startswith(stem) for word in words for stem in stems):
             asked.update(keys)

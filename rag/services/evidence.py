@@ -5,15 +5,16 @@ One evidence item per source (conversation, issue, deal, company), in the order 
 header, which every chunk of the record repeats) is split into sentences, and a sentence scores the summed
 weight of the question's words it holds (stems and lexicon concepts, so a Russian sentence can answer an English
 question); a word weighs more the fewer of the evidence items hold it, so "invoice" outweighs the client's
-name that every item repeats. The best sentence (and a second one of the same item when it adds question words
+name that every item repeats. The best sentence (and up to two more of the same item when they add question words
 the first lacks) is the item's `quote`; the line holding it is the `snippet`. For a conversation that line is
 one message, and the deep link points at it. `facts` are the record's current facts (`meta["facts"]`).
 
 What kind of answer a question wants counts too: a "why" question prefers a sentence giving a reason ("blocked
-until …", «ждём …»), a "when" question one with a date, a "how much" question one with an amount (each worth
-one question word). A sentence that only repeats the record's title loses ties (the title is shown anyway), and
-a sentence the question itself quotes brings the sentence after it, which is what the question asks about
-("they reviewed v2 with their CEO — what did they say?").
+until …", «ждём …»), a "when" question one with a date, a "how much" question one with an amount, and a question
+naming a day ("on 2 October") a line written that day (each worth the record's top question word). Question words
+the record's title already holds count for nothing (the title is shown anyway); "the most recent …" prefers the
+later of equal sentences; a sentence the question itself quotes brings the sentence after it, which is what the
+question asks about ("they reviewed v2 with their CEO — what did they say?"), and "what did we answer?" the reply.
 """
 
 import functools

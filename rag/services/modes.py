@@ -108,16 +108,18 @@ def type_boosted(query: str, fused: list[Fused], chunks: dict) -> list[Fused]:
     return sorted(fused, key=lambda f: (-f.score, f.id)) if boosted else fused
 
 
-def value_boosted(query: str, fused: list[Fused], facts: dict) -> list[Fused]:
+def value_boosted(query: str, fused: list[Fused], chunks: dict) -> list[Fused]:
     """A question picking records of a kind by their state ("which deal is in negotiation?") sees the records in
-    that state higher (× KIND_BOOST) among the fetched top: `facts` maps a chunk id to its record's facts."""
+    that state higher (× KIND_BOOST) among the fetched top: `chunks` maps a chunk id to its chunk."""
     kinds = which_kinds(query)
     if not kinds:
         return fused
     keys = question_keys(query)
     boosted = False
     for entry in fused:
-        if entry.source and entry.source[0] in kinds and value_named(facts.get(entry.id) or {}, keys):
+        chunk = chunks.get(entry.id)
+        facts = ((chunk.meta or {}).get("facts") or {}) if chunk is not None else {}
+        if entry.source and entry.source[0] in kinds and value_named(facts, keys):
             entry.score *= KIND_BOOST
             boosted = True
     return sorted(fused, key=lambda f: (-f.score, f.id)) if boosted else fused

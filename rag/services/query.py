@@ -119,10 +119,8 @@ def lightrag_query(
     found = modes.retrieve_by_mode(project=project, params=params, provider=provider, retrieve=retrieve)
     top = found.fused[: params.top_k]
     chunks = {c.id: c for c in Chunk.objects.filter(project=project, id__in=[f.id for f in top]).only(*CHUNK_FIELDS)}
-    if params.mode != "naive":
-        facts = {chunk_id: (chunk.meta or {}).get("facts") for chunk_id, chunk in chunks.items()}
-        top = modes.value_boosted(params.query, top, facts)
-        top = modes.type_boosted(params.query, top, chunks)
+    if params.mode != "naive":  # what the question asks for, read off the fetched chunks (naive stays as it was)
+        top = modes.type_boosted(params.query, modes.value_boosted(params.query, top, chunks), chunks)
     ranked = [Ranked(chunks[f.id], f.score, f.ranks) for f in top if f.id in chunks]
     evidence = evidence_build(ranked=ranked, query=numbers_joined(params.query), source_limit=params.source_limit)
     modes.evidence_annotate(project=project, evidence=evidence, via=found.via, known=found.owners)
