@@ -186,8 +186,8 @@ def answer_extractive(evidence: list[dict], *, query: str = "", mode: str = "ext
     for item in _quoted_items(evidence, query):
         if len(lines) >= EXTRACTIVE_ITEMS + (len(cited) if asked else 0):
             break
-        if item["id"] in cited and _same_words(item.get("quote") or item["snippet"], item["title"]):
-            continue  # its facts are already said, and its quote would only repeat its title
+        if item["id"] in cited and (item in listed or _same_words(item.get("quote") or item["snippet"], item["title"])):
+            continue  # its facts are already said, and its quote would only repeat its title or its facts
         lines.append(_quote_line(item, with_facts=item["id"] not in cited))  # facts said once per record
         cited += [item["id"]] if item["id"] not in cited else []
     return Answer("\n".join(lines), cited, mode)

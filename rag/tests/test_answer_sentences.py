@@ -296,3 +296,18 @@ def test_only_a_question_asks_for_a_kind_of_answer():
     for question in ("What budget did Acme name?", "Какой бюджет назвали?", "Why is ACME-12 stuck", "budget for Acme?"):
         assert answer_types(question), question
     assert answer_types("Safari contact form bug invoice deal kick-off budget") == []  # keywords: topics
+
+
+def test_which_records_are_in_a_state_lists_each_once_with_its_facts():
+    deals = [
+        chunk(
+            "attio_deal", f"d-{n}", f"Deal Client {n} site", f"Attio deal Client {n} site: Negotiation, {n}000 EUR",
+            f"Deal Client {n} site. Stage: Negotiation. Amount: {n}000 EUR.",
+            facts={"stage": "Negotiation", "amount": f"{n}000 EUR", "owner": "Anna Petrova"},
+        )
+        for n in range(1, 6)
+    ]  # fmt: skip
+    reply, _ = answer("Which deals are in Negotiation?", *deals, DEAL)
+    lines = reply.text.splitlines()
+    assert [line.split(" is at stage")[0] for line in lines] == [f"Deal Client {n} site" for n in range(1, 6)]
+    assert all(f"amount {n}000 EUR" in lines[n - 1] for n in range(1, 6))
