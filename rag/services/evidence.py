@@ -104,10 +104,17 @@ class Sentence:
     line: int  # index of its line in the chunk text (1 = first content line)
     text: str  # as quoted: a later sentence of a message or comment keeps its line's label
     keys: frozenset
+    part: int = 0  # which of the record's fetched chunks it is in (0 = its best-ranked one)
+
+    @property
+    def where(self) -> tuple[int, int]:
+        """Its line, across the record's fetched chunks."""
+        return self.part, self.line
 
 
-def sentences(chunk) -> list[Sentence]:
-    """The sentences of a chunk's content lines (the header, line 0, is left out), each with its keys."""
+def sentences(chunk, part: int = 0) -> list[Sentence]:
+    """The sentences of a chunk's content lines (the header, line 0, is left out), each with its keys; `part` is
+    the chunk's place among its record's fetched chunks."""
     out = []
     refs = [ref for ref, _at in (chunk.meta or {}).get("lines") or []]
     for index, line in enumerate(chunk.text.split("\n")[1:], start=1):
@@ -118,7 +125,7 @@ def sentences(chunk) -> list[Sentence]:
             if not piece:
                 continue
             quoted = f"{label[1]}: {piece}" if n and label else piece
-            out.append(Sentence(index, quoted, frozenset(question_keys(piece))))
+            out.append(Sentence(index, quoted, frozenset(question_keys(piece)), part))
     return out
 
 
@@ -199,7 +206,7 @@ def best_sentences(
     wanted: list[re.Pattern] = (),
     title: frozenset = frozenset(),
     latest: bool = False,
-    dated: set[int] = frozenset(),
+    dated: set[tuple[int, int]] = frozenset(),
 ) -> list[Sentence]:
     """The sentence that adds most of what the question asks to the record's title (its question words the
     title lacks, plus one word's worth for each answer type it gives), then up to MAX_SENTENCES - 1 more of
@@ -213,7 +220,7 @@ def best_sentences(
     bonus = max((weight for key, weight in weights.items() if key in held), default=0.0)  # this record's top word
     types = [
         frozenset(n for n, give in enumerate(wanted) if give.search(_unlabelled(s.text)))
-        | ({len(wanted)} if s.line in dated else set())  # written on the day the question names
+        | ({len(wanted)} if s.where in dated else set())  # written on the day the question names
         for s in found
     ]
 
@@ -251,7 +258,7 @@ def _with_answer(picked: list[Sentence], found: list[Sentence], asked: "Asked") 
     later = found[found.index(sentence) + 1 :]
     if asked.reply:
         speaker = _speaker(sentence.text)
-        later = [s for s in later if s.line != sentence.line and _speaker(s.text) not in ("", speaker)]
+        later = [s for s in later if s.where != sentence.where and _speaker(s.text) not in ("", speaker)]
     return [sentence, later[0]] if later else picked
 
 
@@ -267,7 +274,7 @@ def _with_figure(picked: list[Sentence], found: list[Sentence]) -> list[Sentence
         return picked
     position = found.index(picked[0])
     following = found[position + 1] if position + 1 < len(found) else None
-    if following is not None and following.line == picked[0].line and _FIGURE.search(following.text):
+    if following is not None and following.where == picked[0].where and _FIGURE.search(following.text):
         return [picked[0], following]
     return picked
 
@@ -301,18 +308,22 @@ def _unlabelled(sentence: str) -> str:
 
 def _quote(picked: list[Sentence]) -> str:
     """The picked sentences; a sentence that follows another of its own line drops the line's label again."""
-    parts = [_unlabelled(s.text) if n and s.line == picked[n - 1].line else s.text for n, s in enumerate(picked)]
+    parts = [_unlabelled(s.text) if n and s.where == picked[n - 1].where else s.text for n, s in enumerate(picked)]
     text = " ".join(parts)
     return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 2].rstrip() + " …"
 
 
-def _item(number: int, ranked: Ranked, found: list[Sentence], asked: "Asked", chunk_ids: list[int]) -> dict:
-    chunk = ranked.chunk
-    lines = chunk.text.split("\n")
+def _item(number: int, parts: list[Ranked], found: list[Sentence], asked: "Asked", chunk_ids: list[int]) -> dict:
+    """The evidence item of one record from its fetched chunks (`parts`, best first): its best sentences among all
+    of them; the line, link and time of the first quoted one."""
+    ranked = parts[0]
     weights = asked.weights
-    picked = best_sentences(found, weights, wanted=asked.wanted, title=question_keys(chunk.title), latest=asked.latest,
-                            dated=dated_lines(chunk, asked.days))  # fmt: skip
+    dated = {(n, line) for n, part in enumerate(parts) for line in dated_lines(part.chunk, asked.days)}
+    picked = best_sentences(found, weights, wanted=asked.wanted, title=question_keys(ranked.chunk.title),
+                            latest=asked.latest, dated=dated)  # fmt: skip
     picked = _with_figure(_with_answer(picked, found, asked), found)
+    chunk = parts[picked[0].part].chunk if picked else ranked.chunk
+    lines = chunk.text.split("\n")
     index = picked[0].line if picked else 0
     line = lines[index]
     ref, at = _line_meta(chunk, index)
@@ -332,8 +343,8 @@ def _item(number: int, ranked: Ranked, found: list[Sentence], asked: "Asked", ch
         "url": url,
         "score": round(ranked.score, 6),
         "ref": ref,
-        "archived": bool((chunk.meta or {}).get("archived")),  # archived at the source, still readable there
-        "facts": dict((chunk.meta or {}).get("facts") or {}),  # the record's current state, owner, stage …
+        "archived": bool((ranked.chunk.meta or {}).get("archived")),  # archived at the source, still readable there
+        "facts": dict((ranked.chunk.meta or {}).get("facts") or {}),  # the record's current state, owner, stage …
         "chunk_ids": chunk_ids,
     }
 
@@ -343,21 +354,33 @@ def _iso_z(value: str | None) -> str | None:
 
 
 def evidence_build(*, ranked: list[Ranked], query: str, source_limit: int) -> list[dict]:
-    """Group ranked chunks by source; return at most `source_limit` evidence items, best first."""
+    """Group ranked chunks by source; return at most `source_limit` evidence items, best first. An item's quote
+    is chosen among the sentences of every fetched chunk of its record (a long conversation's answer may sit in
+    its second-best window)."""
     keys = question_keys(query)
-    best: dict[tuple, Ranked] = {}
-    chunk_ids: dict[tuple, list[int]] = {}
+    parts: dict[tuple, list[Ranked]] = {}
     for entry in ranked:
-        key = (entry.chunk.source_type, entry.chunk.source_id)
-        best.setdefault(key, entry)
-        chunk_ids.setdefault(key, []).append(entry.chunk.id)
-    keys_in_order = list(best)[:source_limit]
-    found = {key: sentences(best[key].chunk) for key in keys_in_order}
-    documents = [set().union(*(s.keys for s in found[key])) | question_keys(best[key].chunk.title)
+        parts.setdefault((entry.chunk.source_type, entry.chunk.source_id), []).append(entry)
+    keys_in_order = list(parts)[:source_limit]
+    found = {key: _record_sentences(parts[key]) for key in keys_in_order}
+    documents = [set().union(*(s.keys for s in found[key])) | question_keys(parts[key][0].chunk.title)
                  for key in keys_in_order]  # fmt: skip
     asked = Asked(keys, key_weights(keys, documents), answer_types(query), bool(_REPLY.search(query)),
                   bool(_LATEST.search(query)), question_days(query))  # fmt: skip
-    return [_item(n, best[key], found[key], asked, chunk_ids[key]) for n, key in enumerate(keys_in_order, start=1)]
+    return [
+        _item(n, parts[key], found[key], asked, [entry.chunk.id for entry in parts[key]])
+        for n, key in enumerate(keys_in_order, start=1)
+    ]
+
+
+def _record_sentences(parts: list[Ranked]) -> list[Sentence]:
+    """The sentences of a record's fetched chunks, best chunk first; a sentence an earlier window already holds
+    (windows may share lines) is read once."""
+    out: list[Sentence] = []
+    for n, entry in enumerate(parts):
+        earlier = {sentence.text for sentence in out}
+        out += [sentence for sentence in sentences(entry.chunk, n) if sentence.text not in earlier]
+    return out
 
 
 def source_diversity(evidence: list[dict]) -> float:

@@ -311,3 +311,23 @@ def test_which_records_are_in_a_state_lists_each_once_with_its_facts():
     lines = reply.text.splitlines()
     assert [line.split(" is at stage")[0] for line in lines] == [f"Deal Client {n} site" for n in range(1, 6)]
     assert all(f"amount {n}000 EUR" in lines[n - 1] for n in range(1, 6))
+
+
+def test_the_quote_is_chosen_among_every_fetched_window_of_the_record():
+    header = "Chatwoot conversation #80 with Maria (Acme), open, assigned to Anna"
+    first = chunk(
+        "chatwoot_conversation", "80", "Conversation #80 · Maria (Acme)", header,
+        "Maria: We reviewed v2 of the app with our CEO.", "Maria: Any news on the staging server?",
+        facts={"status": "open", "assignee": "Anna"}, refs=["m:1", "m:2"],
+    )  # fmt: skip
+    second = chunk(
+        "chatwoot_conversation", "80", "Conversation #80 · Maria (Acme)", header,
+        "Maria: Any news on the staging server?",
+        "Anna Petrova: Invoice #7358 for the app is attached, 19500 EUR due in 14 days.",
+        facts={"status": "open", "assignee": "Anna"}, refs=["m:2", "m:3"],
+    )  # fmt: skip
+    _reply, evidence = answer("How much was Acme's app invoice?", first, second)
+    assert len(evidence) == 1  # one record, two windows
+    assert "Invoice #7358" in evidence[0]["quote"]
+    assert evidence[0]["ref"] == "m:3"  # the deep link points at the quoted message, in the second window
+    assert evidence[0]["chunk_ids"] == [first.id, second.id]
