@@ -248,17 +248,20 @@ def _with_answer(picked: list[Sentence], found: list[Sentence], asked: "Asked") 
     about: the reply to it (the next one by someone else) when the question asks what was answered, else the
     next one ("they reviewed v2 with their CEO — what did they say?"). A question asking what was answered
     gets the reply to the message it matched even when it does not quote it."""
-    if len(picked) != 1:
+    if not picked or (len(picked) > 1 and not asked.reply):
         return picked
     sentence = picked[0]
+    speaker = _speaker(sentence.text)
+    if asked.reply:  # "what did we tell them?" needs no quote: the reply to the message it matched
+        if not speaker or any(_speaker(s.text) not in ("", speaker) for s in picked):
+            return picked  # not a message, or a reply is already quoted
+        later = found[found.index(sentence) + 1 :]
+        reply = [s for s in later if s.where != sentence.where and _speaker(s.text) not in ("", speaker)]
+        return [*picked, reply[0]] if reply else picked
     own = {key for key in question_keys(_unlabelled(sentence.text)) if not key.startswith("c:")}
-    quoted = len(own) >= 3 and len(own & asked.keys) >= QUOTED_SHARE * len(own)
-    if not (quoted or (asked.reply and _speaker(sentence.text))):  # "what did we tell them?" needs no quote
+    if len(own) < 3 or len(own & asked.keys) < QUOTED_SHARE * len(own):
         return picked
     later = found[found.index(sentence) + 1 :]
-    if asked.reply:
-        speaker = _speaker(sentence.text)
-        later = [s for s in later if s.where != sentence.where and _speaker(s.text) not in ("", speaker)]
     return [sentence, later[0]] if later else picked
 
 

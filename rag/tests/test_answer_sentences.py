@@ -331,3 +331,11 @@ def test_the_quote_is_chosen_among_every_fetched_window_of_the_record():
     assert "Invoice #7358" in evidence[0]["quote"]
     assert evidence[0]["ref"] == "m:3"  # the deep link points at the quoted message, in the second window
     assert evidence[0]["chunk_ids"] == [first.id, second.id]
+
+
+def test_a_reply_question_gets_the_reply_after_two_quoted_sentences_of_the_client():
+    question = "Acme asked about the staging server and the final logo files. What did we answer?"
+    _reply, evidence = answer(question, THREAD)
+    assert evidence[0]["quote"].endswith("Anna Petrova: The staging server is updated: the new menu and footer are "
+                                         "ready to check.")  # fmt: skip
+    assert "Please send the final logo files." in evidence[0]["quote"]
