@@ -30,6 +30,7 @@ SNIPPET_CHARS = 320
 QUOTE_CHARS = 400
 _FIGURE = re.compile(r"\d\d")  # a date, an amount, a number: two digits in a row
 _ANY_DIGIT = re.compile(r"\d")
+_DAY_DOT = re.compile(r"(?<![\d.])(\d{1,2})[./](\d{1,2})(?![\d/]|\.\d)")  # "03.11", "3/11"; not "17.2.1"
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"«(\[]?[A-ZА-ЯЁ0-9])")
 _LABEL = re.compile(r"^((?:Comment|Note «[^»]{0,200}»|[^:]{1,80}?)): ")  # "Anna Petrova: …", "Comment: …"
 # Answer types: (what in a question asks for it, what in a sentence gives it). English and Russian.
@@ -72,17 +73,19 @@ class Ranked:
 
 
 def question_keys(text: str) -> set[str]:
-    """Stems and concepts of the content words of a text."""
+    """Stems and concepts of the content words of a text, and its dates ("03.11" as one key: alone, one- and
+    two-digit numbers are no keys, so the 15 of "OPS-15" does not meet the 15 of "15.11")."""
     keys = set()
     for word in words(text):
         keys.update(_word_keys(word))
+    keys.update(f"d:{int(day)}.{int(month)}" for day, month in _DAY_DOT.findall(text))
     return keys
 
 
 @functools.lru_cache(maxsize=65536)
 def _word_keys(word: str) -> frozenset:
     """A word's stem and concepts (cached: evidence reads every sentence of every item's chunk)."""
-    if word in STOP_WORDS or (word.isdigit() and len(word) <= 2):  # "15" of "OPS-15" is not the "15" of "15.11"
+    if word in STOP_WORDS or (word.isdigit() and len(word) <= 2):  # see question_keys
         return frozenset()
     return frozenset({stem(word), *(f"c:{concept}" for concept in concepts_of(word))})
 

@@ -339,3 +339,10 @@ def test_a_reply_question_gets_the_reply_after_two_quoted_sentences_of_the_clien
     assert evidence[0]["quote"].endswith("Anna Petrova: The staging server is updated: the new menu and footer are "
                                          "ready to check.")  # fmt: skip
     assert "Please send the final logo files." in evidence[0]["quote"]
+
+
+def test_a_date_in_the_question_tells_apart_two_notes_of_one_template():
+    for date, other in (("02.11", "12.10"), ("12.10", "02.11")):
+        _reply, evidence = answer(f"Acme app: Next step: proposal by {date}.", KICKOFFS)
+        assert f"Next step: proposal by {date}." in evidence[0]["quote"]
+        assert other not in evidence[0]["quote"]
