@@ -193,7 +193,7 @@ def clients_refresh(project, refs=None) -> None:
 def contacts_refresh(project, source_system: str, refs=None, *, only_changed: bool = False) -> None:
     """Contacts of one system (these refs, or all); then the conversations of those contacts, or with
     `only_changed` of the contacts whose client changed."""
-    before = _clients_of_kind(project, EntityKind.CONTACT) if only_changed else {}
+    before = _clients_of(project, EntityKind.CONTACT) if only_changed else {}
     rows = crm.graph_contacts(project=project, source_system=source_system, refs=refs)
     specs = []
     for row in rows:
@@ -217,8 +217,7 @@ def contacts_refresh(project, source_system: str, refs=None, *, only_changed: bo
     gone = _gone(project, EntityKind.CONTACT, refs, specs, prefix=f"{source_system}:")
     _write(project, EntityKind.CONTACT, specs, gone)
     if only_changed:
-        after = _clients_of_kind(project, EntityKind.CONTACT)
-        moved = [key for key in set(before) | set(after) if before.get(key) != after.get(key)]
+        moved = _moved(before, _clients_of(project, EntityKind.CONTACT))
         refs = [key.partition(":")[2] for key in moved if key.startswith(f"{source_system}:")]
     if source_system == CHATWOOT:
         conversation_refs = None
@@ -281,7 +280,7 @@ def _client_matcher(project):
 def linear_projects_refresh(project, refs=None, *, only_changed: bool = False) -> None:
     """Linear projects (these refs, or all); then their issues, or with `only_changed` the issues of the
     projects whose client changed."""
-    before = _clients_of_kind(project, EntityKind.LINEAR_PROJECT) if only_changed else {}
+    before = _clients_of(project, EntityKind.LINEAR_PROJECT) if only_changed else {}
     rows = raw_rows(project=project, source="linear", stream="projects", external_ids=refs)
     match = _client_matcher(project)
     specs = []
@@ -299,8 +298,7 @@ def linear_projects_refresh(project, refs=None, *, only_changed: bool = False) -
         )
     _write(project, EntityKind.LINEAR_PROJECT, specs, _gone(project, EntityKind.LINEAR_PROJECT, refs, specs))
     if only_changed:
-        after = _clients_of_kind(project, EntityKind.LINEAR_PROJECT)
-        refs = [key for key in set(before) | set(after) if before.get(key) != after.get(key)]
+        refs = _moved(before, _clients_of(project, EntityKind.LINEAR_PROJECT))
     issue_rows = raw_rows(project=project, source="linear", stream="issues")
     if refs is not None:
         issue_rows = issue_rows.filter(project_external_id__in=_ids(refs))
@@ -363,18 +361,18 @@ def conversations_refresh(project, refs=None) -> None:
     invoices_refresh(project, SourceType.CHATWOOT_CONVERSATION, [s.key for s in specs])
 
 
-def _clients_of_kind(project, kind: str) -> dict[str, str]:
-    """{entity key: its client's key} for every entity of one kind that has a client."""
+def _clients_of(project, kind: str, keys: list[str] | None = None) -> dict[str, str]:
+    """{entity key: its client's key} for entities of one kind (these keys, or all) through their `of_client`
+    edge; an entity without a client is left out."""
     rows = GraphRelation.objects.filter(project=project, type="of_client", src__kind=kind)
+    if keys is not None:
+        rows = rows.filter(src__key__in=keys)
     return dict(rows.values_list("src__key", "dst__key"))
 
 
-def _clients_of(project, kind: str, keys: list[str]) -> dict[str, str]:
-    """{entity key: its client's key} for entities of one kind (through their `of_client` edge)."""
-    rows = GraphRelation.objects.filter(
-        project=project, type="of_client", src__kind=kind, src__key__in=keys
-    ).values_list("src__key", "dst__key")
-    return dict(rows)
+def _moved(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """The keys whose client is not what it was (gained, lost or changed)."""
+    return [key for key in set(before) | set(after) if before.get(key) != after.get(key)]
 
 
 def invoices_refresh(project, source_type: str, source_ids) -> None:
