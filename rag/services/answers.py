@@ -21,6 +21,7 @@ from rag.providers import ProviderError
 from rag.services.evidence import question_keys, value_named
 
 EXTRACTIVE_ITEMS = 3
+KIND_DEPTH = 15  # how deep an answer looks for a record of the kind the question asks the facts of
 LISTED_ITEMS = 8  # records a "which … are in <state>" answer lists
 CONTEXT_CHARS = 1200
 NO_EVIDENCE = "Nothing in this project's conversations, issues or deals matches the question."
@@ -147,12 +148,18 @@ def _quoted_items(evidence: list[dict], query: str) -> list[dict]:
     return [head[i] for i in chosen[:EXTRACTIVE_ITEMS]]
 
 
+def _holding(items: list[dict], asked: set[str]) -> list[dict]:
+    return [item for item in items if asked & set(item.get("facts") or {})]
+
+
 def _fact_holders(evidence: list[dict], query: str, asked: set[str]) -> list[dict]:
     """The top records holding an asked fact: of the kind the question names when some are ("the deal's stage",
     looking a little deeper for one), and of the entity it names when it names one."""
-    holders = [item for item in evidence[: EXTRACTIVE_ITEMS + 3] if asked & set(item.get("facts") or {})]
+    holders = _holding(evidence[: EXTRACTIVE_ITEMS + 3], asked)
     kinds = asked_kinds(query)
     of_kind = [item for item in holders if item["source_type"] in kinds]
+    if kinds and not of_kind:  # "… asked for the logo files: what status is the task in?": the best task below
+        of_kind = [item for item in _holding(evidence[:KIND_DEPTH], asked) if item["source_type"] in kinds][:1]
     holders = of_kind[:EXTRACTIVE_ITEMS] if of_kind else holders[:EXTRACTIVE_ITEMS]
     named = [item for item in holders if (item.get("entity") or {}).get("via") == "local"]
     return named or holders  # records of what the question names, when it names something

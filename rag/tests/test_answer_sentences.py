@@ -346,3 +346,21 @@ def test_a_date_in_the_question_tells_apart_two_notes_of_one_template():
         _reply, evidence = answer(f"Acme app: Next step: proposal by {date}.", KICKOFFS)
         assert f"Next step: proposal by {date}." in evidence[0]["quote"]
         assert other not in evidence[0]["quote"]
+
+
+def test_a_status_question_naming_the_task_answers_from_the_task_even_below_the_conversations_asking_for_it():
+    asks = [
+        chunk(
+            "chatwoot_conversation", str(n), f"Conversation #{n} · Maria (Acme)",
+            f"Chatwoot conversation #{n} with Maria (Acme), pending", "Maria: Please send the final logo files.",
+            facts={"status": "pending", "assignee": ""}, refs=["m:1"],
+        )
+        for n in range(1, 8)
+    ]  # fmt: skip
+    task = chunk(
+        "linear_issue", "i-40", "ACME-40 Final logo files", "Linear issue ACME-40 (In Progress), assigned to Anna",
+        "Final logo files", facts={"state": "In Progress", "assignee": "Anna Petrova"},
+    )  # fmt: skip
+    reply, evidence = answer("Acme asked for the final logo files: what status is the task in?", *asks, task)
+    assert evidence[7]["title"] == "ACME-40 Final logo files"
+    assert reply.text.startswith("ACME-40 is In Progress, assigned to Anna Petrova [E8].")
