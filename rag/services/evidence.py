@@ -264,7 +264,7 @@ def _with_answer(picked: list[Sentence], found: list[Sentence], asked: "Asked") 
     own = {key for key in question_keys(_unlabelled(sentence.text)) if not key.startswith("c:")}
     if len(own) < 3 or len(own & asked.keys) < QUOTED_SHARE * len(own):
         return picked
-    later = found[found.index(sentence) + 1 :]
+    later = [s for s in found[found.index(sentence) + 1 :] if s.text != sentence.text]  # not a repeat of it
     return [sentence, later[0]] if later else picked
 
 

@@ -364,3 +364,18 @@ def test_a_status_question_naming_the_task_answers_from_the_task_even_below_the_
     reply, evidence = answer("Acme asked for the final logo files: what status is the task in?", *asks, task)
     assert evidence[7]["title"] == "ACME-40 Final logo files"
     assert reply.text.startswith("ACME-40 is In Progress, assigned to Anna Petrova [E8].")
+
+
+def test_a_message_sent_twice_is_quoted_once_with_what_follows_it():
+    repeated = chunk(
+        "chatwoot_conversation", "53", "Conversation #53 · Maria (Acme)",
+        "Chatwoot conversation #53 with Maria (Acme), pending",
+        "Maria: Please send the final logo files in SVG and PNG.",
+        "Maria: Please send the final logo files in SVG and PNG.",
+        "Maria: The payment page shows the old prices again.",
+        facts={"status": "pending", "assignee": ""}, refs=["m:1", "m:2", "m:3"],
+    )  # fmt: skip
+    _reply, evidence = answer("What did Acme write after «please send the final logo files in SVG and PNG»?", repeated)
+    assert evidence[0]["quote"] == (
+        "Maria: Please send the final logo files in SVG and PNG. Maria: The payment page shows the old prices again."
+    )
