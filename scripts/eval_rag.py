@@ -1,11 +1,13 @@
 """Retrieval and answer quality of LightRAG on sandbox studio data, per query mode and per slice (offline provider).
 
-    .venv/bin/python scripts/eval_rag.py [--set inrepo|tuning|heldout|all] [--modes naive,mix] [--markdown]
+    .venv/bin/python scripts/eval_rag.py [--set inrepo|tuning|heldout|heldout2|all] [--modes naive,mix] [--markdown]
                                          [--verbose] [--json FILE] [--no-retrievers] [--seed S --messages N]
 
 For each question set — the in-repo set (rag/evaluation/questions.json: seed `demo`), the tuning set
 (rag/evaluation/tuning.json: seed `tuning`, written by hand, the set to tune on) and the held-out set
-(rag/evaluation/heldout.json: seed `heldout`, written by hand, never tuned on) — it starts the sandbox
+(rag/evaluation/heldout.json: seed `heldout`, written by hand, never tuned on) and the second held-out set
+(rag/evaluation/heldout2.json: seed `heldout2`, written later by someone who had seen neither the retriever nor the
+other sets, because the first one's questions were partly read while refactoring) — it starts the sandbox
 servers in-process, syncs Chatwoot, Linear and Attio into a fresh project of its own database
 (`workforce_eval` on the embedded server unless DATABASE_URL is set; chunks are built by the same
 after-commit hooks as in production), embeds with the offline provider, then asks every question through
@@ -37,6 +39,7 @@ from connectors.services.sync import connector_sync
 from core.models import AccountScope, Project
 from rag.constants import QUERY_MODES
 from rag.evaluation import heldout as heldout_set
+from rag.evaluation import heldout2 as heldout2_set
 from rag.evaluation import questions as question_set
 from rag.evaluation import tuning as tuning_set
 from rag.evaluation.runner import RETRIEVERS, SLICES, evaluate_modes, evaluate_retrievers
@@ -45,7 +48,8 @@ from rag.providers import embedding_provider
 from rag.services.embeddings import embeddings_run
 from sandbox import SandboxServers
 
-SETS = {"inrepo": "in-repo", "tuning": "tuning", "heldout": "held-out"}
+SETS = {"inrepo": "in-repo", "tuning": "tuning", "heldout": "held-out", "heldout2": "second held-out"}
+HELD_OUT = {"heldout", "heldout2"}  # never read question by question
 
 
 def load_project(servers: SandboxServers, seed: str, messages: int) -> Project:
@@ -163,7 +167,7 @@ def main() -> None:
     parser.add_argument("--set", choices=[*SETS, "all"], default="inrepo", help="question set(s)")
     parser.add_argument("--modes", default=",".join(QUERY_MODES), help="comma-separated query modes")
     parser.add_argument("--markdown", action="store_true", help="print markdown tables (for docs/)")
-    parser.add_argument("--verbose", action="store_true", help="per-question rows (not of the held-out set)")
+    parser.add_argument("--verbose", action="store_true", help="per-question rows (not of the held-out sets)")
     parser.add_argument("--json", help="write the full report to this file")
     parser.add_argument("--no-retrievers", action="store_true", help="skip the vector/keyword/hybrid comparison")
     parser.add_argument("--seed", help="in-repo set only: the same templates rebuilt for another sandbox seed")
@@ -185,6 +189,8 @@ def main() -> None:
         sets["tuning"] = tuning_set.load()
     if args.set in ("heldout", "all"):
         sets["heldout"] = heldout_set.load()
+    if args.set in ("heldout2", "all"):
+        sets["heldout2"] = heldout2_set.load()
     servers = SandboxServers(host="127.0.0.1").start()
     try:
         results = {
@@ -202,7 +208,7 @@ def main() -> None:
             show(f"{label}: retrievers under the fusion (product depth)", retrievers_table(result["retrievers"]),
                  args.markdown)  # fmt: skip
     if args.verbose:
-        for name in results.keys() - {"heldout"}:  # the held-out set is never read question by question
+        for name in results.keys() - HELD_OUT:
             verbose_rows(SETS[name], results[name]["modes"][modes[0]]["rows"], sets[name]["questions"])
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1, ensure_ascii=False))
