@@ -243,7 +243,21 @@ def best_sentences(
             break
         chosen.append(order * i)
         keys, given = keys | found[order * i].keys, given | types[order * i]
+    if not latest:  # the same answer in other lines (two notes of one template): the question can't tell which
+        chosen += _twins(found, chosen, full, lambda i: gain(i, frozenset(), frozenset()))[: MAX_SENTENCES - 1]
     return [found[i] for i in sorted(chosen)]
+
+
+def _twins(found: list[Sentence], chosen: list[int], full: list[float], gain) -> list[int]:
+    """Sentences of other lines that answer as well as a chosen one and say something else: "Budget around 30000
+    EUR." in one kick-off note, "Budget around 45000 EUR." in the next."""
+    lines = {found[c].where for c in chosen}
+    return [
+        i
+        for i in range(len(found))
+        if found[i].where not in lines
+        and any(found[i].text != found[c].text and full[i] == full[c] and gain(i) == gain(c) for c in chosen)
+    ]
 
 
 def _with_answer(picked: list[Sentence], found: list[Sentence], asked: "Asked") -> list[Sentence]:

@@ -379,3 +379,10 @@ def test_a_message_sent_twice_is_quoted_once_with_what_follows_it():
     assert evidence[0]["quote"] == (
         "Maria: Please send the final logo files in SVG and PNG. Maria: The payment page shows the old prices again."
     )
+
+
+def test_notes_of_one_template_that_answer_equally_are_all_quoted_unless_the_latest_is_asked():
+    _reply, evidence = answer("What budgets did the Acme app kick-off calls mention?", KICKOFFS)
+    assert "30000 EUR" in evidence[0]["quote"] and "45000 EUR" in evidence[0]["quote"]
+    _reply, evidence = answer("What budget did the latest Acme app kick-off call mention?", KICKOFFS)
+    assert "45000 EUR" in evidence[0]["quote"] and "30000 EUR" not in evidence[0]["quote"]
