@@ -208,18 +208,19 @@ def best_sentences(
     *,
     wanted: list[re.Pattern] = (),
     title: frozenset = frozenset(),
+    facts: frozenset = frozenset(),
     latest: bool = False,
     dated: set[tuple[int, int]] = frozenset(),
 ) -> list[Sentence]:
-    """The sentence that adds most of what the question asks to the record's title (its question words the
-    title lacks, plus one word's worth for each answer type it gives), then up to MAX_SENTENCES - 1 more of
-    the same record, each adding question words or answer types the chosen ones lack. Among equals the
+    """The sentence that adds most of what the question asks to the record's title and current `facts` (its
+    question words they lack, plus one word's worth for each answer type it gives), then up to MAX_SENTENCES - 1
+    more of the same record, each adding question words or answer types the chosen ones lack. Among equals the
     earlier sentence wins, or the later one when the question asks for the `latest` (lines are in time order:
-    "the most recent kick-off call")."""
+    "the most recent kick-off call"); otherwise the same sentence of other notes of one template comes too."""
     if not found:
         return []
     order = 1 if latest else -1
-    held = set().union(*(s.keys for s in found))
+    held = set().union(*(s.keys for s in found)) - (facts - title)  # its current facts don't name the record
     bonus = max((weight for key, weight in weights.items() if key in held), default=0.0)  # this record's top word
     types = [
         frozenset(n for n, give in enumerate(wanted) if give.search(_unlabelled(s.text)))
@@ -227,8 +228,10 @@ def best_sentences(
         for s in found
     ]
 
+    said = title | facts  # what the item shows beside its quote is no reason to quote a line
+
     def gain(i: int, keys: frozenset, given: frozenset) -> float:
-        return _score(found[i], weights, keys | title) + bonus * len(types[i] - given)
+        return _score(found[i], weights, keys | said) + bonus * len(types[i] - given)
 
     full = [_score(s, weights) for s in found]
     first = max(range(len(found)), key=lambda i: (gain(i, frozenset(), frozenset()), full[i], order * i))
@@ -244,20 +247,25 @@ def best_sentences(
         chosen.append(order * i)
         keys, given = keys | found[order * i].keys, given | types[order * i]
     if not latest:  # the same answer in other lines (two notes of one template): the question can't tell which
-        chosen += _twins(found, chosen, full, lambda i: gain(i, frozenset(), frozenset()))[: MAX_SENTENCES - 1]
+        chosen += _twins(found, chosen, weights)[: MAX_SENTENCES - 1]
     return [found[i] for i in sorted(chosen)]
 
 
-def _twins(found: list[Sentence], chosen: list[int], full: list[float], gain) -> list[int]:
-    """Sentences of other lines that answer as well as a chosen one and say something else: "Budget around 30000
-    EUR." in one kick-off note, "Budget around 45000 EUR." in the next."""
+def _twins(found: list[Sentence], chosen: list[int], asked: dict) -> list[int]:
+    """Sentences of other lines that are a chosen one with other figures: "Budget around 30000 EUR." in one
+    kick-off note, "Budget around 45000 EUR." in the next. A question that can't tell the notes apart gets both;
+    one that names the figure ("proposal by 02.11") gets its own."""
     lines = {found[c].where for c in chosen}
-    return [
-        i
-        for i in range(len(found))
-        if found[i].where not in lines
-        and any(found[i].text != found[c].text and full[i] == full[c] and gain(i) == gain(c) for c in chosen)
-    ]
+    templates = {
+        _template(found[c])
+        for c in chosen
+        if found[c].keys != _template(found[c]) and not (found[c].keys - _template(found[c])) & asked.keys()
+    }
+    return [i for i in range(len(found)) if found[i].where not in lines and _template(found[i]) in templates]
+
+
+def _template(sentence: Sentence) -> frozenset:
+    return frozenset(key for key in sentence.keys if not any(ch.isdigit() for ch in key))
 
 
 def _with_answer(picked: list[Sentence], found: list[Sentence], asked: "Asked") -> list[Sentence]:
@@ -339,8 +347,10 @@ def _item(number: int, parts: list[Ranked], found: list[Sentence], asked: "Asked
     ranked = parts[0]
     weights = asked.weights
     dated = {(n, line) for n, part in enumerate(parts) for line in dated_lines(part.chunk, asked.days)}
+    facts = dict((ranked.chunk.meta or {}).get("facts") or {})  # the record's current state, owner, stage …
     picked = best_sentences(found, weights, wanted=asked.wanted, title=question_keys(ranked.chunk.title),
-                            latest=asked.latest, dated=dated)  # fmt: skip
+                            facts=question_keys(" ".join(map(str, facts.values()))), latest=asked.latest,
+                            dated=dated)  # fmt: skip
     picked = _with_figure(_with_answer(picked, found, asked), found)
     chunk = parts[picked[0].part].chunk if picked else ranked.chunk
     lines = chunk.text.split("\n")
@@ -364,7 +374,7 @@ def _item(number: int, parts: list[Ranked], found: list[Sentence], asked: "Asked
         "score": round(ranked.score, 6),
         "ref": ref,
         "archived": bool((ranked.chunk.meta or {}).get("archived")),  # archived at the source, still readable there
-        "facts": dict((ranked.chunk.meta or {}).get("facts") or {}),  # the record's current state, owner, stage …
+        "facts": facts,
         "chunk_ids": chunk_ids,
     }
 

@@ -31,9 +31,21 @@ EVIDENCE_KEPT = ("id", "source_type", "source_id", "score", "chunk_ids")  # what
 _GROUPED_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f,.]\d{3})+(?![\d]|[.,]\d)")
 
 
+# "24k", "2.5k", "83 тысячи", «83 тыс.», "1,5 млн": an amount written with its thousands or millions in words.
+_SCALED_NUMBER = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:[.,]\d{1,3})?)(?:(k)\b|\s?(thousand|тыс(?:\.|яч\w*|\b))|\s?(million|mln|млн)\b\.?)", re.I
+)
+
+
+def _scaled(match: re.Match) -> str:
+    value = float(match[1].replace(",", "."))
+    return str(round(value * (1_000_000 if match[4] else 1000)))
+
+
 def numbers_joined(text: str) -> str:
-    """The question with its amounts written in groups of three joined up, as the records write them."""
-    return _GROUPED_NUMBER.sub(lambda m: re.sub(r"\D", "", m[0]), text)
+    """The question with its amounts written as the records write them: groups of three joined up ("66 500" →
+    "66500"), thousands and millions in words multiplied out ("24k", «83 тысячи» → "24000", "83000")."""
+    return _SCALED_NUMBER.sub(_scaled, _GROUPED_NUMBER.sub(lambda m: re.sub(r"\D", "", m[0]), text))
 
 
 @dataclass(frozen=True)

@@ -383,6 +383,14 @@ def test_a_message_sent_twice_is_quoted_once_with_what_follows_it():
 
 def test_notes_of_one_template_that_answer_equally_are_all_quoted_unless_the_latest_is_asked():
     _reply, evidence = answer("What budgets did the Acme app kick-off calls mention?", KICKOFFS)
-    assert "30000 EUR" in evidence[0]["quote"] and "45000 EUR" in evidence[0]["quote"]
+    assert "30000 EUR" in evidence[0]["quote"]
+    assert "45000 EUR" in evidence[0]["quote"]
     _reply, evidence = answer("What budget did the latest Acme app kick-off call mention?", KICKOFFS)
-    assert "45000 EUR" in evidence[0]["quote"] and "30000 EUR" not in evidence[0]["quote"]
+    assert "45000 EUR" in evidence[0]["quote"]
+    assert "30000 EUR" not in evidence[0]["quote"]
+
+
+def test_a_deal_named_by_its_amount_quotes_the_note_asked_about_not_its_amount_line():
+    _reply, evidence = answer("The 40000 EUR Acme app deal: who is the decision maker from the latest call?", KICKOFFS)
+    assert "Decision maker: Ivan." in evidence[0]["quote"]
+    assert "Amount" not in evidence[0]["quote"]

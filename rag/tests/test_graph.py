@@ -174,6 +174,23 @@ def test_a_question_writing_an_amount_in_groups_finds_the_deal_of_that_amount(st
     assert (first["source_type"], first["source_id"]) == ("attio_deal", deal.external_ref)
 
 
+def test_a_question_writing_thousands_in_words_finds_the_deal_of_that_amount(studio_project):
+    from rag.services.query import numbers_joined
+
+    assert numbers_joined("the 24k deal, на 83 тысячи, 83 тыс. евро, 2.5k, 1,5 млн") == (
+        "the 24000 deal, на 83000, 83000 евро, 2500, 1500000"
+    )
+    assert numbers_joined("v3k, тысяча, Safari 17.2") == "v3k, тысяча, Safari 17.2"
+    project = studio_project
+    embeddings_run(project=project)
+    deals = CrmOpportunity.objects.filter(project=project, amount__gte=1000).order_by("-amount")
+    deal = next(d for d in deals if d.amount % 1000 == 0)
+    for question in (f"What stage is the {int(deal.amount) // 1000}k deal at?",
+                     f"На какой стадии сделка на {int(deal.amount) // 1000} тысяч?"):  # fmt: skip
+        first = lightrag_query(project=project, params=QueryParams(query=question), chat=None)["evidence"][0]
+        assert (first["source_type"], first["source_id"]) == ("attio_deal", deal.external_ref), question
+
+
 def test_which_deals_are_in_a_stage_lists_every_such_deal_with_its_facts(studio_project):
     project = studio_project
     embeddings_run(project=project)
