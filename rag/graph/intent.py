@@ -9,8 +9,17 @@ from rag.providers.offline import words
 KIND_STEMS = {
     SourceType.ATTIO_DEAL: ("deal", "opportunit", "pipeline", "сделк", "воронк"),
     SourceType.LINEAR_ISSUE: ("issue", "task", "ticket", "задач", "тикет"),
-    SourceType.CHATWOOT_CONVERSATION: ("conversation", "chat", "message", "переписк", "сообщени", "чат", "диалог"),
-}
+    SourceType.CHATWOOT_CONVERSATION: ("conversation", "chat", "message", "thread", "переписк", "сообщени", "чат",
+                                       "диалог"),
+}  # fmt: skip
+# Plural forms: a question naming records of a kind in the plural asks for several of them ("who has the open
+# threads with Kate?", «какие его диалоги открыты»).
+KIND_PLURALS = {
+    SourceType.ATTIO_DEAL: ("deals", "opportunities", "сделки", "сделок"),
+    SourceType.LINEAR_ISSUE: ("issues", "tickets", "tasks", "задачи", "задач", "тикеты", "тикетов"),
+    SourceType.CHATWOOT_CONVERSATION: ("conversations", "chats", "threads", "переписки", "переписок", "диалоги",
+                                       "диалогов", "чаты", "чатов"),
+}  # fmt: skip
 
 
 # A company's own record (its Attio card and notes) is named by a phrase: "company" alone is the client.
@@ -38,8 +47,10 @@ _WHICH = re.compile(r"(?:which|what|list|show|all|какие|какая|како
 
 
 def which_kinds(question: str) -> set[str]:
-    """The kinds a question asks to pick records of ("which deals are in negotiation?" → attio_deal): it starts
-    with which / what / какие … and names the kind among its leading words; empty otherwise."""
+    """The kinds a question asks to pick records of: it starts with which / what / какие … and names the kind
+    among its leading words ("which deal is in negotiation?"), or names the kind in the plural ("who has the
+    open threads with Kate?")."""
+    plural = {kind for kind, forms in KIND_PLURALS.items() if set(words(question)) & set(forms)}
     if not _WHICH.match(question.strip()):
-        return set()
-    return asked_kinds(question, leading=LEADING_WORDS)
+        return plural
+    return plural | asked_kinds(question, leading=LEADING_WORDS)

@@ -173,7 +173,8 @@ def listed_by_value(evidence: list[dict], query: str) -> list[dict]:
         return []
     keys = question_keys(query)
     listed = [item for item in evidence if item["source_type"] in kinds and value_named(item.get("facts") or {}, keys)]
-    return listed[:LISTED_ITEMS]
+    named = [item for item in listed if (item.get("entity") or {}).get("via") == "local"]
+    return (named or listed)[:LISTED_ITEMS]  # of what the question names, when it names something
 
 
 def answer_extractive(evidence: list[dict], *, query: str = "", mode: str = "extractive") -> Answer:

@@ -170,11 +170,17 @@ def dated_lines(chunk, days: set[tuple[int, int]]) -> set[int]:
     return found
 
 
+# How people name a conversation's status (Chatwoot's words are open, pending, snoozed and resolved): stems.
+STATUS_WORDS = {"open": ("открыт",), "resolved": ("clos", "закрыт"), "snoozed": ("snooz", "later", "postpon", "отлож")}
+
+
 def value_named(facts: dict, keys: set[str]) -> bool:
     """Whether a question (its `keys`) names the record's current state, stage or status ("… in Negotiation",
-    «на стадии переговоров»: stems and lexicon concepts, so either language)."""
+    «на стадии переговоров»: stems and lexicon concepts, so either language; «закрытые» for resolved)."""
     value = words(facts.get("stage") or facts.get("state") or facts.get("status") or "")
     named = [_word_keys(word) for word in value if _word_keys(word)]
+    if len(value) == 1 and any(key.startswith(STATUS_WORDS.get(value[0], ())) for key in keys):
+        return True
     return bool(named) and all(word_keys & keys for word_keys in named)  # each word, by its stem or a concept
 
 

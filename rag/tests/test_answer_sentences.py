@@ -394,3 +394,23 @@ def test_a_deal_named_by_its_amount_quotes_the_note_asked_about_not_its_amount_l
     _reply, evidence = answer("The 40000 EUR Acme app deal: who is the decision maker from the latest call?", KICKOFFS)
     assert "Decision maker: Ivan." in evidence[0]["quote"]
     assert "Amount" not in evidence[0]["quote"]
+
+
+def test_who_has_the_open_threads_lists_the_open_conversations_with_their_assignees():
+    threads = [
+        chunk(
+            "chatwoot_conversation", str(n), f"Conversation #{n} · Maria (Acme)",
+            f"Chatwoot conversation #{n} with Maria (Acme), {status}", "Maria: Any news on the staging server?",
+            facts={"status": status, "assignee": assignee}, refs=["m:1"],
+        )
+        for n, status, assignee in ((1, "resolved", "Boris"), (2, "open", "Anna"), (3, "snoozed", "Ivan"),
+                                    (4, "open", "Olga"))
+    ]  # fmt: skip
+    reply, _ = answer("Who has the open threads with Maria from Acme?", *threads)
+    facts_lines = [line for line in reply.text.splitlines() if " is " in line.split(":")[0]]
+    assert facts_lines == [
+        "Conversation #2 is open, assigned to Anna [E2].",
+        "Conversation #4 is open, assigned to Olga [E4].",
+    ]
+    reply, _ = answer("Какие диалоги с Марией из Acme отложены?", *threads)
+    assert reply.text.splitlines()[0] == "Conversation #3 is snoozed, assigned to Ivan [E3]."

@@ -314,3 +314,22 @@ def test_a_question_names_the_kind_of_record_it_is_about(question, kinds):
     assert asked_kinds(question) == kinds
     assert asked_kinds(question, leading=LEADING_WORDS) == (kinds if "chat" not in question else set())
     assert asked_kinds("Safari contact form bug invoice deal kick-off budget", leading=LEADING_WORDS) == set()
+
+
+def test_a_question_naming_records_in_the_plural_or_starting_with_which_picks_records_of_that_kind():
+    from rag.graph.intent import which_kinds
+
+    assert which_kinds("Which deals are in Negotiation?") == {"attio_deal"}
+    assert which_kinds("Who has the open threads with Kate?") == {"chatwoot_conversation"}
+    assert which_kinds("Павел Попов — какие его диалоги открыты?") == {"chatwoot_conversation"}
+    assert which_kinds("Who has the thread with Kate?") == set()
+    assert which_kinds("What did Kate say about the logo?") == set()
+
+
+def test_a_conversation_status_is_named_the_way_people_say_it():
+    from rag.services.evidence import question_keys, value_named
+
+    for question, status in (("открытые переписки", "open"), ("the closed chats", "resolved"),
+                             ("threads we pushed to later", "snoozed"), ("отложенные диалоги", "snoozed")):  # fmt: skip
+        assert value_named({"status": status}, question_keys(question)), question
+        assert not value_named({"status": "pending"}, question_keys(question)), question
