@@ -6,7 +6,9 @@ hashing is a random projection, so cosine similarity of the vectors estimates th
 1. words (lower case, ё → е, stop words dropped), weight 1; words with digits (invoice numbers, issue keys,
    amounts) weight 5, because they name one thing
 2. light stems (common English and Russian endings cut), weight 1: "макетов" meets "макеты"
-3. concepts from the bilingual studio lexicon, weight 1.2: "invoice" meets "счёт"
+3. concepts from the bilingual studio lexicon, weight 1.2: "invoice" meets "счёт"; and the concepts of its
+   phrases, two or three adjacent words read with the stop words kept, same weight: "first screen" meets
+   «на первом экране» (`lexicon.phrase_concepts`)
 4. character 3- and 4-grams of each word, weight 0.6 shared by the word's grams: typos, compounds
 5. adjacent word pairs, weight 0.5: a little word order
 
@@ -22,7 +24,7 @@ import zlib
 from collections import defaultdict
 
 from rag.providers.base import provider_label
-from rag.providers.lexicon import concepts_of
+from rag.providers.lexicon import concepts_of, phrase_concepts
 
 MODEL = "offline-hash-v1"
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -69,7 +71,8 @@ def features(text: str) -> dict[str, float]:
     """The weighted feature bag of a text (before hashing)."""
     counts: dict[str, float] = defaultdict(float)
     previous = None
-    for word in words(text):
+    tokens = words(text)
+    for word in tokens:
         if word in STOP_WORDS:
             previous = None
             continue
@@ -84,6 +87,8 @@ def features(text: str) -> dict[str, float]:
         if previous is not None:
             counts[f"b:{previous} {root}"] += WEIGHTS["b"]
         previous = root
+    for concept in phrase_concepts(tokens):  # stop words kept: "look and feel", «в работе»
+        counts[f"c:{concept}"] += WEIGHTS["c"]
     return counts
 
 

@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from rag.providers.lexicon import CONCEPTS, concepts_of
-from rag.providers.offline import embed_text, words
+from rag.providers.lexicon import CONCEPTS, PHRASES, concepts_of, fits, phrase_concepts, phrase_keys
+from rag.providers.offline import embed_text, features, words
 
 
 def shared(left: str, right: str) -> set[str]:
@@ -31,6 +31,23 @@ def shared(left: str, right: str) -> set[str]:
         ("postponed", "отложили", "reschedule"),
         ("approved", "согласуем", "approve"),
         ("waiting", "ждём", "waiting"),
+        # the second general-vocabulary pass
+        ("laptop", "ноутбуке", "desktop"),
+        ("tooltip", "подсказка", "tooltip"),
+        ("installments", "рассрочку", "installments"),
+        ("spreadsheet", "таблицу", "spreadsheet"),
+        ("penalty", "штраф", "penalty"),
+        ("Friday", "пятницу", "friday"),
+        ("October", "октября", "october"),
+        ("founder", "основателя", "founder"),
+        ("Telegram", "телеге", "telegram"),
+        ("draft", "черновик", "draft"),
+        ("sales", "продажи", "sales"),
+        ("screenshot", "скрин", "screenshot"),
+        ("ready", "готово", "done"),
+        ("boss", "начальник", "boss"),
+        ("Chrome", "хроме", "chrome"),
+        ("products", "товары", "product"),
     ],
 )
 def test_an_english_word_and_its_russian_translation_share_a_concept(english, russian, concept):
@@ -46,12 +63,38 @@ def test_an_english_word_and_its_russian_translation_share_a_concept(english, ru
         "leading",  # no bare "lead"
         "planet",
         "special",
-        "продажи",  # no «прод»
+        "продолжим",  # no «прод» («продажи» is sales, below)
         "графика",  # no «график»: graphics is not a schedule
         "блок",  # a page's block is not "blocked"
         "долго",  # no «долг»
         "фиксированный",  # a fixed price is not a fix
         "wipe",  # no "wip"
+        # the second pass: each stem it avoided, or cut to forms that miss these words
+        "excellent",  # no "excel"
+        "productive",  # "products", not "product"
+        "noted",  # "notes", not "note"
+        "installed",  # no "insta"
+        "freedom",  # no "free"
+        "Europe",  # no "euro"
+        "driver",  # no "drive"
+        "Tiffany",  # "tif", not "tiff"
+        "both",  # no "bot"
+        "navy",  # no "nav"
+        "dock",  # "docs", not "doc"
+        "cmon",  # no "cmo"
+        "плакать",  # no «плакат»
+        "основательно",  # the founder's other forms, not «основатель»
+        "товарищ",  # no «товар»
+        "утрата",  # no «утра»
+        "промолчал",  # no «промо»
+        "сверкает",  # «сверки», not «сверк»
+        "хромает",  # «хроме», not «хром»
+        "прикинь",  # «прикину», not «прикин»
+        "отступить",  # a spacing's forms, not «отступ»
+        "Мартин",  # «марта», not «март»
+        "полезный",  # no «поле»
+        "фонд",  # no «фон»
+        "инструкция",  # no «инст»
     ],
 )
 def test_a_common_unrelated_word_gets_no_concept(word):
@@ -65,6 +108,105 @@ def test_the_responsible_person_is_not_an_answer_and_a_subscription_is_not_a_sig
     assert concepts_of("подписали") == ("sign",)
 
 
+def test_a_word_beside_an_avoided_stem_gets_only_its_own_concept():
+    assert concepts_of("продажи") == ("sales",)  # not a release («прод» stays out)
+    assert concepts_of("аудитория") == ("audience",)  # not an audit
+    assert concepts_of("фирменный") == ("brand",)  # not a company («фирма», not «фирм»)
+    assert concepts_of("signing") == ("sign",)  # not a login ("signin" stays out)
+    assert concepts_of("webpage") == ("page",)  # not a raster image ("webp" stays out)
+
+
+@pytest.mark.parametrize(
+    ("english", "russian", "concept"),
+    [
+        ("The first screen looks empty", "Что у нас на первом экране?", "hero"),  # «первом экране»: inflected
+        ("Please fill in the feedback form", "Оставьте обратную связь по макету", None),
+        ("The project is on hold", "Проект пока на холде", "paused"),
+        ("We love the look and feel", "Нравится визуальный стиль", "brand"),
+        ("The site went down at night", "Ночью сайт упал", "outage"),
+        ("Add a call to action", "Нужен призыв к действию", "cta"),
+        ("We agreed a fixed price", "Договорились о фиксированной цене", "fixed_price"),
+        ("The tech spec is attached", "Прикладываю техническое задание", "specification"),
+        ("Open a pull request", "Сделай пул реквест", "pull_request"),
+        ("Turn on dark mode", "Включите тёмную тему", "dark_mode"),
+        ("Privacy policy page", "Страница политики конфиденциальности", "privacy_policy"),
+    ],
+)
+def test_a_phrase_and_its_translation_share_a_concept(english, russian, concept):
+    left, right = set(phrase_concepts(words(english))), set(phrase_concepts(words(russian)))
+    if concept is None:  # "feedback form" is the contact form, «обратная связь» feedback: each its own
+        assert left == {"contact_form"}
+        assert right == {"feedback"}
+    else:
+        assert concept in left
+        assert concept in right
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "first big screen",  # not adjacent
+        "первый большой экран",
+        "it should look clean and feel light",  # "look" and "feel" apart
+        "сайт сегодня лежит",  # a word between
+        "вы работаете по субботам?",  # «в» is a one-letter prefix: only the word «в» itself
+        "the maintenance page",  # no "main page" ("main" prefixes "maintenance")
+        "put the logo in the header",  # no "log in" ("log" near-exactly matches "logo")
+        "Friday doesn't work for me",  # no "doesn't work": a date that does not suit is no bug
+        "the prices do not work for us",
+    ],
+)
+def test_words_that_are_not_a_phrase_get_no_phrase_concept(text):
+    assert phrase_concepts(words(text)) == []
+
+
+def test_phrases_reach_the_embedding_features_and_the_evidence_keys():
+    assert "c:hero" in features("Переделать блок на первом экране")
+    assert "c:hero" not in features("Переделать блок на первом большом экране")
+    assert phrase_keys(words("Ждём правки по первому экрану, проект на холде")) == {"c:hero", "c:paused"}
+    assert phrase_concepts(words("первый экран, потом снова первый экран")) == ["hero", "hero"]  # one per place
+    assert phrase_concepts(words("Задача уже в работе")) == ["in_progress"]  # a phrase meets a word:
+    assert "in_progress" in concepts_of("progress")  # "in progress" needs no phrase
+
+
+def test_phrases_are_two_or_three_prefixes_written_like_stems():
+    seen = set()
+    for phrases in PHRASES.values():
+        for phrase in phrases:
+            prefixes = phrase.split(" ")
+            assert 2 <= len(prefixes) <= 3, phrase
+            assert phrase == phrase.lower(), phrase
+            assert "ё" not in phrase, phrase
+            assert words(phrase) == prefixes, phrase  # what `offline.words` would give for these words
+            assert phrase not in seen, phrase
+            seen.add(phrase)
+
+
+def test_the_phrase_index_finds_what_a_plain_scan_of_every_phrase_finds():
+    texts = [
+        "Вы работаете в субботу? Задача в работе, на проде всё ок, а на первом экране баг: не загружается видео",
+        "Put it on hold: the site is down, the doc says go live on Friday, look & feel first, then sign off",
+        "в в работ на на холд not not load the the first first screen screen",
+    ]
+    texts += [f"x {phrase} y" for phrases in PHRASES.values() for phrase in phrases]
+    for text in texts:
+        tokens = words(text)
+        expected = []
+        for start in range(len(tokens)):
+            here = []
+            for concept, phrases in PHRASES.items():
+                for phrase in phrases:
+                    prefixes = phrase.split()
+                    window = tokens[start : start + len(prefixes)]
+                    if len(window) == len(prefixes) and all(map(fits, prefixes, window)) and concept not in here:
+                        here.append(concept)
+            expected += here
+        assert phrase_concepts(tokens) == expected, text
+    for concept, phrases in PHRASES.items():
+        for phrase in phrases:
+            assert concept in phrase_concepts(words(f"x {phrase} y")), phrase
+
+
 def test_stems_are_lower_case_without_yo():
     for stems in CONCEPTS.values():
         for stem in stems:
@@ -75,6 +217,11 @@ def test_stems_are_lower_case_without_yo():
 def cosine(left: str, right: str) -> float:
     a, b = embed_text(left, 1024), embed_text(right, 1024)
     return sum(x * y for x, y in zip(a, b, strict=True)) / math.sqrt(sum(x * x for x in a) * sum(y * y for y in b))
+
+
+def test_a_phrase_brings_a_russian_line_nearer_to_its_english_question():
+    question = "What is on the first screen now?"
+    assert cosine(question, "На первом экране теперь видео") > cosine(question, "На втором экране теперь видео")
 
 
 def test_a_russian_line_is_nearer_to_its_english_question_than_an_unrelated_line():
