@@ -26,7 +26,7 @@ from collections import defaultdict
 from rag.providers.base import provider_label
 from rag.providers.lexicon import concepts_of, phrase_concepts
 
-MODEL = "offline-hash-v1"
+MODEL = "offline-hash-v2"  # v2: lexicon phrases and the second vocabulary pass (stored vectors are re-embedded)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _STOP_TEXT = """
 a an the and or but if of to in on at by for with from as is are was were be been being it its this that these

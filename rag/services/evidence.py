@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from rag.models import GROUP_OF, SourceType
-from rag.providers.lexicon import concepts_of
+from rag.providers.lexicon import concepts_of, phrase_keys
 from rag.providers.offline import STOP_WORDS, stem, words
 
 SNIPPET_CHARS = 320
@@ -76,8 +76,10 @@ def question_keys(text: str) -> set[str]:
     """Stems and concepts of the content words of a text, and its dates ("03.11" as one key: alone, one- and
     two-digit numbers are no keys, so the 15 of "OPS-15" does not meet the 15 of "15.11")."""
     keys = set()
-    for word in words(text):
+    found = words(text)
+    for word in found:
         keys.update(_word_keys(word))
+    keys.update(phrase_keys(found))  # «на первом экране» meets "hero"
     keys.update(f"d:{int(day)}.{int(month)}" for day, month in _DAY_DOT.findall(text))
     return keys
 

@@ -414,3 +414,14 @@ def test_who_has_the_open_threads_lists_the_open_conversations_with_their_assign
     ]
     reply, _ = answer("Какие диалоги с Марией из Acme отложены?", *threads)
     assert reply.text.splitlines()[0] == "Conversation #3 is snoozed, assigned to Ivan [E3]."
+
+
+def test_a_phrase_in_the_question_picks_the_sentence_that_names_its_concept_in_a_word():
+    thread = chunk(
+        "chatwoot_conversation", "54", "Conversation #54 · Maria (Acme)",
+        "Chatwoot conversation #54 with Maria (Acme), open",
+        "Maria: Please send the final logo files.", "Maria: The hero feels too busy, can we try a lighter version?",
+        facts={"status": "open", "assignee": ""}, refs=["m:1", "m:2"],
+    )  # fmt: skip
+    _reply, evidence = answer("Что Acme просили поменять на первом экране?", thread)
+    assert evidence[0]["quote"] == "Maria: The hero feels too busy, can we try a lighter version?"

@@ -34,7 +34,7 @@ def test_the_offline_provider_embeds_every_pending_chunk_and_records_the_run(stu
     assert result.embedded == total == run.counts["embedded"]
     assert statuses(studio_project)[ChunkStatus.READY] == total
     chunk = Chunk.objects.filter(project=studio_project).first()
-    assert chunk.embedding_model == "offline:offline-hash-v1:1024"
+    assert chunk.embedding_model == "offline:offline-hash-v2:1024"
     assert list(chunk.embedding) == pytest.approx(embed_text(chunk.text, 1024), abs=1e-6)
 
 

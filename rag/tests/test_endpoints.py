@@ -25,7 +25,7 @@ def test_status_counts_chunks_by_status_and_source_and_names_the_provider(owner_
     total = Chunk.objects.filter(project=studio_project).count()
     assert before["embeddings"] == {"pending": total, "processing": 0, "ready": 0, "failed": 0}
     assert before["provider"] == "offline"
-    assert before["model"] == "offline-hash-v1"
+    assert before["model"] == "offline-hash-v2"
     assert before["dimensions"] == 1024
     assert before["last_run"] is None or before["last_run"]["status"] == "queued"  # the cascade after the sync
     assert set(before["sources"]) == {"chatwoot_conversation", "linear_issue", "attio_deal", "attio_company"}
