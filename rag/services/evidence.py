@@ -242,13 +242,17 @@ def best_sentences(
         return _score(found[i], weights, keys | said) + bonus * len(types[i] - given)
 
     full = [_score(s, weights) for s in found]
-    first = max(range(len(found)), key=lambda i: (gain(i, frozenset(), frozenset()), full[i], order * i))
+    # A line holding a figure the question names ("the call where the budget was 34000 EUR", "the note promising
+    # the proposal by 16.12") is the one it asks about: every quoted sentence comes from such a line.
+    named = {s.where for s in found if _figures(s.keys) & (weights.keys() - said)}
+    allowed = [i for i in range(len(found)) if not named or found[i].where in named]
+    first = max(allowed, key=lambda i: (gain(i, frozenset(), frozenset()), full[i], order * i))
     best = gain(first, frozenset(), frozenset())
     if best == 0:
         return [found[first]]  # it adds nothing to the title: the best repeat of it, else the first sentence
     chosen, keys, given = [first], found[first].keys, types[first]
     while len(chosen) < MAX_SENTENCES:
-        more, i = max(((gain(i, keys, given), order * i) for i in range(len(found)) if i not in chosen),
+        more, i = max(((gain(i, keys, given), order * i) for i in allowed if i not in chosen),
                       default=(0, 0))  # fmt: skip
         if more == 0 or more < SECOND_GAIN * bonus:
             break
@@ -265,15 +269,17 @@ def _twins(found: list[Sentence], chosen: list[int], asked: dict) -> list[int]:
     one that names the figure ("proposal by 02.11") gets its own."""
     lines = {found[c].where for c in chosen}
     templates = {
-        _template(found[c])
-        for c in chosen
-        if found[c].keys != _template(found[c]) and not (found[c].keys - _template(found[c])) & asked.keys()
+        _template(found[c]) for c in chosen if _figures(found[c].keys) and not _figures(found[c].keys) & asked.keys()
     }
     return [i for i in range(len(found)) if found[i].where not in lines and _template(found[i]) in templates]
 
 
 def _template(sentence: Sentence) -> frozenset:
-    return frozenset(key for key in sentence.keys if not any(ch.isdigit() for ch in key))
+    return sentence.keys - _figures(sentence.keys)
+
+
+def _figures(keys: frozenset) -> frozenset:
+    return frozenset(key for key in keys if any(ch.isdigit() for ch in key))
 
 
 def _with_answer(picked: list[Sentence], found: list[Sentence], asked: "Asked") -> list[Sentence]:

@@ -425,3 +425,11 @@ def test_a_phrase_in_the_question_picks_the_sentence_that_names_its_concept_in_a
     )  # fmt: skip
     _reply, evidence = answer("Что Acme просили поменять на первом экране?", thread)
     assert evidence[0]["quote"] == "Maria: The hero feels too busy, can we try a lighter version?"
+
+
+def test_a_figure_the_question_names_picks_the_note_every_quoted_sentence_comes_from():
+    for budget, maker, other in (("30000", "Maria", "Ivan"), ("45000", "Ivan", "Maria")):
+        question = f"Acme app: who was the decision maker on the call where the budget was {budget} EUR?"
+        _reply, evidence = answer(question, KICKOFFS)
+        assert f"Decision maker: {maker}." in evidence[0]["quote"]
+        assert other not in evidence[0]["quote"]
