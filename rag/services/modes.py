@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 
 from django.db import DatabaseError, transaction
 
+from rag.constants import SourceType
 from rag.graph import linking
 from rag.graph.intent import LEADING_WORDS, asked_kinds, which_kinds
 from rag.graph.selectors import clients_of_sources, entity_sources
+from rag.models import EntityKind
 from rag.providers import ProviderError
 from rag.services import retrieval
 from rag.services.evidence import answer_types, dated_lines, question_days, question_keys, value_named
@@ -181,9 +183,10 @@ def _local(project, params, provider, retrieve, found, result) -> list[Fused] | 
     rank = {item.entity_id: position for position, item in enumerate(result.linked)}  # best linked first
     labels = {item.entity_id: {"kind": item.kind, "name": item.name, "key": item.key, "via": "local"}
               for item in result.linked}  # fmt: skip
+    people = {item.entity_id for item in result.linked if item.kind == EntityKind.CONTACT}
     rows = entity_sources(project=project, entity_ids=list(rank))
-    if len(rank) > 1:  # a record goes to its nearest, best-linked entity
-        rows.sort(key=lambda row: (row[3], rank[row[0]]))
+    if len(rank) > 1:  # a record goes to its nearest entity: a person named before their client, else the best
+        rows.sort(key=lambda row: (row[3], row[0] not in people, rank[row[0]]))
     sources: dict[tuple[str, str], int] = {}  # source → hops
     for entity_id, source_type, source_id, hops in rows:
         key = (source_type, source_id)
@@ -202,8 +205,13 @@ def _local(project, params, provider, retrieve, found, result) -> list[Fused] | 
     keyword = [hit for hit in found.keyword_pool if hit.source in sources]
     local = retrieval.rrf_fuse({"vector": vector.fused, "keyword": keyword})
     pinned = {(item.source_type, item.source_id) for item in result.linked if _by_key(item) and item.source_type}
-    if pinned:  # "invoice #9160", "DES-34": the record the question names by its number comes first
-        local.sort(key=lambda f: f.source not in pinned)  # stable: the rest keep their order
+    # "Pavel Popov from Severny Veter — which of his threads …": a person named narrows the question to their
+    # conversations, unless it asks for records of another kind ("… which ticket is being worked on?").
+    other_kinds = asked_kinds(params.query) - {SourceType.CHATWOOT_CONVERSATION}
+    narrowed = people and len(people) < len(rank) and not other_kinds
+    theirs = {(row[1], row[2]) for row in rows if row[0] in people} if narrowed else set()
+    if pinned or theirs:  # "invoice #9160", "DES-34": the record the question names by its number comes first
+        local.sort(key=lambda f: (f.source not in pinned, f.source not in theirs))  # stable: the rest keep order
     return local
 
 

@@ -8,6 +8,7 @@ from crm.models import CrmAccount, CrmOpportunity
 from rag.constants import QUERY_MODES
 from rag.graph.build import graph_rebuild
 from rag.graph.linking import entities_link
+from rag.graph.names import transliterate
 from rag.graph.selectors import client_neighbourhood, client_records, graph_counts
 from rag.models import Chunk, GraphAlias, GraphEntity, GraphRelation
 from rag.services.embeddings import embeddings_run
@@ -204,6 +205,28 @@ def test_which_deals_are_in_a_stage_lists_every_such_deal_with_its_facts(studio_
     assert len(lines) >= min(deals.count(), 8)
     for deal in deals[:8]:
         assert any(f"is at stage {stage}" in line and str(int(deal.amount)) in line for line in lines), deal.name
+
+
+def test_a_person_named_beside_their_client_brings_their_conversations_first(project, make_tenant, bind, sync_all):
+    bind(project, make_tenant(seed="delta", messages=1000))
+    sync_all(project)
+    embeddings_run(project=project)
+    people: dict[str, dict[str, set]] = {}  # client → contact → conversation ids
+    for source_id, title in Chunk.objects.filter(project=project, source_type="chatwoot_conversation").values_list(
+        "source_id", "title"
+    ):
+        contact, _, client = title.split(" · ", 1)[1].rpartition(" (")
+        if len(contact.split()) > 1:  # a full name, as people write one
+            people.setdefault(client.rstrip(")"), {}).setdefault(contact, set()).add(source_id)
+    # a Russian-speaking client's contact, written in Latin letters: no word of the question is in their messages
+    client, contacts = next((c, p) for c, p in sorted(people.items()) if len(p) > 1 and not c.isascii())
+    contact, theirs = sorted(contacts.items())[0]
+    question = f"What did {transliterate(contact).title()} from {client} write to us?"
+    evidence = lightrag_query(project=project, params=QueryParams(query=question, top_k=40), chat=None)["evidence"]
+    conversations = [e["source_id"] for e in evidence if e["source_type"] == "chatwoot_conversation"]
+    shown = [source_id in theirs for source_id in conversations]
+    assert any(shown)
+    assert shown == sorted(shown, reverse=True), (contact, conversations)  # theirs, then anyone else's
 
 
 # ---------------------------------------------------------------- modes
