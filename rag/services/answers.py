@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from rag.graph.intent import asked_kinds, which_kinds
 from rag.providers import ProviderError
-from rag.services.evidence import question_keys, value_named
+from rag.services.evidence import question_keys, value_named, values_named
 
 EXTRACTIVE_ITEMS = 3
 KIND_DEPTH = 15  # how deep an answer looks for a record of the kind the question asks the facts of
@@ -156,6 +156,9 @@ def _fact_holders(evidence: list[dict], query: str, asked: set[str]) -> list[dic
     """The top records holding an asked fact: of the kind the question names when some are ("the deal's stage",
     looking a little deeper for one), and of the entity it names when it names one."""
     holders = _holding(evidence[: EXTRACTIVE_ITEMS + 3], asked)
+    keys = question_keys(query)
+    # "… who took the urgent task into work?": records in the state or priority the question names come first
+    holders.sort(key=lambda item: -values_named(item.get("facts") or {}, keys))
     kinds = asked_kinds(query)
     of_kind = [item for item in holders if item["source_type"] in kinds]
     if kinds and not of_kind:  # "… asked for the logo files: what status is the task in?": the best task below

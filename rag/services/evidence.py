@@ -176,6 +176,13 @@ def dated_lines(chunk, days: set[tuple[int, int]]) -> set[int]:
 STATUS_WORDS = {"open": ("открыт",), "resolved": ("clos", "закрыт"), "snoozed": ("snooz", "later", "postpon", "отлож")}
 
 
+def values_named(facts: dict, keys: set[str]) -> int:
+    """How many of the record's state (stage, status) and priority a question names ("the urgent task we
+    took into work": 2 for an urgent task in progress)."""
+    priority = facts.get("priority")
+    return value_named(facts, keys) + bool(priority and value_named({"state": priority}, keys))
+
+
 def value_named(facts: dict, keys: set[str]) -> bool:
     """Whether a question (its `keys`) names the record's current state, stage or status ("… in Negotiation",
     «на стадии переговоров»: stems and lexicon concepts, so either language; «закрытые» for resolved)."""

@@ -433,3 +433,16 @@ def test_a_figure_the_question_names_picks_the_note_every_quoted_sentence_comes_
         _reply, evidence = answer(question, KICKOFFS)
         assert f"Decision maker: {maker}." in evidence[0]["quote"]
         assert other not in evidence[0]["quote"]
+
+
+def test_the_record_in_the_state_and_priority_the_question_names_answers_first():
+    issues = [
+        chunk(
+            "linear_issue", f"i-{n}", f"ACME-{n} Checkout cache", f"Linear issue ACME-{n} ({state})", "Checkout cache",
+            facts={"state": state, "assignee": assignee, "priority": priority},
+        )
+        for n, state, priority, assignee in ((1, "In Review", "Medium", ""), (2, "Done", "Urgent", "Anna Petrova"),
+                                             (3, "In Progress", "Urgent", "Olga Smirnova"))
+    ]  # fmt: skip
+    reply, _ = answer("Who has the urgent checkout cache ticket in progress?", *issues)
+    assert reply.text.startswith("ACME-3 is In Progress, assigned to Olga Smirnova, priority Urgent [E3].")
