@@ -302,8 +302,12 @@ def _with_answer(picked: list[Sentence], found: list[Sentence], asked: "Asked") 
         if not speaker or any(_speaker(s.text) not in ("", speaker) for s in picked):
             return picked  # not a message, or a reply is already quoted
         later = found[found.index(sentence) + 1 :]
-        reply = [s for s in later if s.where != sentence.where and _speaker(s.text) not in ("", speaker)]
-        return [*picked, reply[0]] if reply else picked
+        replies = [s for s in later if s.where != sentence.where and _speaker(s.text) not in ("", speaker)]
+        if not replies:
+            return picked
+        # the reply about what was asked ("… the Safari bug and a fix is in review"), else the next one
+        about = sentence.keys | asked.keys
+        return [*picked, max(replies, key=lambda s: (len(s.keys & about), -replies.index(s)))]
     own = {key for key in question_keys(_unlabelled(sentence.text)) if not key.startswith("c:")}
     if len(own) < 3 or len(own & asked.keys) < QUOTED_SHARE * len(own):
         return picked

@@ -446,3 +446,16 @@ def test_the_record_in_the_state_and_priority_the_question_names_answers_first()
     ]  # fmt: skip
     reply, _ = answer("Who has the urgent checkout cache ticket in progress?", *issues)
     assert reply.text.startswith("ACME-3 is In Progress, assigned to Olga Smirnova, priority Urgent [E3].")
+
+
+def test_a_reply_question_gets_the_reply_about_what_was_asked_not_just_the_next_one():
+    thread = chunk(
+        "chatwoot_conversation", "55", "Conversation #55 · Maria (Acme)",
+        "Chatwoot conversation #55 with Maria (Acme), open",
+        "Maria: We found a bug: the contact form does not submit on Safari.",
+        "Anna Petrova: We moved the review call to Monday.",
+        "Anna Petrova: We reproduced the Safari bug and a fix is in review.",
+        facts={"status": "open", "assignee": "Anna"}, refs=["m:1", "m:2", "m:3"],
+    )  # fmt: skip
+    _reply, evidence = answer("Acme says their form won't send from Safari. What did we tell them?", thread)
+    assert evidence[0]["quote"].endswith("Anna Petrova: We reproduced the Safari bug and a fix is in review.")
