@@ -37,7 +37,7 @@ def asked_kinds(question: str, *, leading: int | None = None) -> set[str]:
     seen = words(question)[:leading] if leading else words(question)
     found = {kind for kind, stems in KIND_STEMS.items() if any(w.startswith(stems) for w in seen)}
     found = found if len(found) < len(KIND_STEMS) else set()
-    if COMPANY_RECORD.search(" ".join(seen)):
+    if COMPANY_RECORD.search(" ".join(words(question))):  # a phrase this explicit counts wherever it stands
         found.add(SourceType.ATTIO_COMPANY)
     return found
 

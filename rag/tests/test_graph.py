@@ -326,6 +326,7 @@ def test_a_question_about_a_clients_deal_answers_with_that_deals_stage(studio_pr
     ("question", "kinds"),
     [
         ("Which deals did we lose?", {"attio_deal"}),
+        ("What budget did Acme name on the kick-off call in the company record?", {"attio_company"}),
         ("Какие задачи открыты по Ромашке?", {"linear_issue"}),
         ("What did they say in the chat?", {"chatwoot_conversation"}),
         ("What happened with the logo?", set()),
