@@ -459,3 +459,16 @@ def test_a_reply_question_gets_the_reply_about_what_was_asked_not_just_the_next_
     )  # fmt: skip
     _reply, evidence = answer("Acme says their form won't send from Safari. What did we tell them?", thread)
     assert evidence[0]["quote"].endswith("Anna Petrova: We reproduced the Safari bug and a fix is in review.")
+
+
+def test_who_decides_and_which_version_are_kinds_of_answer():
+    _reply, evidence = answer("Кто принимает решение по сделке Acme app?", KICKOFFS)
+    assert "Decision maker:" in evidence[0]["quote"]
+    staging = chunk(
+        "linear_issue", "i-7", "ACME-7 Staging deploy for review", "Linear issue ACME-7 (Canceled)",
+        "Staging deploy for review", "Deploy the current build to staging and send Acme the link.",
+        "Comment by Anna Petrova: Shared v4 with Acme, waiting for feedback.",
+        facts={"state": "Canceled", "assignee": "Anna Petrova"}, refs=["", "", "c:1"],
+    )  # fmt: skip
+    _reply, evidence = answer("Which version did we send Acme on the staging deploy task?", staging)
+    assert "v4" in evidence[0]["quote"]
