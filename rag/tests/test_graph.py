@@ -357,3 +357,7 @@ def test_a_conversation_status_is_named_the_way_people_say_it():
                              ("threads we pushed to later", "snoozed"), ("отложенные диалоги", "snoozed")):  # fmt: skip
         assert value_named({"status": status}, question_keys(question)), question
         assert not value_named({"status": "pending"}, question_keys(question)), question
+    for state, still_open in (("In Progress", True), ("Todo", True), ("Done", False), ("Canceled", False)):
+        assert value_named({"state": state}, question_keys("Which tickets are still open?")) == still_open
+        assert value_named({"state": state}, question_keys("Какие задачи ещё открыты?")) == still_open
+    assert not value_named({"stage": "Won 🎉"}, question_keys("open deals"))
