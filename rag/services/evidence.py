@@ -50,6 +50,8 @@ ANSWER_TYPES = {
     "amount": (r"\bhow much\b|\bbudget|\bamount\b|\bworth\b|\bсколько\b|\bбюджет|\bсумм",
                r"\d[\d ,.]*\d\s*(?:usd|eur|rub|gbp|₽|\$|€|руб|k\b)|(?:\$|€|£)\s?\d|\b\d{4,}\b"),
     "decider": (r"\bdecid|\bdecision|\bрешени|\bрешает|\bлпр\b", r"\bdecision[ -]maker|\bлпр\b|\bdecides\b"),
+    "finding": (r"\bfind\b|\bfound out\b|\bfigured? out\b|\bdiscover|\bвыяснил|\bобнаружил|\bнашли\b|\bузнали\b",
+                r"\breproduced\b|\blooks like\b|\broot cause\b|\bturns out\b|\bвоспроизвел|\bпохоже\b|\bпричина\b"),
     "version": (r"\bversions?\b|\bверси", r"\bv\d+\b|\bверси\w* \d"),
 }  # fmt: skip
 _ANSWER_TYPES = {name: (re.compile(ask, re.I), re.compile(give, re.I)) for name, (ask, give) in ANSWER_TYPES.items()}

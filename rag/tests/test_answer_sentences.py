@@ -461,7 +461,7 @@ def test_a_reply_question_gets_the_reply_about_what_was_asked_not_just_the_next_
     assert evidence[0]["quote"].endswith("Anna Petrova: We reproduced the Safari bug and a fix is in review.")
 
 
-def test_who_decides_and_which_version_are_kinds_of_answer():
+def test_who_decides_which_version_and_what_was_found_are_kinds_of_answer():
     _reply, evidence = answer("Кто принимает решение по сделке Acme app?", KICKOFFS)
     assert "Decision maker:" in evidence[0]["quote"]
     staging = chunk(
@@ -472,3 +472,11 @@ def test_who_decides_and_which_version_are_kinds_of_answer():
     )  # fmt: skip
     _reply, evidence = answer("Which version did we send Acme on the staging deploy task?", staging)
     assert "v4" in evidence[0]["quote"]
+    safari = chunk(
+        "linear_issue", "i-8", "ACME-8 Fix contact form on Safari", "Linear issue ACME-8 (Done)",
+        "Fix contact form on Safari", "Reproduce and fix.",
+        "Comment by Anna Petrova: Reproduced on Safari 17.2, looks like a polyfill issue.",
+        facts={"state": "Done", "assignee": "Anna Petrova"}, refs=["", "", "c:2"],
+    )  # fmt: skip
+    _reply, evidence = answer("Что выяснили разработчики по ошибке с формой в Safari у Acme?", safari)
+    assert "polyfill" in evidence[0]["quote"]
