@@ -28,7 +28,7 @@ from rag.graph.selectors import clients_of_sources, entity_sources
 from rag.models import EntityKind
 from rag.providers import ProviderError
 from rag.services import retrieval
-from rag.services.evidence import answer_types, dated_lines, question_days, question_keys, value_named
+from rag.services.evidence import answer_types, dated_lines, question_days, question_keys, values_named
 from rag.services.retrieval import Fused
 
 log = logging.getLogger("rag.modes")
@@ -113,7 +113,7 @@ def type_boosted(query: str, fused: list[Fused], chunks: dict) -> list[Fused]:
 def value_boosted(query: str, fused: list[Fused], chunks: dict) -> list[Fused]:
     """A question picking records of a kind by their state ("which deal is in negotiation?") sees the records in
     that state higher (× KIND_BOOST) among the fetched top: `chunks` maps a chunk id to its chunk."""
-    kinds = which_kinds(query)
+    kinds = which_kinds(query) or asked_kinds(query)
     if not kinds:
         return fused
     keys = question_keys(query)
@@ -121,8 +121,9 @@ def value_boosted(query: str, fused: list[Fused], chunks: dict) -> list[Fused]:
     for entry in fused:
         chunk = chunks.get(entry.id)
         facts = ((chunk.meta or {}).get("facts") or {}) if chunk is not None else {}
-        if entry.source and entry.source[0] in kinds and value_named(facts, keys):
-            entry.score *= KIND_BOOST
+        named = values_named(facts, keys) if entry.source and entry.source[0] in kinds else 0
+        if named:  # "the open thread with Olga", "the urgent task in progress" (state and priority: twice)
+            entry.score *= KIND_BOOST**named
             boosted = True
     return sorted(fused, key=lambda f: (-f.score, f.id)) if boosted else fused
 

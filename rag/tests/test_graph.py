@@ -361,3 +361,19 @@ def test_a_conversation_status_is_named_the_way_people_say_it():
         assert value_named({"state": state}, question_keys("Which tickets are still open?")) == still_open
         assert value_named({"state": state}, question_keys("Какие задачи ещё открыты?")) == still_open
     assert not value_named({"stage": "Won 🎉"}, question_keys("open deals"))
+
+
+def test_records_of_the_kind_asked_in_the_state_and_priority_named_rise_among_the_fetched():
+    from types import SimpleNamespace
+
+    from rag.services.modes import value_boosted
+    from rag.services.retrieval import Fused
+
+    facts = {1: {"state": "Done", "priority": "Medium"}, 2: {"state": "Backlog", "priority": "Urgent"},
+             3: {"state": "In Progress", "priority": "Urgent"}}  # fmt: skip
+    fused = [Fused(id=n, score=1.0 - n / 10, source=("linear_issue", f"i-{n}")) for n in facts]
+    chunks = {n: SimpleNamespace(meta={"facts": f}) for n, f in facts.items()}
+    ranked = value_boosted("Who took the urgent checkout task into progress?", fused, chunks)
+    assert [f.id for f in ranked] == [3, 2, 1]
+    plain = [Fused(id=n, score=1.0 - n / 10, source=("linear_issue", f"i-{n}")) for n in facts]
+    assert [f.id for f in value_boosted("Who is on the checkout task?", plain, chunks)] == [1, 2, 3]
