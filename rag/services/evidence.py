@@ -79,13 +79,19 @@ class Ranked:
 def question_keys(text: str) -> set[str]:
     """Stems and concepts of the content words of a text, and its dates ("03.11" as one key: alone, one- and
     two-digit numbers are no keys, so the 15 of "OPS-15" does not meet the 15 of "15.11")."""
+    return set(_text_keys(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _text_keys(text: str) -> frozenset:
+    """`question_keys`, cached: evidence reads the same sentences of a record's chunks query after query."""
     keys = set()
     found = words(text)
     for word in found:
         keys.update(_word_keys(word))
     keys.update(phrase_keys(found))  # «на первом экране» meets "hero"
     keys.update(f"d:{int(day)}.{int(month)}" for day, month in _DAY_DOT.findall(text))
-    return keys
+    return frozenset(keys)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -115,6 +121,11 @@ class Sentence:
     keys: frozenset
     part: int = 0  # which of the record's fetched chunks it is in (0 = its best-ranked one)
 
+    @functools.cached_property
+    def figures(self) -> frozenset:
+        """Its keys with digits: amounts, dates, invoice numbers."""
+        return frozenset(key for key in self.keys if any(ch.isdigit() for ch in key))
+
     @property
     def where(self) -> tuple[int, int]:
         """Its line, across the record's fetched chunks."""
@@ -134,7 +145,7 @@ def sentences(chunk, part: int = 0) -> list[Sentence]:
             if not piece:
                 continue
             quoted = f"{label[1]}: {piece}" if n and label else piece
-            out.append(Sentence(index, quoted, frozenset(question_keys(piece)), part))
+            out.append(Sentence(index, quoted, _text_keys(piece), part))
     return out
 
 
@@ -259,7 +270,8 @@ def best_sentences(
     full = [_score(s, weights) for s in found]
     # A line holding a figure the question names ("the call where the budget was 34000 EUR", "the note promising
     # the proposal by 16.12") is the one it asks about: every quoted sentence comes from such a line.
-    named = {s.where for s in found if _figures(s.keys) & (weights.keys() - said)}
+    asked_figures = {key for key in weights.keys() - said if any(ch.isdigit() for ch in key)}
+    named = {s.where for s in found if s.figures & asked_figures} if asked_figures else set()
     allowed = [i for i in range(len(found)) if not named or found[i].where in named]
     first = max(allowed, key=lambda i: (gain(i, frozenset(), frozenset()), full[i], order * i))
     best = gain(first, frozenset(), frozenset())
@@ -283,18 +295,12 @@ def _twins(found: list[Sentence], chosen: list[int], asked: dict) -> list[int]:
     kick-off note, "Budget around 45000 EUR." in the next. A question that can't tell the notes apart gets both;
     one that names the figure ("proposal by 02.11") gets its own."""
     lines = {found[c].where for c in chosen}
-    templates = {
-        _template(found[c]) for c in chosen if _figures(found[c].keys) and not _figures(found[c].keys) & asked.keys()
-    }
+    templates = {_template(found[c]) for c in chosen if found[c].figures and not found[c].figures & asked.keys()}
     return [i for i in range(len(found)) if found[i].where not in lines and _template(found[i]) in templates]
 
 
 def _template(sentence: Sentence) -> frozenset:
-    return sentence.keys - _figures(sentence.keys)
-
-
-def _figures(keys: frozenset) -> frozenset:
-    return frozenset(key for key in keys if any(ch.isdigit() for ch in key))
+    return sentence.keys - sentence.figures
 
 
 def _with_answer(picked: list[Sentence], found: list[Sentence], asked: "Asked") -> list[Sentence]:
