@@ -1,12 +1,13 @@
 """Retrieval and answer quality of LightRAG on sandbox studio data, per query mode and per slice (offline provider).
 
-    .venv/bin/python scripts/eval_rag.py [--set inrepo|tuning|tuning2|heldout|heldout2|all] [--modes naive,mix]
+    .venv/bin/python scripts/eval_rag.py [--set inrepo|tuning|tuning2|tuning3|heldout|heldout2|all] [--modes naive,mix]
                                          [--markdown] [--verbose] [--json FILE] [--no-retrievers]
                                          [--seed S --messages N]
 
 For each question set — the in-repo set (rag/evaluation/questions.json: seed `demo`), the tuning set
 (rag/evaluation/tuning.json: seed `tuning`, written by hand, the set to tune on), the second tuning set
-(rag/evaluation/tuning2.json: seed `tuning2`, written like the second held-out set, to tune on too), the held-out set
+(rag/evaluation/tuning2.json: seed `tuning2`, written like the second held-out set, to tune on too), the third
+(rag/evaluation/tuning3.json: seed `tuning3`, the same), the held-out set
 (rag/evaluation/heldout.json: seed `heldout`, written by hand, never tuned on) and the second held-out set
 (rag/evaluation/heldout2.json: seed `heldout2`, written later by someone who had seen neither the retriever nor the
 other sets, because the first one's questions were partly read while refactoring) — it starts the sandbox
@@ -45,14 +46,15 @@ from rag.evaluation import heldout2 as heldout2_set
 from rag.evaluation import questions as question_set
 from rag.evaluation import tuning as tuning_set
 from rag.evaluation import tuning2 as tuning2_set
+from rag.evaluation import tuning3 as tuning3_set
 from rag.evaluation.runner import RETRIEVERS, SLICES, evaluate_modes, evaluate_retrievers
 from rag.models import Chunk
 from rag.providers import embedding_provider
 from rag.services.embeddings import embeddings_run
 from sandbox import SandboxServers
 
-SETS = {"inrepo": "in-repo", "tuning": "tuning", "tuning2": "second tuning", "heldout": "held-out",
-        "heldout2": "second held-out"}  # fmt: skip
+SETS = {"inrepo": "in-repo", "tuning": "tuning", "tuning2": "second tuning", "tuning3": "third tuning",
+        "heldout": "held-out", "heldout2": "second held-out"}  # fmt: skip
 HELD_OUT = {"heldout", "heldout2"}  # never read question by question
 
 
@@ -193,6 +195,8 @@ def main() -> None:
         sets["tuning"] = tuning_set.load()
     if args.set in ("tuning2", "all"):
         sets["tuning2"] = tuning2_set.load()
+    if args.set in ("tuning3", "all"):
+        sets["tuning3"] = tuning3_set.load()
     if args.set in ("heldout", "all"):
         sets["heldout"] = heldout_set.load()
     if args.set in ("heldout2", "all"):
