@@ -32,6 +32,7 @@ _FIGURE = re.compile(r"\d\d")  # a date, an amount, a number: two digits in a ro
 _ANY_DIGIT = re.compile(r"\d")
 _DAY_DOT = re.compile(r"(?<![\d.])(\d{1,2})[./](\d{1,2})(?![\d/]|\.\d)")  # "03.11", "3/11"; not "17.2.1"
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"«(\[]?[A-ZА-ЯЁ0-9])")
+_WORD_RE = re.compile(r"[^\W\d_]+")
 _LABEL = re.compile(r"^((?:Comment|Note «[^»]{0,200}»|[^:]{1,80}?)): ")  # "Anna Petrova: …", "Comment: …"
 # Answer types: (what in a question asks for it, what in a sentence gives it). English and Russian.
 _DATE = (
@@ -112,6 +113,7 @@ class Asked:
     reply: bool = False  # it asks what was answered to something
     latest: bool = False  # it asks for the most recent one
     days: set = frozenset()  # the days of the year it names: {(month, day)}
+    anchors: frozenset = frozenset()  # the figures and names it gives: keys that pick one line of a record
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,7 @@ class Sentence:
     text: str  # as quoted: a later sentence of a message or comment keeps its line's label
     keys: frozenset
     part: int = 0  # which of the record's fetched chunks it is in (0 = its best-ranked one)
+    labelled: bool = False  # in a message, comment or note (not a record's summary line)
 
     @functools.cached_property
     def figures(self) -> frozenset:
@@ -145,7 +148,7 @@ def sentences(chunk, part: int = 0) -> list[Sentence]:
             if not piece:
                 continue
             quoted = f"{label[1]}: {piece}" if n and label else piece
-            out.append(Sentence(index, quoted, _text_keys(piece), part))
+            out.append(Sentence(index, quoted, _text_keys(piece), part, labelled=label is not None))
     return out
 
 
@@ -245,6 +248,7 @@ def best_sentences(
     facts: frozenset = frozenset(),
     latest: bool = False,
     dated: set[tuple[int, int]] = frozenset(),
+    anchors: frozenset = frozenset(),
 ) -> list[Sentence]:
     """The sentence that adds most of what the question asks to the record's title and current `facts` (its
     question words they lack, plus one word's worth for each answer type it gives), then up to MAX_SENTENCES - 1
@@ -268,10 +272,10 @@ def best_sentences(
         return _score(found[i], weights, keys | said) + bonus * len(types[i] - given)
 
     full = [_score(s, weights) for s in found]
-    # A line holding a figure the question names ("the call where the budget was 34000 EUR", "the note promising
-    # the proposal by 16.12") is the one it asks about: every quoted sentence comes from such a line.
-    asked_figures = {key for key in weights.keys() - said if any(ch.isdigit() for ch in key)}
-    named = {s.where for s in found if s.figures & asked_figures} if asked_figures else set()
+    # A message, comment or note holding a figure or a name the question gives ("the call where the budget was
+    # 34000 EUR", "the deal where Liam decides", "the note promising the proposal by 16.12") is the one it asks
+    # about: every quoted sentence comes from such a line.
+    named = _anchored_lines(found, anchors - title)
     allowed = [i for i in range(len(found)) if not named or found[i].where in named]
     first = max(allowed, key=lambda i: (gain(i, frozenset(), frozenset()), full[i], order * i))
     best = gain(first, frozenset(), frozenset())
@@ -288,6 +292,16 @@ def best_sentences(
     if not latest:  # the same answer in other lines (two notes of one template): the question can't tell which
         chosen += _twins(found, chosen, weights)[: MAX_SENTENCES - 1]
     return [found[i] for i in sorted(chosen)]
+
+
+def _anchored_lines(found: list[Sentence], anchors: frozenset) -> set[tuple[int, int]]:
+    """The messages, comments or notes holding most of the question's anchors (none: every line is open)."""
+    held: dict[tuple[int, int], set] = {}
+    for sentence in found:
+        if sentence.labelled and sentence.keys & anchors:
+            held.setdefault(sentence.where, set()).update(sentence.keys & anchors)
+    most = max((len(keys) for keys in held.values()), default=0)
+    return {where for where, keys in held.items() if len(keys) == most}
 
 
 def _twins(found: list[Sentence], chosen: list[int], asked: dict) -> list[int]:
@@ -389,7 +403,7 @@ def _item(number: int, parts: list[Ranked], found: list[Sentence], asked: "Asked
     facts = dict((ranked.chunk.meta or {}).get("facts") or {})  # the record's current state, owner, stage …
     picked = best_sentences(found, weights, wanted=asked.wanted, title=question_keys(ranked.chunk.title),
                             facts=question_keys(" ".join(map(str, facts.values()))), latest=asked.latest,
-                            dated=dated)  # fmt: skip
+                            dated=dated, anchors=asked.anchors)  # fmt: skip
     picked = _with_figure(_with_answer(picked, found, asked), found)
     chunk = parts[picked[0].part].chunk if picked else ranked.chunk
     lines = chunk.text.split("\n")
@@ -435,11 +449,24 @@ def evidence_build(*, ranked: list[Ranked], query: str, source_limit: int) -> li
     documents = [set().union(*(s.keys for s in found[key])) | question_keys(parts[key][0].chunk.title)
                  for key in keys_in_order]  # fmt: skip
     asked = Asked(keys, key_weights(keys, documents), answer_types(query), bool(_REPLY.search(query)),
-                  bool(_LATEST.search(query)), question_days(query))  # fmt: skip
+                  bool(_LATEST.search(query)), question_days(query), question_anchors(query, keys))  # fmt: skip
     return [
         _item(n, parts[key], found[key], asked, [entry.chunk.id for entry in parts[key]])
         for n, key in enumerate(keys_in_order, start=1)
     ]
+
+
+def question_anchors(query: str, keys: set[str]) -> frozenset:
+    """The question's figures (amounts, dates, numbers) and the stems of the names it gives inside a sentence
+    ("… where Liam decides", «… принимал Noah»): keys that, held by one message, comment or note of a record,
+    say which one the question is about."""
+    figures = {key for key in keys if any(ch.isdigit() for ch in key)}
+    names = set()
+    for part in _SENTENCE_END.split(query):
+        for word in _WORD_RE.findall(part)[1:]:  # not the capital a sentence starts with
+            if word[0].isupper() and not word.isupper():  # a name, not an acronym (USD, DES, ЛПР)
+                names.add(stem(word.lower().replace("ё", "е")))
+    return frozenset(figures | (names & keys))
 
 
 def _record_sentences(parts: list[Ranked]) -> list[Sentence]:

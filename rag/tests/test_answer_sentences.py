@@ -480,3 +480,12 @@ def test_who_decides_which_version_and_what_was_found_are_kinds_of_answer():
     )  # fmt: skip
     _reply, evidence = answer("Что выяснили разработчики по ошибке с формой в Safari у Acme?", safari)
     assert "polyfill" in evidence[0]["quote"]
+
+
+def test_a_name_the_question_gives_picks_the_note_it_is_about():
+    for maker, budget, other in (("Maria", "30000", "45000"), ("Ivan", "45000", "30000")):
+        _reply, evidence = answer(
+            f"Acme app: back when {maker} was the one deciding, what budget did they name?", KICKOFFS
+        )
+        assert f"Budget around {budget} EUR." in evidence[0]["quote"]
+        assert other not in evidence[0]["quote"]
