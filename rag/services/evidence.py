@@ -289,7 +289,7 @@ def best_sentences(
             break
         chosen.append(order * i)
         keys, given = keys | found[order * i].keys, given | types[order * i]
-    if not latest:  # the same answer in other lines (two notes of one template): the question can't tell which
+    if not latest and not named:  # the same answer in other lines (two notes of one template): none is named
         chosen += _twins(found, chosen, weights)[: MAX_SENTENCES - 1]
     return [found[i] for i in sorted(chosen)]
 
