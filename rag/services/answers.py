@@ -47,6 +47,7 @@ class Answer:
 # Which facts a question asks for: word stems (English and Russian) → fact keys of `meta["facts"]`.
 FACT_WORDS = {
     ("status", "state", "stage", "progress", "stand", "done", "finish", "complet", "closed", "resolved", "pipeline",
+     "happen", "случил",
      "статус", "состояни", "стади", "этап", "готов", "закрыт", "заверш", "решен", "воронк"): ("state", "status",
                                                                                               "stage"),
     ("assign", "owner", "owns", "responsible", "назнач", "ответствен", "исполнител", "владел"): ("assignee", "owner"),
@@ -55,17 +56,21 @@ FACT_WORDS = {
     ("cycle", "sprint", "цикл", "спринт"): ("cycle",),
 }  # fmt: skip
 NOT_FACT_WORDS = ("решени",)  # «решение» is a decision, not «решена» (resolved)
+_READY_TO = re.compile(r"\bготов\w* (?:\w+ )?\w+(?:ть|ти|чь)\b")  # «готовы потратить» is willing, not done
 _WHO_IS_ON = re.compile(
     r"\bwho(?:'s| is| are)? (?:on|working|handling|in charge|doing|leading|looking after|assigned)\b"
     r"|\bwho (?:handles|owns|leads|does|works on)\b"
     r"|\bкто (?:работает|занимается|отвечает|ведет|делает|назначен)\b"
 )
 _HOW_MUCH = re.compile(r"\bhow much\b|\bсколько\b", re.IGNORECASE)
+_WHERE_IS_IT = re.compile(
+    r"\bgo(?:ne)? anywhere\b|\bwhere (?:is|are) (?:it|they|that|this)\b|\bчто (?:стало )?с (?:ней|ним|ними)\b"
+)
 
 
 def asked_facts(query: str) -> set[str]:
     """The fact keys a question asks about ("what status is ACME-12 in" → state/status/stage)."""
-    lowered = query.lower().replace("ё", "е")
+    lowered = _READY_TO.sub(" ", query.lower().replace("ё", "е"))
     words = [word for word in re.findall(r"[^\W_]+", lowered) if not word.startswith(NOT_FACT_WORDS)]
     asked = set()
     for stems, keys in FACT_WORDS.items():
@@ -75,6 +80,8 @@ def asked_facts(query: str) -> set[str]:
         asked.update(("assignee", "owner"))  # "who is on ACME-12?"
     if _HOW_MUCH.search(lowered):
         asked.add("amount")
+    if _WHERE_IS_IT.search(lowered):
+        asked.update(("state", "status", "stage"))  # "did the ticket go anywhere?"
     return asked
 
 

@@ -193,6 +193,7 @@ def dated_lines(chunk, days: set[tuple[int, int]]) -> set[int]:
 # How people name a conversation's status (Chatwoot's words are open, pending, snoozed and resolved): stems.
 STATUS_WORDS = {"open": ("открыт",), "resolved": ("clos", "закрыт"), "snoozed": ("snooz", "later", "postpon", "отлож")}
 # An issue or a deal is open until it is done, dropped, won or lost (words of its state or stage).
+OPEN_WORDS = ("open", "открыт", "unfinish", "незаверш", "несделан", "невыполн")  # stems
 CLOSED_STATES = frozenset({"done", "canceled", "cancelled", "duplicate", "won", "lost", "completed", "closed"})
 
 
@@ -210,7 +211,7 @@ def value_named(facts: dict, keys: set[str]) -> bool:
     named = [_word_keys(word) for word in value if _word_keys(word)]
     if len(value) == 1 and any(key.startswith(STATUS_WORDS.get(value[0], ())) for key in keys):
         return True
-    if (facts.get("stage") or facts.get("state")) and any(key.startswith(("open", "открыт")) for key in keys):
+    if (facts.get("stage") or facts.get("state")) and any(key.startswith(OPEN_WORDS) for key in keys):
         return not set(value) & CLOSED_STATES  # "which tickets are still open": any not done or dropped
     return bool(named) and all(word_keys & keys for word_keys in named)  # each word, by its stem or a concept
 

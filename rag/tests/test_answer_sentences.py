@@ -489,3 +489,14 @@ def test_a_name_the_question_gives_picks_the_note_it_is_about():
         )
         assert f"Budget around {budget} EUR." in evidence[0]["quote"]
         assert other not in evidence[0]["quote"]
+
+
+@pytest.mark.parametrize(
+    ("question", "asks_state"),
+    [("Did the Linear ticket for the banner copy go anywhere?", True), ("What happened to the tickets for it?", True),
+     ("Сколько клиент был готов потратить?", False), ("Макеты готовы?", True)],
+)  # fmt: skip
+def test_how_people_ask_where_a_record_stands(question, asks_state):
+    from rag.services.answers import asked_facts
+
+    assert ("state" in asked_facts(question)) == asks_state

@@ -361,6 +361,8 @@ def test_a_conversation_status_is_named_the_way_people_say_it():
         assert value_named({"state": state}, question_keys("Which tickets are still open?")) == still_open
         assert value_named({"state": state}, question_keys("Какие задачи ещё открыты?")) == still_open
     assert not value_named({"stage": "Won 🎉"}, question_keys("open deals"))
+    assert value_named({"state": "Todo"}, question_keys("which ones are still unfinished?"))
+    assert not value_named({"state": "Done"}, question_keys("какие задачи ещё незавершены?"))
 
 
 def test_records_of_the_kind_asked_in_the_state_and_priority_named_rise_among_the_fetched():
