@@ -170,7 +170,11 @@ def _fact_holders(evidence: list[dict], query: str, asked: set[str]) -> list[dic
     of_kind = [item for item in holders if item["source_type"] in kinds]
     if kinds and not of_kind:  # "… asked for the logo files: what status is the task in?": the best task below
         of_kind = [item for item in _holding(evidence[:KIND_DEPTH], asked) if item["source_type"] in kinds][:1]
-    holders = of_kind[:EXTRACTIVE_ITEMS] if of_kind else holders[:EXTRACTIVE_ITEMS]
+    if kinds & which_kinds(query):  # "who looks after Summit Legal's chats?": each of them, as far as shown
+        of_kind = [item for item in _holding(evidence, asked) if item["source_type"] in kinds][:LISTED_ITEMS]
+        holders = of_kind or holders[:EXTRACTIVE_ITEMS]
+    else:
+        holders = of_kind[:EXTRACTIVE_ITEMS] if of_kind else holders[:EXTRACTIVE_ITEMS]
     named = [item for item in holders if (item.get("entity") or {}).get("via") == "local"]
     return named or holders  # records of what the question names, when it names something
 

@@ -500,3 +500,18 @@ def test_how_people_ask_where_a_record_stands(question, asks_state):
     from rag.services.answers import asked_facts
 
     assert ("state" in asked_facts(question)) == asks_state
+
+
+def test_who_looks_after_a_clients_chats_names_each_chat_with_its_assignee():
+    chats = [
+        chunk(
+            "chatwoot_conversation", str(n), f"Conversation #{n} · Maria (Acme)",
+            f"Chatwoot conversation #{n} with Maria (Acme), open", "Maria: Any news on the staging server?",
+            facts={"status": "open", "assignee": assignee}, refs=["m:1"],
+        )
+        for n, assignee in enumerate(("Anna", "", "Olga", "", "Mark"), start=1)
+    ]  # fmt: skip
+    reply, _ = answer("Who on our side is looking after Acme's chats?", *chats)
+    lines = reply.text.splitlines()
+    assert lines[:5] == [f"Conversation #{n} is open, " + (f"assigned to {a}" if a else "unassigned") + f" [E{n}]."
+                         for n, a in enumerate(("Anna", "", "Olga", "", "Mark"), start=1)]  # fmt: skip
