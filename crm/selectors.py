@@ -273,11 +273,20 @@ def graph_contacts(*, project, source_system: str, refs=None) -> list[dict]:
 
 
 def graph_opportunities(*, project, refs=None) -> list[dict]:
-    """Live deals with their stage, amount and account's external ref."""
+    """Live deals with their stage (the pipeline's and the source's own name of it), amount and account's external
+    ref."""
     rows = live_opportunities(project=project)
     rows = rows if refs is None else rows.filter(external_ref__in=[str(r) for r in refs])
     return list(
-        rows.values("external_ref", "name", "stage", "amount", "currency", account_ref=F("account__external_ref"))
+        rows.values(
+            "external_ref",
+            "name",
+            "stage",
+            "source_stage",
+            "amount",
+            "currency",
+            account_ref=F("account__external_ref"),
+        )
     )
 
 

@@ -240,6 +240,7 @@ def deals_refresh(project, refs=None) -> None:
         )
         facts = {
             "stage": row["stage"],
+            "source_stage": row["source_stage"],  # as the source names it ("In Progress"): what people ask by
             "amount": str(row["amount"]) if row["amount"] is not None else None,
             "currency": row["currency"],
         }

@@ -15,6 +15,7 @@ from functools import lru_cache
 from django.db import connection
 
 from rag.graph.names import fold_word
+from rag.providers.lexicon import concepts_of
 from rag.providers.offline import STOP_WORDS, words
 
 LONGEST = 4
@@ -55,6 +56,12 @@ class Linked:
     how: str  # exact | fuzzy
 
 
+def _dictionary_words(question: str) -> frozenset:
+    """The folded words of the question that the lexicon knows («суммы», "budget"): words, not misspelled names,
+    so they never match a name by spelling alone (they still match one they spell exactly)."""
+    return frozenset(fold_word(w) for w in words(question) if concepts_of(w))
+
+
 def _spans(question: str) -> dict[str, list[tuple[int, int]]]:
     """{folded run of words: [(start, end) word positions]} for runs of 1..LONGEST words that are not all
     stop words."""
@@ -76,14 +83,17 @@ def entities_link(*, project, question: str) -> list[Linked]:
     spans = _spans(question)
     if not spans:
         return []
-    words = sorted({w for gram in spans for w in gram.split() if len(w) >= FUZZY_MIN_CHARS and not w.isdigit()})
+    dictionary = _dictionary_words(question)
+    words = sorted({w for gram in spans for w in gram.split()
+                    if len(w) >= FUZZY_MIN_CHARS and not w.isdigit() and w not in dictionary})  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(LINK_SQL, {"grams": list(spans), "words": words, "project": project.pk})
         rows = cursor.fetchall()
     entities = {row[0]: row[3:] for row in rows}
     by_size: dict[int, list[str]] = {}
     for gram in spans:
-        by_size.setdefault(gram.count(" ") + 1, []).append(gram)
+        if not set(gram.split()) & dictionary:  # only a run of name-like words may be a misspelled name
+            by_size.setdefault(gram.count(" ") + 1, []).append(gram)
     best: dict[int, tuple] = {}  # entity id → (score, span, gram, how)
     named_by: dict[int, set] = {}  # entity id → the question's word runs that name it
     for entity_id, norm, weight, *_ in rows:

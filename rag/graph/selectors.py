@@ -42,6 +42,38 @@ WHERE s.source_type = 'attio_company'
 """
 
 
+# A record's state as people name it: a deal's stage as the source names it (older graphs: the pipeline's).
+STATE_OF = (
+    "COALESCE(NULLIF(facts ->> 'source_stage', ''), facts ->> 'stage', facts ->> 'state', facts ->> 'status', '')"
+)
+
+
+def state_values(*, project, source_types: list[str]) -> list[tuple[str, str]]:
+    """(source type, value) of every state, stage or status the project's records of these types are in now."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT source_type, {STATE_OF} FROM rag_graph_entities "
+            "WHERE project_id = %s AND source_type = ANY(%s)",
+            [project.pk, list(source_types)],
+        )
+        return cursor.fetchall()
+
+
+def sources_in_states(*, project, states: list[tuple[str, str]], limit: int) -> list[tuple[str, str]]:
+    """(source type, source id) of up to `limit` records in these (source type, value) states, most recently
+    changed first: "which deals are in Proposal?" asks for all of them, not only those a text search finds."""
+    if not states:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT source_type, source_id FROM rag_graph_entities "
+            f"WHERE project_id = %s AND (source_type, {STATE_OF}) IN "
+            "(SELECT * FROM unnest(%s::text[], %s::text[])) ORDER BY updated_at DESC, id LIMIT %s",
+            [project.pk, [t for t, _ in states], [v for _, v in states], limit],
+        )
+        return cursor.fetchall()
+
+
 def entity_sources(*, project, entity_ids: list[int]) -> list[tuple[int, str, str, int]]:
     """(linked entity id, source type, source id, hops) of the records of these entities and their neighbours:
     the entity's own record (hops 0), its members and the records it points at (hops 1)."""

@@ -24,21 +24,22 @@ from django.db import DatabaseError, transaction
 from rag.constants import SourceType
 from rag.graph import linking
 from rag.graph.intent import LEADING_WORDS, asked_kinds, which_kinds
-from rag.graph.selectors import clients_of_sources, entity_sources
+from rag.graph.selectors import clients_of_sources, entity_sources, sources_in_states, state_values
 from rag.models import EntityKind
 from rag.providers import ProviderError
 from rag.services import retrieval
-from rag.services.evidence import answer_types, dated_lines, question_days, question_keys, values_named
+from rag.services.evidence import answer_types, dated_lines, question_days, question_keys, value_named, values_named
 from rag.services.retrieval import Fused
 
 log = logging.getLogger("rag.modes")
 # RRF weights of the fused lists: local results are about what the question names, so they lead.
-WEIGHTS = {"naive": 1.0, "local": 1.5, "global": 0.5}
+WEIGHTS = {"naive": 1.0, "local": 1.5, "global": 0.5, "state": 1.0}
 KIND_BOOST = 1.3  # × the fused score of a record of the kind the question names
 LATER_KIND_BOOST = 1.15  # … when it names the kind only after its leading words
 TYPE_BOOST = 1.15  # × the score of a chunk holding the kind of answer the question wants (reason, date, amount)
 DAY_BOOST = 1.5  # × the score of a chunk with a line written on a day the question names: a narrow, strong hint
 LOCAL_KEYWORD_DEPTH = 400  # how deep the naive keyword ranking is kept for a local query to filter
+STATE_DEPTH = 40  # records of a named state a studio-wide "which … are in <state>?" question brings
 GLOBAL_DEPTH = 60  # naive candidates a global query regroups by client (deeper ones changed nothing measured)
 LOCAL_EXACT_SOURCES = 60  # records whose chunks a local query's vector search scores exactly
 PARTS = {"naive": ("naive",), "local": ("local",), "global": ("global",), "hybrid": ("local", "global"),
@@ -82,6 +83,8 @@ def retrieve_by_mode(*, project, params, provider, retrieve) -> ModeResult:
             result.degraded = True
     chosen = {name: lists.get(name) or (lists["naive"] if name == "local" else []) for name in parts}
     chosen = {name: ranked for name, ranked in chosen.items() if ranked} or {"naive": lists["naive"]}
+    if lists.get("state"):
+        chosen["state"] = lists["state"]
     result.fused = next(iter(chosen.values())) if len(chosen) == 1 else _fuse(chosen, lists["naive"])
     if parts != ("naive",):
         result.fused = _kind_boosted(params.query, result.fused, result)
@@ -171,8 +174,28 @@ def _graph_parts(project, params, provider, retrieve, parts, found, lists, resul
         sources = list(dict.fromkeys(f.source for f in found.fused[:GLOBAL_DEPTH] if f.source))
         owners = clients_of_sources(project=project, sources=sources)
         result.owners = {source: owners.get(source, []) for source in sources}  # [] = known to have no client
-        result.timings["graph_ms"] += _ms(started)
         lists["global"] = _global(found.fused[:GLOBAL_DEPTH], owners, result)
+        if not result.linked:  # a question about the whole studio ("which deals are in Proposal?")
+            lists["state"] = _in_named_states(project, params.query)
+        result.timings["graph_ms"] += _ms(started)
+
+
+# The fact a record's state is written in, by kind (what `value_named` reads).
+STATE_FIELD = {SourceType.ATTIO_DEAL: "stage", SourceType.LINEAR_ISSUE: "state",
+               SourceType.CHATWOOT_CONVERSATION: "status"}  # fmt: skip
+
+
+def _in_named_states(project, query: str) -> list[Fused]:
+    """For a question picking records of a kind by the state it names ("which deals are in Proposal?", "which
+    tickets are still open?"): every such record of the project, up to STATE_DEPTH, by its first chunk."""
+    kinds = which_kinds(query) & set(STATE_FIELD)
+    if not kinds:
+        return []
+    keys = question_keys(query)
+    values = state_values(project=project, source_types=sorted(kinds))
+    states = [(kind, value) for kind, value in values if value and value_named({STATE_FIELD[kind]: value}, keys)]
+    sources = sources_in_states(project=project, states=states, limit=STATE_DEPTH)
+    return retrieval.first_chunks(project=project, sources=sources)
 
 
 def _local(project, params, provider, retrieve, found, result) -> list[Fused] | None:

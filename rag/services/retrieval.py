@@ -94,6 +94,26 @@ def vector_search(*, project, vector: list[float], limit: int, filters: Filters 
     ]
 
 
+FIRST_CHUNKS_SQL = """
+SELECT DISTINCT ON (c.source_type, c.source_id) c.id, c.source_type, c.source_id
+FROM rag_chunks c
+JOIN unnest(%s::text[], %s::text[]) AS s(source_type, source_id)
+  ON c.source_type = s.source_type AND c.source_id = s.source_id
+WHERE c.project_id = %s AND c.status = 'ready'
+ORDER BY c.source_type, c.source_id, c.ordinal
+"""
+
+
+def first_chunks(*, project, sources: list[tuple[str, str]]) -> list[Fused]:
+    """Each record's first ready chunk, in the order of `sources` (a ranking made of records, not texts)."""
+    if not sources:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(FIRST_CHUNKS_SQL, [[t for t, _ in sources], [i for _, i in sources], project.pk])
+        found = {(source_type, source_id): chunk_id for chunk_id, source_type, source_id in cursor.fetchall()}
+    return [Fused(found[source], 0.0, {}, source) for source in sources if source in found]
+
+
 def keyword_search(*, project, query: str, limit: int, filters: Filters = Filters()) -> list[Hit]:
     """Chunks of the project matching the question's words, best first (see `rag.services.keyword`)."""
     return keyword.keyword_search(project=project, query=query, limit=limit, filters=filters)

@@ -379,3 +379,27 @@ def test_records_of_the_kind_asked_in_the_state_and_priority_named_rise_among_th
     assert [f.id for f in ranked] == [3, 2, 1]
     plain = [Fused(id=n, score=1.0 - n / 10, source=("linear_issue", f"i-{n}")) for n in facts]
     assert [f.id for f in value_boosted("Who is on the checkout task?", plain, chunks)] == [1, 2, 3]
+
+
+def test_a_word_the_lexicon_knows_never_links_a_name_it_merely_resembles(project):
+    from rag.graph.names import name_key
+
+    client = GraphEntity.objects.create(project=project, kind="client", key="c-summit", name="Summit Legal")
+    for norm, kind, weight in ((name_key("Summit Legal"), "name", 1.0), (name_key("Summit"), "short_name", 0.8)):
+        GraphAlias.objects.create(project=project, entity=client, norm=norm, kind=kind, weight=weight)
+    assert linked_names(project, "Какие сделки на стадии Proposal и на какие суммы?") == []  # «суммы» ≈ "Summit"
+    assert linked_names(project, "How much is the Sumit deal?") == ["Summit Legal"]  # a typo still links
+
+
+def test_a_studio_wide_which_question_ranks_every_record_in_the_state_it_names(studio_project):
+    from rag.services.modes import _in_named_states
+
+    project = studio_project
+    embeddings_run(project=project)
+    live = CrmOpportunity.objects.filter(project=project, deleted_at__isnull=True)
+    for stage in live.values_list("source_stage", flat=True).distinct():
+        expected = {deal.external_ref for deal in live.filter(source_stage=stage)}
+        ranked = _in_named_states(project, f"Which deals are in {stage}?")
+        assert {f.source for f in ranked} == {("attio_deal", ref) for ref in expected}, stage
+    assert _in_named_states(project, "Which deals are in Hibernation?") == []
+    assert _in_named_states(project, "What did Maria say about the logo?") == []
