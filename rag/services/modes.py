@@ -23,11 +23,13 @@ from django.db import DatabaseError, transaction
 
 from rag.constants import SourceType
 from rag.graph import linking
-from rag.graph.intent import LEADING_WORDS, asked_kinds, which_kinds
+from rag.graph.intent import KIND_STEMS, LEADING_WORDS, asked_kinds, which_kinds
 from rag.graph.selectors import clients_of_sources, entity_sources, sources_in_states, state_values
 from rag.models import EntityKind
 from rag.providers import ProviderError
+from rag.providers.offline import words
 from rag.services import retrieval
+from rag.services.answers import FACT_WORDS
 from rag.services.evidence import answer_types, dated_lines, question_days, question_keys, value_named, values_named
 from rag.services.retrieval import Fused
 
@@ -181,6 +183,7 @@ def _graph_parts(project, params, provider, retrieve, parts, found, lists, resul
 
 
 # The fact a record's state is written in, by kind (what `value_named` reads).
+FACT_STEMS = tuple(stem for stems in FACT_WORDS for stem in stems)  # "stage", «сумм»: facts asked, not topics
 STATE_FIELD = {SourceType.ATTIO_DEAL: "stage", SourceType.LINEAR_ISSUE: "state",
                SourceType.CHATWOOT_CONVERSATION: "status"}  # fmt: skip
 
@@ -194,8 +197,32 @@ def _in_named_states(project, query: str) -> list[Fused]:
     keys = question_keys(query)
     values = state_values(project=project, source_types=sorted(kinds))
     states = [(kind, value) for kind, value in values if value and value_named({STATE_FIELD[kind]: value}, keys)]
+    if not states or not _only_picks_by_state(query, kinds, states):
+        return []
     sources = sources_in_states(project=project, states=states, limit=STATE_DEPTH)
     return retrieval.first_chunks(project=project, sources=sources)
+
+
+# Words that ask nothing of a record beyond its state: "now", "so far", «сейчас», «пока».
+_LISTING_WORDS = frozenset((
+    "now", "currently", "far", "yet", "still", "right", "today", "moment", "all", "list", "show",
+    "сейчас", "еще", "пока", "уже", "сегодня", "данный", "момент", "все", "список", "покажи", "какие", "какая", "какой",
+    "каких",
+))  # fmt: skip
+
+
+def _only_picks_by_state(query: str, kinds: set[str], states: list[tuple[str, str]]) -> bool:
+    """Whether the question picks records by their state alone ("which deals are in Proposal, for how much?"):
+    a topic besides ("which tickets about the Safari form are open?") is left to the text search, which the
+    state would only dilute."""
+    for word in words(query):
+        keys = question_keys(word)
+        if not keys or word in _LISTING_WORDS or word.startswith(tuple(s for k in kinds for s in KIND_STEMS[k])):
+            continue
+        if word.startswith(FACT_STEMS) or any(value_named({STATE_FIELD[k]: v}, keys) for k, v in states):
+            continue
+        return False
+    return True
 
 
 def _local(project, params, provider, retrieve, found, result) -> list[Fused] | None:

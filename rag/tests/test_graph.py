@@ -402,4 +402,5 @@ def test_a_studio_wide_which_question_ranks_every_record_in_the_state_it_names(s
         ranked = _in_named_states(project, f"Which deals are in {stage}?")
         assert {f.source for f in ranked} == {("attio_deal", ref) for ref in expected}, stage
     assert _in_named_states(project, "Which deals are in Hibernation?") == []
+    assert _in_named_states(project, f"Which deals about the logo are in {stage}?") == []  # a topic: text search
     assert _in_named_states(project, "What did Maria say about the logo?") == []
