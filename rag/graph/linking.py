@@ -58,7 +58,7 @@ class Linked:
 
 def _dictionary_words(question: str) -> frozenset:
     """The folded words of the question that the lexicon knows («суммы», "budget"): words, not misspelled names,
-    so they never match a name by spelling alone (they still match one they spell exactly)."""
+    so they never match a name's word by spelling alone (they still match a word they spell exactly)."""
     return frozenset(fold_word(w) for w in words(question) if concepts_of(w))
 
 
@@ -84,20 +84,18 @@ def entities_link(*, project, question: str) -> list[Linked]:
     if not spans:
         return []
     dictionary = _dictionary_words(question)
-    words = sorted({w for gram in spans for w in gram.split()
-                    if len(w) >= FUZZY_MIN_CHARS and not w.isdigit() and w not in dictionary})  # fmt: skip
+    words = sorted({w for gram in spans for w in gram.split() if len(w) >= FUZZY_MIN_CHARS and not w.isdigit()})
     with connection.cursor() as cursor:
         cursor.execute(LINK_SQL, {"grams": list(spans), "words": words, "project": project.pk})
         rows = cursor.fetchall()
     entities = {row[0]: row[3:] for row in rows}
     by_size: dict[int, list[str]] = {}
     for gram in spans:
-        if not set(gram.split()) & dictionary:  # only a run of name-like words may be a misspelled name
-            by_size.setdefault(gram.count(" ") + 1, []).append(gram)
+        by_size.setdefault(gram.count(" ") + 1, []).append(gram)
     best: dict[int, tuple] = {}  # entity id → (score, span, gram, how)
     named_by: dict[int, set] = {}  # entity id → the question's word runs that name it
     for entity_id, norm, weight, *_ in rows:
-        gram, similarity = _closest(norm, spans, by_size)
+        gram, similarity = _closest(norm, spans, by_size, dictionary)
         if similarity < FUZZY_MIN_RATIO:
             continue
         score = float(weight) * similarity
@@ -132,27 +130,30 @@ def _apart(spans: set, shared: set) -> int:
     return sum(1 for start, end in spans if not any(s <= start and end <= e for s, e in shared))
 
 
-def _closest(norm: str, spans: dict, by_size: dict) -> tuple[str, float]:
+def _closest(norm: str, spans: dict, by_size: dict, dictionary: frozenset = frozenset()) -> tuple[str, float]:
     """The question's run of words closest to an alias key: itself when the question holds it, else the run of
     as many words spelled most like it (typos only in names: keys and numbers match exactly)."""
     if norm in spans:
         return norm, 1.0
     if any(ch.isdigit() for ch in norm):
         return "", 0.0
-    scored = [(spelling_similarity(gram, norm), gram) for gram in by_size.get(norm.count(" ") + 1, [])]
+    scored = [(spelling_similarity(gram, norm, dictionary), gram) for gram in by_size.get(norm.count(" ") + 1, [])]
     similarity, gram = max(scored, default=(0.0, ""))
     return gram, similarity
 
 
-def spelling_similarity(gram: str, norm: str) -> float:
+def spelling_similarity(gram: str, norm: str, dictionary: frozenset = frozenset()) -> float:
     """1.0 for the same key; for keys of as many words, the mean per-word similarity of their spellings
-    (difflib's ratio: one wrong or missing letter in a word costs little); else 0."""
+    (difflib's ratio: one wrong or missing letter in a word costs little); else 0. A word of the `dictionary`
+    (one the lexicon knows: «суммы», not a misspelled "Summit") matches only itself."""
     if gram == norm:
         return 1.0
     a, b = gram.split(), norm.split()
     if len(a) != len(b):
         return 0.0
-    return sum(_word_similarity(x, y) for x, y in zip(a, b, strict=True)) / len(a)
+    return sum(
+        1.0 if x == y else 0.0 if x in dictionary else _word_similarity(x, y) for x, y in zip(a, b, strict=True)
+    ) / len(a)
 
 
 @lru_cache(maxsize=4096)
