@@ -1,10 +1,11 @@
 """Hand-written question sets over one sandbox seed: the question record, the selectors that name its relevant
 records, and the build that resolves them into the seed's source ids.
 
-A set module (`heldout.py`, `tuning.py`) holds its seed and its `QUESTIONS` and calls `build` / `load` / `dumps`
-from here. Selectors: ("issue", key) ("deal", id prefix) ("company", id prefix) ("conv", id)
-("convs", client, regex over public messages) ("issues", client, regex over title/description/comments)
-("stage", stage title): deals whose current stage it is. A client is the seed's client index.
+A set module (`heldout.py`, `heldout2.py`, `tuning.py`, `tuning2.py`, `tuning3.py`) holds its seed and its
+`QUESTIONS` and takes its `build` / `load` / `dumps` from `set_functions` here. Selectors: ("issue", key)
+("deal", id prefix) ("company", id prefix) ("conv", id) ("convs", client, regex over public messages) ("issues",
+client, regex over title/description/comments) ("stage", stage title): deals whose current stage it is. A client
+is the seed's client index.
 """
 
 import re
@@ -133,6 +134,27 @@ def build(questions: list, seed: str, messages: int) -> list[dict]:
             }
         )
     return entries
+
+
+def set_functions(questions: list, seed: str, messages: int, path: Path):
+    """A set module's `build()` (resolve its questions against its seed), `load()` (its committed file) and
+    `dumps(entries)` (the file's text)."""
+
+    def build_set() -> list[dict]:
+        return build(questions, seed, messages)
+
+    def load_set() -> dict:
+        return load(path)
+
+    def dumps_set(entries) -> str:
+        return dumps(entries, seed=seed, messages=messages)
+
+    return build_set, load_set, dumps_set
+
+
+def write(path: Path, text: str) -> None:
+    path.write_text(text)
+    print(f"wrote {path}")
 
 
 def load(path: Path) -> dict:

@@ -146,18 +146,7 @@ QUESTIONS = [
 ]  # fmt: skip
 
 
-def build() -> list[dict]:
-    return handwritten.build(QUESTIONS, SEED, MESSAGES)
-
-
-def load() -> dict:
-    return handwritten.load(PATH)
-
-
-def dumps(entries) -> str:
-    return handwritten.dumps(entries, seed=SEED, messages=MESSAGES)
-
+build, load, dumps = handwritten.set_functions(QUESTIONS, SEED, MESSAGES, PATH)
 
 if __name__ == "__main__":
-    PATH.write_text(dumps(build()))
-    print(f"wrote {PATH}")
+    handwritten.write(PATH, dumps(build()))
