@@ -272,22 +272,15 @@ def graph_contacts(*, project, source_system: str, refs=None) -> list[dict]:
     return list(rows.values("external_ref", "name", "email", account_ref=F("account__external_ref")))
 
 
+GRAPH_DEAL_FIELDS = ("external_ref", "name", "stage", "source_stage", "amount", "currency")
+
+
 def graph_opportunities(*, project, refs=None) -> list[dict]:
     """Live deals with their stage (the pipeline's and the source's own name of it), amount and account's external
     ref."""
     rows = live_opportunities(project=project)
     rows = rows if refs is None else rows.filter(external_ref__in=[str(r) for r in refs])
-    return list(
-        rows.values(
-            "external_ref",
-            "name",
-            "stage",
-            "source_stage",
-            "amount",
-            "currency",
-            account_ref=F("account__external_ref"),
-        )
-    )
+    return list(rows.values(*GRAPH_DEAL_FIELDS, account_ref=F("account__external_ref")))
 
 
 def graph_deal_refs_of_accounts(*, project, account_refs) -> list[str]:

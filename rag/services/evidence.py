@@ -208,7 +208,7 @@ def value_named(facts: dict, keys: set[str]) -> bool:
     """Whether a question (its `keys`) names the record's current state, stage or status ("… in Negotiation",
     «на стадии переговоров»: stems and lexicon concepts, so either language; «закрытые» for resolved)."""
     value = words(facts.get("stage") or facts.get("state") or facts.get("status") or "")
-    named = [_word_keys(word) for word in value if _word_keys(word)]
+    named = [keys_of for keys_of in map(_word_keys, value) if keys_of]
     if len(value) == 1 and any(key.startswith(STATUS_WORDS.get(value[0], ())) for key in keys):
         return True
     if (facts.get("stage") or facts.get("state")) and any(key.startswith(OPEN_WORDS) for key in keys):

@@ -100,19 +100,13 @@ def type_boosted(query: str, fused: list[Fused], chunks: dict) -> list[Fused]:
     wanted, days = answer_types(query), question_days(query)
     if not (wanted or days):
         return fused
-    boosted = False
-    for entry in fused:
-        chunk = chunks.get(entry.id)
-        if chunk is None:
-            continue
+
+    def factor(entry: Fused, chunk) -> float:
         body = chunk.text.partition("\n")[2]  # the header repeats the record's facts: not an answer
-        if any(give.search(body) for give in wanted):
-            entry.score *= TYPE_BOOST
-            boosted = True
-        if dated_lines(chunk, days):
-            entry.score *= DAY_BOOST
-            boosted = True
-    return sorted(fused, key=lambda f: (-f.score, f.id)) if boosted else fused
+        typed = TYPE_BOOST if any(give.search(body) for give in wanted) else 1.0
+        return typed * (DAY_BOOST if dated_lines(chunk, days) else 1.0)
+
+    return _rescored(fused, chunks, factor)
 
 
 def value_boosted(query: str, fused: list[Fused], chunks: dict) -> list[Fused]:
@@ -122,15 +116,30 @@ def value_boosted(query: str, fused: list[Fused], chunks: dict) -> list[Fused]:
     if not kinds:
         return fused
     keys = question_keys(query)
-    boosted = False
+
+    def factor(entry: Fused, chunk) -> float:
+        if not (entry.source and entry.source[0] in kinds):
+            return 1.0
+        # "the open thread with Olga", "the urgent task in progress" (state and priority: twice)
+        return KIND_BOOST ** values_named((chunk.meta or {}).get("facts") or {}, keys)
+
+    return _rescored(fused, chunks, factor)
+
+
+def _rescored(fused: list[Fused], chunks: dict, factor) -> list[Fused]:
+    """The fetched top with each fetched chunk's score times `factor(entry, chunk)`, re-sorted when one moved."""
+    moved = False
     for entry in fused:
         chunk = chunks.get(entry.id)
-        facts = ((chunk.meta or {}).get("facts") or {}) if chunk is not None else {}
-        named = values_named(facts, keys) if entry.source and entry.source[0] in kinds else 0
-        if named:  # "the open thread with Olga", "the urgent task in progress" (state and priority: twice)
-            entry.score *= KIND_BOOST**named
-            boosted = True
-    return sorted(fused, key=lambda f: (-f.score, f.id)) if boosted else fused
+        change = factor(entry, chunk) if chunk is not None else 1.0
+        if change != 1.0:
+            entry.score *= change
+            moved = True
+    return _by_score(fused) if moved else fused
+
+
+def _by_score(fused: list[Fused]) -> list[Fused]:
+    return sorted(fused, key=lambda f: (-f.score, f.id))
 
 
 def _kind_boosted(query: str, fused: list[Fused], result) -> list[Fused]:
@@ -147,7 +156,7 @@ def _kind_boosted(query: str, fused: list[Fused], result) -> list[Fused]:
         if entry.source and (not named or entry.source in named):
             kind = entry.source[0]
             entry.score *= KIND_BOOST if kind in kinds else LATER_KIND_BOOST if kind in later else 1.0
-    return sorted(fused, key=lambda f: (-f.score, f.id))
+    return _by_score(fused)
 
 
 def _take(result: ModeResult, found) -> None:
@@ -215,9 +224,10 @@ def _only_picks_by_state(query: str, kinds: set[str], states: list[tuple[str, st
     """Whether the question picks records by their state alone ("which deals are in Proposal, for how much?"):
     a topic besides ("which tickets about the Safari form are open?") is left to the text search, which the
     state would only dilute."""
+    kind_stems = tuple(stem for kind in kinds for stem in KIND_STEMS[kind])
     for word in words(query):
         keys = question_keys(word)
-        if not keys or word in _LISTING_WORDS or word.startswith(tuple(s for k in kinds for s in KIND_STEMS[k])):
+        if not keys or word in _LISTING_WORDS or word.startswith(kind_stems):
             continue
         if word.startswith(FACT_STEMS) or any(value_named({STATE_FIELD[k]: v}, keys) for k, v in states):
             continue

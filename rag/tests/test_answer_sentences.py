@@ -348,15 +348,20 @@ def test_a_date_in_the_question_tells_apart_two_notes_of_one_template():
         assert other not in evidence[0]["quote"]
 
 
-def test_a_status_question_naming_the_task_answers_from_the_task_even_below_the_conversations_asking_for_it():
-    asks = [
+def maria_threads(message: str, *rows: tuple[int, str, str]) -> list:
+    """One-message conversations with Maria of Acme: (number, status, assignee) each."""
+    return [
         chunk(
             "chatwoot_conversation", str(n), f"Conversation #{n} · Maria (Acme)",
-            f"Chatwoot conversation #{n} with Maria (Acme), pending", "Maria: Please send the final logo files.",
-            facts={"status": "pending", "assignee": ""}, refs=["m:1"],
+            f"Chatwoot conversation #{n} with Maria (Acme), {status}", f"Maria: {message}",
+            facts={"status": status, "assignee": assignee}, refs=["m:1"],
         )
-        for n in range(1, 8)
+        for n, status, assignee in rows
     ]  # fmt: skip
+
+
+def test_a_status_question_naming_the_task_answers_from_the_task_even_below_the_conversations_asking_for_it():
+    asks = maria_threads("Please send the final logo files.", *((n, "pending", "") for n in range(1, 8)))
     task = chunk(
         "linear_issue", "i-40", "ACME-40 Final logo files", "Linear issue ACME-40 (In Progress), assigned to Anna",
         "Final logo files", facts={"state": "In Progress", "assignee": "Anna Petrova"},
@@ -397,15 +402,8 @@ def test_a_deal_named_by_its_amount_quotes_the_note_asked_about_not_its_amount_l
 
 
 def test_who_has_the_open_threads_lists_the_open_conversations_with_their_assignees():
-    threads = [
-        chunk(
-            "chatwoot_conversation", str(n), f"Conversation #{n} · Maria (Acme)",
-            f"Chatwoot conversation #{n} with Maria (Acme), {status}", "Maria: Any news on the staging server?",
-            facts={"status": status, "assignee": assignee}, refs=["m:1"],
-        )
-        for n, status, assignee in ((1, "resolved", "Boris"), (2, "open", "Anna"), (3, "snoozed", "Ivan"),
-                                    (4, "open", "Olga"))
-    ]  # fmt: skip
+    threads = maria_threads("Any news on the staging server?", (1, "resolved", "Boris"), (2, "open", "Anna"),
+                            (3, "snoozed", "Ivan"), (4, "open", "Olga"))  # fmt: skip
     reply, _ = answer("Who has the open threads with Maria from Acme?", *threads)
     facts_lines = [line for line in reply.text.splitlines() if " is " in line.split(":")[0]]
     assert facts_lines == [
@@ -503,14 +501,8 @@ def test_how_people_ask_where_a_record_stands(question, asks_state):
 
 
 def test_who_looks_after_a_clients_chats_names_each_chat_with_its_assignee():
-    chats = [
-        chunk(
-            "chatwoot_conversation", str(n), f"Conversation #{n} · Maria (Acme)",
-            f"Chatwoot conversation #{n} with Maria (Acme), open", "Maria: Any news on the staging server?",
-            facts={"status": "open", "assignee": assignee}, refs=["m:1"],
-        )
-        for n, assignee in enumerate(("Anna", "", "Olga", "", "Mark"), start=1)
-    ]  # fmt: skip
+    assignees = ("Anna", "", "Olga", "", "Mark")
+    chats = maria_threads("Any news on the staging server?", *((n, "open", a) for n, a in enumerate(assignees, 1)))
     reply, _ = answer("Who on our side is looking after Acme's chats?", *chats)
     lines = reply.text.splitlines()
     assert lines[:5] == [f"Conversation #{n} is open, " + (f"assigned to {a}" if a else "unassigned") + f" [E{n}]."
