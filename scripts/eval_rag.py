@@ -1,16 +1,14 @@
 """Retrieval and answer quality of LightRAG on sandbox studio data, per query mode and per slice (offline provider).
 
-    .venv/bin/python scripts/eval_rag.py [--set inrepo|tuning|tuning2|tuning3|heldout|heldout2|all] [--modes naive,mix]
-                                         [--markdown] [--verbose] [--json FILE] [--no-retrievers]
+    .venv/bin/python scripts/eval_rag.py [--set inrepo|tuning|tuning2|tuning3|tuning4|heldout|heldout2|heldout3|all]
+                                         [--modes naive,mix] [--markdown] [--verbose] [--json FILE] [--no-retrievers]
                                          [--seed S --messages N]
 
-For each question set — the in-repo set (rag/evaluation/questions.json: seed `demo`), the tuning set
-(rag/evaluation/tuning.json: seed `tuning`, written by hand, the set to tune on), the second tuning set
-(rag/evaluation/tuning2.json: seed `tuning2`, written like the second held-out set, to tune on too), the third
-(rag/evaluation/tuning3.json: seed `tuning3`, the same), the held-out set
-(rag/evaluation/heldout.json: seed `heldout`, written by hand, never tuned on) and the second held-out set
-(rag/evaluation/heldout2.json: seed `heldout2`, written later by someone who had seen neither the retriever nor the
-other sets, because the first one's questions were partly read while refactoring) — it starts the sandbox
+For each question set — the in-repo set (rag/evaluation/questions.json: seed `demo`), four tuning sets written by
+hand to tune on (rag/evaluation/tuning*.json: seeds `tuning`, `tuning2`, `tuning3`, `tuning4`) and three held-out
+sets, never tuned on and reported by aggregates only (rag/evaluation/heldout*.json: seeds `heldout`, `heldout2`,
+`heldout3`; the second and the third written later by someone who had seen neither the retriever nor the other sets,
+because the first one's questions were partly read while refactoring) — it starts the sandbox
 servers in-process, syncs Chatwoot, Linear and Attio into a fresh project of its own database
 (`workforce_eval` on the embedded server unless DATABASE_URL is set; chunks are built by the same
 after-commit hooks as in production), embeds with the offline provider, then asks every question through
@@ -41,12 +39,8 @@ from connectors.services.configs import connector_config_upsert
 from connectors.services.sync import connector_sync
 from core.models import AccountScope, Project
 from rag.constants import QUERY_MODES
-from rag.evaluation import heldout as heldout_set
-from rag.evaluation import heldout2 as heldout2_set
+from rag.evaluation import heldout, heldout2, heldout3, tuning, tuning2, tuning3, tuning4
 from rag.evaluation import questions as question_set
-from rag.evaluation import tuning as tuning_set
-from rag.evaluation import tuning2 as tuning2_set
-from rag.evaluation import tuning3 as tuning3_set
 from rag.evaluation.runner import RETRIEVERS, SLICES, evaluate_modes, evaluate_retrievers
 from rag.models import Chunk
 from rag.providers import embedding_provider
@@ -54,8 +48,11 @@ from rag.services.embeddings import embeddings_run
 from sandbox import SandboxServers
 
 SETS = {"inrepo": "in-repo", "tuning": "tuning", "tuning2": "second tuning", "tuning3": "third tuning",
-        "heldout": "held-out", "heldout2": "second held-out"}  # fmt: skip
-HELD_OUT = {"heldout", "heldout2"}  # never read question by question
+        "tuning4": "fourth tuning", "heldout": "held-out", "heldout2": "second held-out",
+        "heldout3": "third held-out"}  # fmt: skip
+HAND_WRITTEN = {"tuning": tuning, "tuning2": tuning2, "tuning3": tuning3, "tuning4": tuning4, "heldout": heldout,
+                "heldout2": heldout2, "heldout3": heldout3}  # fmt: skip
+HELD_OUT = {"heldout", "heldout2", "heldout3"}  # never read question by question
 
 
 def load_project(servers: SandboxServers, seed: str, messages: int) -> Project:
@@ -191,16 +188,9 @@ def main() -> None:
             data = {"seed": args.seed, "messages": args.messages,
                     "questions": question_set.build(seed=args.seed, messages=args.messages)}  # fmt: skip
         sets["inrepo"] = data
-    if args.set in ("tuning", "all"):
-        sets["tuning"] = tuning_set.load()
-    if args.set in ("tuning2", "all"):
-        sets["tuning2"] = tuning2_set.load()
-    if args.set in ("tuning3", "all"):
-        sets["tuning3"] = tuning3_set.load()
-    if args.set in ("heldout", "all"):
-        sets["heldout"] = heldout_set.load()
-    if args.set in ("heldout2", "all"):
-        sets["heldout2"] = heldout2_set.load()
+    for name, module in HAND_WRITTEN.items():
+        if args.set in (name, "all"):
+            sets[name] = module.load()
     servers = SandboxServers(host="127.0.0.1").start()
     try:
         results = {
