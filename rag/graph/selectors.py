@@ -25,6 +25,12 @@ SELECT l.id, e.source_type, e.source_id, 1
 FROM linked l JOIN rag_graph_relations r ON r.src_id = l.id
 JOIN rag_graph_entities e ON e.id = r.dst_id
 WHERE r.project_id = %(project)s AND e.source_type <> ''
+UNION ALL
+SELECT l.id, m.src_source_type, m.src_source_id, 2
+FROM linked l JOIN rag_graph_entities e ON e.id = l.id AND e.project_id = %(project)s AND e.kind = 'contact'
+JOIN rag_graph_relations c ON c.src_id = l.id AND c.type = 'of_client'
+JOIN rag_graph_relations m ON m.dst_id = c.dst_id AND m.type = 'of_client'
+WHERE m.src_source_type = ANY(%(client_types)s)
 """
 
 CLIENTS_OF_SQL = """
@@ -74,15 +80,16 @@ def sources_in_states(*, project, states: list[tuple[str, str]], limit: int) -> 
         return cursor.fetchall()
 
 
-def entity_sources(*, project, entity_ids: list[int]) -> list[tuple[int, str, str, int]]:
+def entity_sources(*, project, entity_ids: list[int], client_types=()) -> list[tuple[int, str, str, int]]:
     """(linked entity id, source type, source id, hops) of the records of these entities and their neighbours:
-    the entity's own record (hops 0), its members and the records it points at (hops 1)."""
+    the entity's own record (hops 0), its members and the records it points at (hops 1), and, for a contact,
+    their client's records of `client_types` (hops 2: "Kate says the colours are off — is there a ticket?")."""
     if not entity_ids:
         return []
+    params = {"ids": list(entity_ids), "project": project.pk, "member_edges": list(MEMBER_EDGES),
+              "client_types": list(client_types)}  # fmt: skip
     with connection.cursor() as cursor:
-        cursor.execute(
-            SOURCES_SQL, {"ids": list(entity_ids), "project": project.pk, "member_edges": list(MEMBER_EDGES)}
-        )
+        cursor.execute(SOURCES_SQL, params)
         return cursor.fetchall()
 
 

@@ -48,9 +48,9 @@ class Answer:
 FACT_WORDS = {
     ("status", "state", "stage", "progress", "stand", "done", "finish", "complet", "closed", "resolved", "pipeline",
      "happen", "случил",
-     "статус", "состояни", "стади", "этап", "готов", "закрыт", "заверш", "решен", "воронк"): ("state", "status",
+     "статус", "состояни", "стади", "этап", "готов", "закры", "заверш", "решен", "воронк"): ("state", "status",
                                                                                               "stage"),
-    ("assign", "owner", "owns", "responsible", "назнач", "ответствен", "исполнител", "владел"): ("assignee", "owner"),
+    ("assign", "own", "responsible", "назнач", "ответствен", "исполнител", "владел"): ("assignee", "owner"),
     ("priority", "urgent", "приоритет", "срочн"): ("priority",),
     ("amount", "worth", "value", "сумм", "стоимост"): ("amount",),
     ("cycle", "sprint", "цикл", "спринт"): ("cycle",),
@@ -144,7 +144,7 @@ def _quoted_items(evidence: list[dict], query: str) -> list[dict]:
     keys = question_keys(query)
     if not keys or len(head) < 2:
         return head[:EXTRACTIVE_ITEMS]
-    quoted = [question_keys(item.get("quote") or item["snippet"]) & keys for item in head]
+    quoted = [_quote_keys(item) & keys for item in head]
     weight = {k: math.log(1 + (len(head) + 1) / (1 + sum(k in q for q in quoted))) for k in keys}
     chosen, covered = [0], set(quoted[0])
     gains = [(sum(weight[k] for k in quoted[i] - covered), -i) for i in range(1, len(head))]
@@ -153,6 +153,46 @@ def _quoted_items(evidence: list[dict], query: str) -> list[dict]:
         chosen.append(-best)
     chosen += [i for i in range(len(head)) if i not in chosen]
     return [head[i] for i in chosen[:EXTRACTIVE_ITEMS]]
+
+
+def _with_kind_asked(quoted: list[dict], evidence: list[dict], query: str, said: list[str]) -> list[dict]:
+    """The quoted items with, second, the best record of the kind the question asks for when neither they nor the
+    records whose facts are `said` (ids) are one ("Kate says the colours are off on phones — did that become a
+    task?": her message, then the task)."""
+    kinds = asked_kinds(query)
+    if not kinds or any(item["source_type"] in kinds for item in [*quoted, *_by_ids(evidence, said)]):
+        return quoted
+    of_kind = next((item for item in evidence[:KIND_DEPTH] if item["source_type"] in kinds), None)
+    return quoted if of_kind is None else [*quoted[:1], of_kind, *quoted[1 : EXTRACTIVE_ITEMS - 1]]
+
+
+# "Which clients asked for 30-day terms?", «какие клиенты жаловались …»: a question listing clients.
+_WHICH_CLIENTS = re.compile(
+    r"\b(?:which|what|list|all)\s+(?:of (?:our|the)\s+)?(?:clients|customers|companies|accounts)\b"
+    r"|\b(?:какие|каких|все|список)\s+(?:из\s+)?(?:клиент|компани|заказчик)\w*",
+    re.IGNORECASE,
+)
+
+
+def _one_per_client(evidence: list[dict], query: str) -> list[dict]:
+    """The best item of each client whose quote says what the top item's says of the question (the same
+    answer, for another client), up to LISTED_ITEMS: one line per client listed."""
+    keys = question_keys(query)
+    answered = _quote_keys(evidence[0]) & keys
+    best: dict[str, dict] = {}
+    for item in evidence:
+        client = (item.get("client") or {}).get("id")
+        if client and client not in best and answered <= _quote_keys(item):
+            best[client] = item
+    return list(best.values())[:LISTED_ITEMS]
+
+
+def _quote_keys(item: dict) -> set[str]:
+    return question_keys(item.get("quote") or item["snippet"])
+
+
+def _by_ids(evidence: list[dict], ids: list[str]) -> list[dict]:
+    return [item for item in evidence if item["id"] in ids]
 
 
 def _holding(items: list[dict], asked: set[str]) -> list[dict]:
@@ -205,8 +245,10 @@ def answer_extractive(evidence: list[dict], *, query: str = "", mode: str = "ext
         for holder in listed or _fact_holders(evidence, query, asked):
             lines.append(facts_sentence(holder, asked))
             cited.append(holder["id"])
-    for item in _quoted_items(evidence, query):
-        if len(lines) >= EXTRACTIVE_ITEMS + (len(cited) if asked else 0):
+    by_client = _one_per_client(evidence, query) if _WHICH_CLIENTS.search(query) else []
+    quoted = by_client or _with_kind_asked(_quoted_items(evidence, query), evidence, query, cited)
+    for item in quoted:
+        if len(lines) >= max(EXTRACTIVE_ITEMS, len(by_client)) + (len(cited) if asked else 0):
             break
         if item["id"] in cited and (item in listed or _same_words(item.get("quote") or item["snippet"], item["title"])):
             continue  # its facts are already said, and its quote would only repeat its title or its facts

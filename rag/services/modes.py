@@ -193,6 +193,7 @@ def _graph_parts(project, params, provider, retrieve, parts, found, lists, resul
 
 # The fact a record's state is written in, by kind (what `value_named` reads).
 FACT_STEMS = tuple(stem for stems in FACT_WORDS for stem in stems)  # "stage", «сумм»: facts asked, not topics
+CLIENT_KINDS = (SourceType.LINEAR_ISSUE, SourceType.ATTIO_DEAL)  # a client's records a person has none of
 STATE_FIELD = {SourceType.ATTIO_DEAL: "stage", SourceType.LINEAR_ISSUE: "state",
                SourceType.CHATWOOT_CONVERSATION: "status"}  # fmt: skip
 
@@ -245,7 +246,11 @@ def _local(project, params, provider, retrieve, found, result) -> list[Fused] | 
     labels = {item.entity_id: {"kind": item.kind, "name": item.name, "key": item.key, "via": "local"}
               for item in result.linked}  # fmt: skip
     people = {item.entity_id for item in result.linked if item.kind == EntityKind.CONTACT}
-    rows = entity_sources(project=project, entity_ids=list(rank))
+    other_kinds = asked_kinds(params.query) - {SourceType.CHATWOOT_CONVERSATION}
+    # A person's own records are their conversations; a question about them asking for another kind ("Kate says
+    # the colours are off — did that become a task?") asks for their client's records of that kind.
+    client_types = sorted(other_kinds & set(CLIENT_KINDS)) if people else []
+    rows = entity_sources(project=project, entity_ids=list(rank), client_types=client_types)
     if len(rank) > 1:  # a record goes to its nearest entity: a person named before their client, else the best
         rows.sort(key=lambda row: (row[3], row[0] not in people, rank[row[0]]))
     sources: dict[tuple[str, str], int] = {}  # source → hops
@@ -268,7 +273,6 @@ def _local(project, params, provider, retrieve, found, result) -> list[Fused] | 
     pinned = {(item.source_type, item.source_id) for item in result.linked if _by_key(item) and item.source_type}
     # "Pavel Popov from Severny Veter — which of his threads …": a person named narrows the question to their
     # conversations, unless it asks for records of another kind ("… which ticket is being worked on?").
-    other_kinds = asked_kinds(params.query) - {SourceType.CHATWOOT_CONVERSATION}
     narrowed = people and len(people) < len(rank) and not other_kinds
     theirs = {(row[1], row[2]) for row in rows if row[0] in people} if narrowed else set()
     if pinned or theirs:  # "invoice #9160", "DES-34": the record the question names by its number comes first

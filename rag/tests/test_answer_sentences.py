@@ -492,7 +492,7 @@ def test_a_name_the_question_gives_picks_the_note_it_is_about():
 @pytest.mark.parametrize(
     ("question", "asks_state"),
     [("Did the Linear ticket for the banner copy go anywhere?", True), ("What happened to the tickets for it?", True),
-     ("Сколько клиент был готов потратить?", False), ("Макеты готовы?", True)],
+     ("Сколько клиент был готов потратить?", False), ("Макеты готовы?", True), ("Задачу закрыли или нет?", True)],
 )  # fmt: skip
 def test_how_people_ask_where_a_record_stands(question, asks_state):
     from rag.services.answers import asked_facts
@@ -507,3 +507,55 @@ def test_who_looks_after_a_clients_chats_names_each_chat_with_its_assignee():
     lines = reply.text.splitlines()
     assert lines[:5] == [f"Conversation #{n} is open, " + (f"assigned to {a}" if a else "unassigned") + f" [E{n}]."
                          for n, a in enumerate(("Anna", "", "Olga", "", "Mark"), start=1)]  # fmt: skip
+
+
+def test_a_question_asking_for_a_kind_of_record_quotes_the_best_one_beside_the_messages_that_match_it_better():
+    asks = maria_threads("The brand colours look wrong on phones.", *((n, "open", "Anna") for n in range(1, 5)))
+    task = chunk(
+        "linear_issue", "i-6", "ACME-6 Mobile colour review", "Linear issue ACME-6 (Done), assigned to Olga",
+        "Mobile colour review", "Adjust the palette for small screens after the client review.",
+        facts={"state": "Done", "assignee": "Olga Smirnova"},
+    )  # fmt: skip
+    reply, _ = answer("Maria says the brand colours look wrong on phones. Did that become a Linear task?", *asks, task)
+    lines = reply.text.splitlines()
+    assert lines[0].startswith("Conversation #1 · Maria (Acme)")
+    assert lines[1].startswith("ACME-6 Mobile colour review (Done · Olga Smirnova)")
+    assert len(lines) == 3
+    reply, _ = answer("Maria says the brand colours look wrong on phones. What did we answer?", *asks, task)
+    assert "ACME-6" not in reply.text  # no kind asked: the best quotes
+
+
+def test_which_clients_lists_each_client_whose_record_says_the_same():
+    def terms(name: str, invoice: int):
+        return chunk(
+            "attio_company", f"c-{invoice}", f"Company {name}", f"Attio company {name}",
+            f"Note «Payment terms»: {name} asked for 30-day payment terms on invoice #{invoice}.", refs=["n:1"],
+        )  # fmt: skip
+
+    names = ("Acme", "Globex", "Initech", "Umbrella")
+    other = chunk(
+        "chatwoot_conversation", "9", "Conversation #9 · Hank (Hooli)", "Chatwoot conversation #9 with Hank (Hooli)",
+        "Hank: Invoice #5555 is approved, payment should arrive by Friday.", refs=["m:1"],
+    )  # fmt: skip
+    query = "Which clients asked us for 30-day payment terms?"
+    records = [*(terms(name, 1000 + i) for i, name in enumerate(names)), other]
+    ranked = [Ranked(c, 1.0 / rank, {"keyword": rank}) for rank, c in enumerate(records, start=1)]
+    evidence = evidence_build(ranked=ranked, query=query, source_limit=8)
+    for item, name in zip(evidence, [*names, "Hooli"], strict=True):
+        item["client"] = {"id": f"account-{name}", "name": name}
+    lines = answer_extractive(evidence, query=query).text.splitlines()
+    assert [line.split(":")[0] for line in lines] == [f"Company {name}" for name in names]
+
+
+def test_which_deals_someone_owns_lists_each_deal_with_its_owner():
+    from rag.services.answers import asked_facts
+
+    assert {"owner", "assignee"} <= asked_facts("Which deals does Sophie Turner own?")
+    deals = [
+        chunk("attio_deal", f"d-{n}", f"Deal Acme {n}", f"Attio deal Acme {n}", f"Deal Acme {n}.",
+              facts={"stage": "Lead", "amount": f"{n}000 USD", "owner": "Sophie Turner"})
+        for n in range(1, 6)
+    ]  # fmt: skip
+    reply, _ = answer("Which deals does Sophie Turner own?", *deals)
+    listed = [line.split(" is at stage")[0] for line in reply.text.splitlines()]
+    assert listed == [f"Deal Acme {n}" for n in range(1, 6)]

@@ -330,6 +330,7 @@ def test_a_question_about_a_clients_deal_answers_with_that_deals_stage(studio_pr
         ("Какие задачи открыты по Ромашке?", {"linear_issue"}),
         ("What did they say in the chat?", {"chatwoot_conversation"}),
         ("What happened with the logo?", set()),
+        ("Is it in Linear yet?", {"linear_issue"}),
     ],
 )
 def test_a_question_names_the_kind_of_record_it_is_about(question, kinds):
@@ -405,3 +406,26 @@ def test_a_studio_wide_which_question_ranks_every_record_in_the_state_it_names(s
     assert _in_named_states(project, "Which deals are in Hibernation?") == []
     assert _in_named_states(project, f"Which deals about the logo are in {stage}?") == []  # a topic: text search
     assert _in_named_states(project, "What did Maria say about the logo?") == []
+
+
+def test_a_person_named_in_a_question_about_a_ticket_brings_their_clients_tickets(studio_project):
+    project = studio_project
+    embeddings_run(project=project)
+    contacts = GraphEntity.objects.filter(project=project, kind="contact", name__contains=" ").order_by("name")
+    for contact in contacts:
+        client = GraphRelation.objects.filter(project=project, src=contact, type="of_client").first()
+        issues = GraphEntity.objects.filter(
+            project=project, kind="issue", relations_out__dst_id=getattr(client, "dst_id", None)
+        ).order_by("key")
+        if issues.exists():
+            break
+    ours = set(issues.values_list("source_id", flat=True))
+    topic = issues.first().name.split(": ", 1)[-1]
+    question = f"{contact.name} wrote to us about this: {topic}. Is there a ticket for it?"
+    result = lightrag_query(project=project, params=QueryParams(query=question, top_k=40), chat=None)
+    tickets = [e for e in result["evidence"][:10] if e["source_type"] == "linear_issue"]
+    theirs = [e for e in tickets if (e["entity"] or {}).get("name") == contact.name]
+    assert theirs, (question, [e["title"] for e in result["evidence"][:10]])
+    assert {e["source_id"] for e in theirs} <= ours  # their client's tickets, never another client's
+    quoted = result["answer"].splitlines()[:3]  # the ticket answers beside the message
+    assert any(line.startswith(e["title"]) for line in quoted for e in theirs), quoted
