@@ -174,10 +174,16 @@ _WHICH_CLIENTS = re.compile(
 )
 
 
+_CLIENT_WORDS = question_keys(
+    "client clients customer customers company companies account accounts клиент клиенты "
+    "компания компании заказчик заказчики"
+)
+
+
 def _one_per_client(evidence: list[dict], query: str) -> list[dict]:
     """The best item of each client whose quote says what the top item's says of the question (the same
     answer, for another client), up to LISTED_ITEMS: one line per client listed."""
-    keys = question_keys(query)
+    keys = question_keys(query) - _CLIENT_WORDS  # "clients" is what is listed, not what they said
     answered = _quote_keys(evidence[0]) & keys
     best: dict[str, dict] = {}
     for item in evidence:

@@ -50,7 +50,9 @@ ANSWER_TYPES = {
              _DATE),
     "amount": (r"\bhow much\b|\bbudget|\bamount\b|\bworth\b|\bсколько\b|\bбюджет|\bсумм",
                r"\d[\d ,.]*\d\s*(?:usd|eur|rub|gbp|₽|\$|€|руб|k\b)|(?:\$|€|£)\s?\d|\b\d{4,}\b"),
-    "decider": (r"\bdecid|\bdecision|\bрешени|\bрешает|\bлпр\b", r"\bdecision[ -]maker|\bлпр\b|\bdecides\b"),
+    "decider": (r"\bdecid|\bdecision|\bfinal say\b|\bwho\b[^?.]{0,30}\b(?:signs?|approves?)\b|\bрешени|\bрешает|\bлпр\b"
+                r"|\bкто\b[^?.]{0,30}\b(?:подписыва|утвержда)",
+                r"\bdecision[ -]maker|\bлпр\b|\bdecides\b"),
     "finding": (r"\bfind\b|\bfound out\b|\bfigured? out\b|\bdiscover|\bвыяснил|\bобнаружил|\bнашли\b|\bузнали\b",
                 r"\breproduced\b|\blooks like\b|\broot cause\b|\bturns out\b|\bвоспроизвел|\bпохоже\b|\bпричина\b"),
     "version": (r"\bversions?\b|\bверси", r"\bv\d+\b|\bверси\w* \d"),

@@ -460,8 +460,10 @@ def test_a_reply_question_gets_the_reply_about_what_was_asked_not_just_the_next_
 
 
 def test_who_decides_which_version_and_what_was_found_are_kinds_of_answer():
-    _reply, evidence = answer("Кто принимает решение по сделке Acme app?", KICKOFFS)
-    assert "Decision maker:" in evidence[0]["quote"]
+    for question in ("Кто принимает решение по сделке Acme app?", "Acme app: what budget, and who signs off there?",
+                     "Who has the final say at Acme on the app?"):  # fmt: skip
+        _reply, evidence = answer(question, KICKOFFS)
+        assert "Decision maker:" in evidence[0]["quote"], question
     staging = chunk(
         "linear_issue", "i-7", "ACME-7 Staging deploy for review", "Linear issue ACME-7 (Canceled)",
         "Staging deploy for review", "Deploy the current build to staging and send Acme the link.",
@@ -527,10 +529,12 @@ def test_a_question_asking_for_a_kind_of_record_quotes_the_best_one_beside_the_m
 
 def test_which_clients_lists_each_client_whose_record_says_the_same():
     def terms(name: str, invoice: int):
-        return chunk(
-            "attio_company", f"c-{invoice}", f"Company {name}", f"Attio company {name}",
-            f"Note «Payment terms»: {name} asked for 30-day payment terms on invoice #{invoice}.", refs=["n:1"],
-        )  # fmt: skip
+        note = f"Note «Payment terms»: {name} asked for 30-day payment terms on invoice #{invoice}."
+        if invoice % 2:  # a deal's note says it as a company's does, without "client of the studio"
+            return chunk("attio_deal", f"d-{invoice}", f"Deal {name} app", f"Attio deal {name} app",
+                         f"Deal {name} app.", note, refs=["", "n:1"])  # fmt: skip
+        return chunk("attio_company", f"c-{invoice}", f"Company {name}", f"Attio company {name}",
+                     f"Company {name}. Client of the studio since 2024.", note, refs=["", "n:1"])  # fmt: skip
 
     names = ("Acme", "Globex", "Initech", "Umbrella")
     other = chunk(
@@ -544,7 +548,9 @@ def test_which_clients_lists_each_client_whose_record_says_the_same():
     for item, name in zip(evidence, [*names, "Hooli"], strict=True):
         item["client"] = {"id": f"account-{name}", "name": name}
     lines = answer_extractive(evidence, query=query).text.splitlines()
-    assert [line.split(":")[0] for line in lines] == [f"Company {name}" for name in names]
+    assert [line.split(":")[0].split(" (")[0] for line in lines] == [
+        "Company Acme", "Deal Globex app", "Company Initech", "Deal Umbrella app"
+    ]  # fmt: skip
 
 
 def test_which_deals_someone_owns_lists_each_deal_with_its_owner():
