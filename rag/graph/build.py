@@ -22,6 +22,7 @@ from connectors.selectors import raw_rows
 from crm import selectors as crm
 from rag.constants import SourceType
 from rag.graph.names import name_key
+from rag.graph.selectors import state_values_forget
 from rag.models import EntityKind, GraphAlias, GraphEntity, GraphRelation
 
 CHATWOOT, ATTIO = "chatwoot", "attio"
@@ -74,6 +75,9 @@ def _write(project, kind: str, specs: list[Spec], gone_keys) -> None:
     """Upsert these entities of one kind with their aliases (invoice aliases aside) and outgoing edges; delete
     the entities of `gone_keys`."""
     now = timezone.now()
+    # States may change: read them afresh now and, in case a query read them meanwhile, once this commits.
+    state_values_forget(project=project)
+    transaction.on_commit(lambda: state_values_forget(project=project))
     if gone_keys:
         GraphEntity.objects.filter(project=project, kind=kind, key__in=list(gone_keys)).delete()
     if not specs:

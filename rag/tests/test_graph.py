@@ -429,3 +429,16 @@ def test_a_person_named_in_a_question_about_a_ticket_brings_their_clients_ticket
     assert {e["source_id"] for e in theirs} <= ours  # their client's tickets, never another client's
     quoted = result["answer"].splitlines()[:3]  # the ticket answers beside the message
     assert any(line.startswith(e["title"]) for line in quoted for e in theirs), quoted
+
+
+def test_the_states_a_question_can_name_follow_a_deal_moved_to_a_new_stage_at_once(studio_project):
+    from rag.graph.build import deals_refresh
+    from rag.graph.selectors import state_values
+
+    project = studio_project
+    deal = CrmOpportunity.objects.filter(project=project, deleted_at__isnull=True).first()
+    before = state_values(project=project, source_types=["attio_deal"])  # read once: kept for a minute
+    assert ("attio_deal", "Legal review") not in before
+    CrmOpportunity.objects.filter(pk=deal.pk).update(source_stage="Legal review")
+    deals_refresh(project, refs=[deal.external_ref])
+    assert ("attio_deal", "Legal review") in state_values(project=project, source_types=["attio_deal"])

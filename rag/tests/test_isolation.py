@@ -30,12 +30,30 @@ def test_vector_search_never_leaves_the_project_even_for_the_other_projects_exac
     assert their_chunk.id not in {h.id for h in hits}
 
 
-def test_keyword_search_never_leaves_the_project(twins):
+@pytest.mark.parametrize("plan", ["own rows", "word index and project index", "word index, project row by row"])
+def test_keyword_search_never_leaves_the_project(twins, plan, monkeypatch):
+    from django.db import connection
+
+    from rag.services import keyword
+
     ours, _theirs = twins
-    hits = keyword_search(project=ours, query="edited invoice Safari logo", limit=100)
+    if plan != "own rows":  # as in a project too big to filter row by row
+        monkeypatch.setattr(keyword, "SCAN_CHUNKS", 0)
+    if plan == "word index, project row by row":  # as in a project holding most of the table
+        monkeypatch.setattr(keyword, "MOST_SHARE", 0.01)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE rag_chunks")  # the planner's row count, which the share is taken of
+    # Words both projects hold: a big project's candidates come from pairs of common words (a word only theirs
+    # hold, like "edited", would bring none of ours).
+    query = "edited invoice Safari logo" if plan == "own rows" else "invoice Safari logo"
+    statements = []
+    with connection.execute_wrapper(lambda execute, sql, *args: statements.append(sql) or execute(sql, *args)):
+        hits = keyword_search(project=ours, query=query, limit=100)
     assert hits
     assert {h.id for h in hits} <= ids_of(ours)
     assert not Chunk.objects.filter(id__in=[h.id for h in hits], text__contains=MARK).exists()
+    row_by_row = any("project_id = %(project)s) IS TRUE" in sql for sql in statements)
+    assert row_by_row == (plan == "word index, project row by row")
 
 
 def test_fusion_and_evidence_only_see_the_projects_chunks(twins):

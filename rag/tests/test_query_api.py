@@ -259,3 +259,19 @@ def test_a_project_without_chunks_or_search_statistics_is_answered_not_500(owner
     response = owner_api.post("/api/lightrag/query", {"query": "invoice for the logo redesign"})
     assert response.status_code == 200, response.content
     assert response.json()["evidence"] == []
+
+
+def test_in_a_big_project_a_word_in_hundreds_of_chunks_no_longer_brings_candidates_alone(ready_project, monkeypatch):
+    """A word in 2 % of a 100 000-chunk project is in 2000 chunks: scoring them all is what made keyword search
+    slow at scale. Past RARE_MAX chunks a word is common: it brings candidates only paired with another."""
+    from rag.services import keyword
+
+    monkeypatch.setattr(keyword, "RARE_SHARE", 1.0)  # as if every word were rare by share …
+    question = "invoice Safari logo final files"
+    rare = {t.query for t in keyword.question_terms(project=ready_project, query=question)[0] if t.rare}
+    counted = {t.query: t.df for t in keyword.question_terms(project=ready_project, query=question)[0]}
+    assert rare == set(counted)
+    monkeypatch.setattr(keyword, "RARE_MAX", 1)  # … but each is in more chunks than a needle is
+    terms = keyword.question_terms(project=ready_project, query=question)[0]
+    assert {t.query for t in terms if t.rare} == {q for q, df in counted.items() if df is None or df <= 1}
+    assert all(" & " in part for part in keyword.candidate_query(terms, big=True).split(" | "))
