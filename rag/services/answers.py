@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 
 from rag.graph.intent import asked_kinds, which_kinds
 from rag.providers import ProviderError
-from rag.services.evidence import question_keys, value_named, values_named
+from rag.services.evidence import answer_types, question_keys, value_named, values_named
 
 EXTRACTIVE_ITEMS = 3
+TYPED_DEPTH = 10  # how deep an answer looks for a quote giving the kind of answer asked (an amount, a date, …)
 KIND_DEPTH = 15  # how deep an answer looks for a record of the kind the question asks the facts of
 LISTED_ITEMS = 8  # records a "which … are in <state>" answer lists
 CONTEXT_CHARS = 1200
@@ -124,7 +125,7 @@ def facts_brief(item: dict) -> str:
 
 
 def _quote_line(item: dict, *, with_facts: bool = True) -> str:
-    quote = item.get("quote") or item["snippet"]
+    quote = _quote_text(item)
     brief = facts_brief(item) if with_facts else ""
     title = f"{item['title']} ({brief})" if brief else item["title"]
     if _same_words(quote, item["title"]):  # the record's title line: say it once
@@ -138,8 +139,10 @@ def _same_words(quote: str, title: str) -> bool:
 
 
 def _quoted_items(evidence: list[dict], query: str) -> list[dict]:
-    """The top item, then the item whose quote best adds the question's words the chosen ones lack (weighted
-    by rarity across the quotes), then the rest by rank: at most EXTRACTIVE_ITEMS."""
+    """The top item (or, when its quote gives none of the kinds of answer the question wants, the first of the top
+    TYPED_DEPTH whose quote gives most of them), then the item whose quote best adds the question's words the
+    chosen ones lack (weighted by rarity across the quotes), then the rest by rank: at most EXTRACTIVE_ITEMS."""
+    evidence = _answering_first(evidence, query)
     head = evidence[: EXTRACTIVE_ITEMS + 2]
     keys = question_keys(query)
     if not keys or len(head) < 2:
@@ -153,6 +156,23 @@ def _quoted_items(evidence: list[dict], query: str) -> list[dict]:
         chosen.append(-best)
     chosen += [i for i in range(len(head)) if i not in chosen]
     return [head[i] for i in chosen[:EXTRACTIVE_ITEMS]]
+
+
+def _answering_first(evidence: list[dict], query: str) -> list[dict]:
+    """ "How much were they ready to spend, back when Noah decided?": the note saying "Budget around 48000 EUR.
+    Decision maker: Noah." answers before records ranked above it that say neither."""
+    wanted = answer_types(query)
+    if not wanted or not evidence:
+        return evidence
+    given = [sum(1 for give in wanted if give.search(_quote_text(item))) for item in evidence[:TYPED_DEPTH]]
+    best = max(range(len(given)), key=lambda n: (given[n], -n))
+    if given[0] or not given[best]:
+        return evidence
+    return [evidence[best], *evidence[:best], *evidence[best + 1 :]]
+
+
+def _quote_text(item: dict) -> str:
+    return item.get("quote") or item["snippet"]
 
 
 def _with_kind_asked(quoted: list[dict], evidence: list[dict], query: str, said: list[str]) -> list[dict]:
@@ -194,7 +214,7 @@ def _one_per_client(evidence: list[dict], query: str) -> list[dict]:
 
 
 def _quote_keys(item: dict) -> set[str]:
-    return question_keys(item.get("quote") or item["snippet"])
+    return question_keys(_quote_text(item))
 
 
 def _by_ids(evidence: list[dict], ids: list[str]) -> list[dict]:
@@ -256,7 +276,7 @@ def answer_extractive(evidence: list[dict], *, query: str = "", mode: str = "ext
     for item in quoted:
         if len(lines) >= max(EXTRACTIVE_ITEMS, len(by_client)) + (len(cited) if asked else 0):
             break
-        if item["id"] in cited and (item in listed or _same_words(item.get("quote") or item["snippet"], item["title"])):
+        if item["id"] in cited and (item in listed or _same_words(_quote_text(item), item["title"])):
             continue  # its facts are already said, and its quote would only repeat its title or its facts
         lines.append(_quote_line(item, with_facts=item["id"] not in cited))  # facts said once per record
         cited += [item["id"]] if item["id"] not in cited else []

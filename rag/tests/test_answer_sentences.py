@@ -565,3 +565,16 @@ def test_which_deals_someone_owns_lists_each_deal_with_its_owner():
     reply, _ = answer("Which deals does Sophie Turner own?", *deals)
     listed = [line.split(" is at stage")[0] for line in reply.text.splitlines()]
     assert listed == [f"Deal Acme {n}" for n in range(1, 6)]
+
+
+def test_a_record_whose_quote_gives_the_kind_of_answer_asked_is_quoted_before_records_ranked_above_it():
+    palette = chunk(
+        "linear_issue", "i-9", "ACME-9 Mobile colours", "Linear issue ACME-9 (Done)", "Mobile colours",
+        "Adjust the Acme palette for small screens after the client review.", facts={"state": "Done"},
+    )  # fmt: skip
+    question = "Acme: how much money was the client ready to put in when Ivan made the decisions?"
+    reply, evidence = answer(question, palette, KICKOFFS)
+    assert evidence[0]["title"] == "ACME-9 Mobile colours"  # the ranking stays; the answer leads with the note
+    lines = reply.text.splitlines()
+    noted = next(n for n, line in enumerate(lines) if "Decision maker: Ivan" in line and "45000 EUR" in line)
+    assert all("ACME-9" not in line for line in lines[:noted])
