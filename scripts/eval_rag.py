@@ -1,11 +1,11 @@
 """Retrieval and answer quality of LightRAG on sandbox studio data, per query mode and per slice (offline provider).
 
-    .venv/bin/python scripts/eval_rag.py [--set inrepo|tuning|tuning2|tuning3|tuning4|heldout|heldout2|heldout3|all]
+    .venv/bin/python scripts/eval_rag.py [--set inrepo|tuning|tuning2|...|tuning5|heldout|heldout2|heldout3|all]
                                          [--modes naive,mix] [--markdown] [--verbose] [--json FILE] [--no-retrievers]
                                          [--seed S --messages N]
 
-For each question set — the in-repo set (rag/evaluation/questions.json: seed `demo`), four tuning sets written by
-hand to tune on (rag/evaluation/tuning*.json: seeds `tuning`, `tuning2`, `tuning3`, `tuning4`) and three held-out
+For each question set — the in-repo set (rag/evaluation/questions.json: seed `demo`), five tuning sets written by
+hand to tune on (rag/evaluation/tuning*.json: seeds `tuning`, `tuning2` … `tuning5`) and three held-out
 sets, never tuned on and reported by aggregates only (rag/evaluation/heldout*.json: seeds `heldout`, `heldout2`,
 `heldout3`; the second and the third written later by someone who had seen neither the retriever nor the other sets,
 because the first one's questions were partly read while refactoring) — it starts the sandbox
@@ -39,7 +39,7 @@ from connectors.services.configs import connector_config_upsert
 from connectors.services.sync import connector_sync
 from core.models import AccountScope, Project
 from rag.constants import QUERY_MODES
-from rag.evaluation import heldout, heldout2, heldout3, tuning, tuning2, tuning3, tuning4
+from rag.evaluation import heldout, heldout2, heldout3, tuning, tuning2, tuning3, tuning4, tuning5
 from rag.evaluation import questions as question_set
 from rag.evaluation.runner import RETRIEVERS, SLICES, evaluate_modes, evaluate_retrievers
 from rag.models import Chunk
@@ -48,9 +48,10 @@ from rag.services.embeddings import embeddings_run
 from sandbox import SandboxServers
 
 SETS = {"inrepo": "in-repo", "tuning": "tuning", "tuning2": "second tuning", "tuning3": "third tuning",
-        "tuning4": "fourth tuning", "heldout": "held-out", "heldout2": "second held-out",
+        "tuning4": "fourth tuning", "tuning5": "fifth tuning", "heldout": "held-out", "heldout2": "second held-out",
         "heldout3": "third held-out"}  # fmt: skip
-HAND_WRITTEN = {"tuning": tuning, "tuning2": tuning2, "tuning3": tuning3, "tuning4": tuning4, "heldout": heldout,
+HAND_WRITTEN = {"tuning": tuning, "tuning2": tuning2, "tuning3": tuning3, "tuning4": tuning4,
+                "tuning5": tuning5, "heldout": heldout,
                 "heldout2": heldout2, "heldout3": heldout3}  # fmt: skip
 HELD_OUT = {"heldout", "heldout2", "heldout3"}  # never read question by question
 

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 
 from rag.constants import QUERY_MODES, SourceType
-from rag.evaluation import heldout, heldout2, heldout3, runner, tuning, tuning2, tuning3, tuning4
+from rag.evaluation import heldout, heldout2, heldout3, runner, tuning, tuning2, tuning3, tuning4, tuning5
 from rag.evaluation import questions as question_set
 from rag.evaluation.metrics import facts_hold, leaked, ndcg_at, percentile, recall_at, reciprocal_rank
 from rag.providers import embedding_provider
@@ -37,6 +37,7 @@ def test_the_question_set_covers_both_languages_and_every_kind_of_source():
         (tuning2, "tuning2", 1.0),
         (tuning3, "tuning3", 1.0),
         (tuning4, "tuning4", 1.0),
+        (tuning5, "tuning5", 1.0),
     ],
 )
 def test_a_hand_written_set_is_well_formed_and_its_records_exist_in_its_seed(module, seed, facts_share):
@@ -46,7 +47,7 @@ def test_a_hand_written_set_is_well_formed_and_its_records_exist_in_its_seed(mod
     data = module.load()
     assert module.PATH.read_text() == module.dumps(module.build())
     assert (data["seed"], data["messages"]) == (seed, 2000)
-    sets = (question_set, heldout, heldout2, heldout3, tuning, tuning2, tuning3, tuning4)
+    sets = (question_set, heldout, heldout2, heldout3, tuning, tuning2, tuning3, tuning4, tuning5)
     assert len({s.SEED for s in sets}) == len(sets)
     entries = data["questions"]
     assert len(entries) >= 60
