@@ -102,8 +102,9 @@ def _header_key(title: str, meta: dict) -> tuple:
 def _conversation_facts(conversation) -> dict:
     meta = (conversation.raw or {}).get("meta")
     assignee = (meta.get("assignee") if isinstance(meta, dict) else None) or {}
-    # The name Chatwoot shows for the agent (its display name when set, else the full name).
-    name = (assignee.get("available_name") or assignee.get("name") or "") if isinstance(assignee, dict) else ""
+    # The agent's full name, as Linear and Attio name the same person ("Mark Ellis"), else Chatwoot's display
+    # name ("Mark"): one person is named one way across the three sources.
+    name = (assignee.get("name") or assignee.get("available_name") or "") if isinstance(assignee, dict) else ""
     return {"status": conversation.status or "", "assignee": str(name)[:100]}
 
 

@@ -8,7 +8,8 @@ from rag.providers.offline import words
 # Word stems (prefixes, after ё → е) that name a kind of record, in English and Russian.
 KIND_STEMS = {
     SourceType.ATTIO_DEAL: ("deal", "opportunit", "pipeline", "сделк", "воронк"),
-    SourceType.LINEAR_ISSUE: ("issue", "task", "ticket", "linear", "задач", "тикет", "линеар"),
+    SourceType.LINEAR_ISSUE: ("issue", "task", "ticket", "linear", "fix", "задач", "тикет", "линеар", "исправ",
+                              "почин"),  # a fix is work a ticket tracks
     SourceType.CHATWOOT_CONVERSATION: ("conversation", "chat", "message", "thread", "переписк", "сообщени", "чат",
                                        "диалог"),
 }  # fmt: skip

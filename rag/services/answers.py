@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from rag.graph.intent import asked_kinds, which_kinds
 from rag.providers import ProviderError
-from rag.services.evidence import answer_types, question_keys, value_named, values_named
+from rag.services.evidence import answer_types, asks_latest, question_keys, value_named, values_named
 
 EXTRACTIVE_ITEMS = 3
 TYPED_DEPTH = 10  # how deep an answer looks for a quote giving the kind of answer asked (an amount, a date, …)
@@ -234,15 +234,23 @@ def _fact_holders(evidence: list[dict], query: str, asked: set[str]) -> list[dic
     holders.sort(key=lambda item: -values_named(item.get("facts") or {}, keys))
     kinds = asked_kinds(query)
     of_kind = [item for item in holders if item["source_type"] in kinds]
-    if kinds and not of_kind:  # "… asked for the logo files: what status is the task in?": the best task below
+    if kinds and asks_latest(query):  # "Kate's most recent conversation: what status?": the newest one shown
+        shown = _named_first([item for item in _holding(evidence[:KIND_DEPTH], asked) if item["source_type"] in kinds])
+        of_kind = sorted(shown, key=lambda item: item["occurred_at"] or "", reverse=True)[:1]
+    elif kinds and not of_kind:  # "… asked for the logo files: what status is the task in?": the best task below
         of_kind = [item for item in _holding(evidence[:KIND_DEPTH], asked) if item["source_type"] in kinds][:1]
     if kinds & which_kinds(query):  # "who looks after Summit Legal's chats?": each of them, as far as shown
         of_kind = [item for item in _holding(evidence, asked) if item["source_type"] in kinds][:LISTED_ITEMS]
         holders = of_kind or holders[:EXTRACTIVE_ITEMS]
     else:
         holders = of_kind[:EXTRACTIVE_ITEMS] if of_kind else holders[:EXTRACTIVE_ITEMS]
-    named = [item for item in holders if (item.get("entity") or {}).get("via") == "local"]
-    return named or holders  # records of what the question names, when it names something
+    return _named_first(holders)
+
+
+def _named_first(items: list[dict]) -> list[dict]:
+    """The items of what the question names (linked entities' records), when there are any, else all."""
+    named = [item for item in items if (item.get("entity") or {}).get("via") == "local"]
+    return named or items
 
 
 def listed_by_value(evidence: list[dict], query: str) -> list[dict]:
@@ -253,8 +261,7 @@ def listed_by_value(evidence: list[dict], query: str) -> list[dict]:
         return []
     keys = question_keys(query)
     listed = [item for item in evidence if item["source_type"] in kinds and value_named(item.get("facts") or {}, keys)]
-    named = [item for item in listed if (item.get("entity") or {}).get("via") == "local"]
-    return (named or listed)[:LISTED_ITEMS]  # of what the question names, when it names something
+    return _named_first(listed)[:LISTED_ITEMS]
 
 
 def answer_extractive(evidence: list[dict], *, query: str = "", mode: str = "extractive") -> Answer:

@@ -64,7 +64,7 @@ _QUESTION_WORD = re.compile(
     re.IGNORECASE,
 )
 _REPLY = re.compile(r"\b(?:answer|repl|respond|tell|told|get back)|\bответ|\bсказали\b", re.I)
-_LATEST = re.compile(r"\b(?:latest|last|most recent|newest)\b|\bпоследн|\bсвеж", re.I)
+_LATEST = re.compile(r"\b(?:latest|last|most recent(?:ly)?|newest|recently)\b|\bпоследн|\bсвеж|\bнедавн", re.I)
 QUOTED_SHARE = 0.75  # a sentence whose words are this much in the question is one the question quotes
 SECOND_GAIN = 0.5  # another sentence of a record is quoted when it adds this share of its top word's weight
 MAX_SENTENCES = 3  # "the budget and the decision maker": a note's answer may take a sentence for each
@@ -237,6 +237,11 @@ def answer_types(query: str) -> list[re.Pattern]:
     return [give for ask, give in _ANSWER_TYPES.values() if ask.search(query)]
 
 
+def asks_latest(query: str) -> bool:
+    """Whether the question asks for the most recent of something ("the latest call", «последний диалог»)."""
+    return bool(_LATEST.search(query))
+
+
 def is_question(query: str) -> bool:
     """Whether the text is phrased as a question: it has a question mark or a question word."""
     return "?" in query or bool(_QUESTION_WORD.search(query))
@@ -281,6 +286,8 @@ def best_sentences(
     named = _anchored_lines(found, anchors - title)
     allowed = [i for i in range(len(found)) if not named or found[i].where in named]
     first = max(allowed, key=lambda i: (gain(i, frozenset(), frozenset()), full[i], order * i))
+    if latest:  # "who got the proposal most recently, and when do we follow up?": all from that one note
+        allowed = [i for i in allowed if found[i].where == found[first].where]
     best = gain(first, frozenset(), frozenset())
     if best == 0:
         return [found[first]]  # it adds nothing to the title: the best repeat of it, else the first sentence
@@ -452,7 +459,7 @@ def evidence_build(*, ranked: list[Ranked], query: str, source_limit: int) -> li
     documents = [set().union(*(s.keys for s in found[key])) | question_keys(parts[key][0].chunk.title)
                  for key in keys_in_order]  # fmt: skip
     asked = Asked(keys, key_weights(keys, documents), answer_types(query), bool(_REPLY.search(query)),
-                  bool(_LATEST.search(query)), question_days(query), question_anchors(query, keys))  # fmt: skip
+                  asks_latest(query), question_days(query), question_anchors(query, keys))  # fmt: skip
     return [
         _item(n, parts[key], found[key], asked, [entry.chunk.id for entry in parts[key]])
         for n, key in enumerate(keys_in_order, start=1)

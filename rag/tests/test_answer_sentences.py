@@ -578,3 +578,25 @@ def test_a_record_whose_quote_gives_the_kind_of_answer_asked_is_quoted_before_re
     lines = reply.text.splitlines()
     noted = next(n for n, line in enumerate(lines) if "Decision maker: Ivan" in line and "45000 EUR" in line)
     assert all("ACME-9" not in line for line in lines[:noted])
+
+
+def test_the_most_recent_record_of_the_kind_asked_answers_however_it_ranks():
+    threads = maria_threads("Mostly happy, but the colours are off on mobile.", (1, "resolved", "Anna"),
+                            (2, "resolved", "Olga"), (3, "pending", ""))  # fmt: skip
+    for n, thread in enumerate(threads, start=1):
+        thread.occurred_at = dt.datetime(2026, 10, 10 * n, tzinfo=dt.UTC)  # #3 is the newest, ranked last
+    reply, _ = answer("Maria's most recent conversation — what's the status?", *threads)
+    assert reply.text.splitlines()[0] == "Conversation #3 is pending, unassigned [E3]."
+    reply, _ = answer("Maria's conversation — what's the status?", *threads)
+    assert reply.text.splitlines()[0] == "Conversation #1 is resolved, assigned to Anna [E1]."
+
+
+def test_who_got_the_proposal_most_recently_is_answered_from_the_latest_note_alone():
+    company = chunk(
+        "attio_company", "c-7", "Company Acme", "Attio company Acme (acme.test)",
+        "Note «Proposal sent»: Proposal for the app sent to Sam at Acme. Follow up on 24.09.",
+        "Note «Proposal sent»: Proposal for the app sent to Will at Acme. Follow up on 09.11.", refs=["n:1", "n:2"],
+    )  # fmt: skip
+    _reply, evidence = answer("Who at Acme got the app proposal most recently and when do we follow up?", company)
+    latest = "Note «Proposal sent»: Proposal for the app sent to Will at Acme. Follow up on 09.11."
+    assert evidence[0]["quote"] == latest

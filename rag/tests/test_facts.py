@@ -128,7 +128,8 @@ def test_only_a_new_conversation_status_at_chatwoot_rechunks_the_conversation(st
     ).exclude(assignee_external_id="").first()  # fmt: skip
     before = chunks_of(studio_project, SourceType.CHATWOOT_CONVERSATION, conversation.external_id)
     assignee = conversation.raw["meta"]["assignee"]
-    name = assignee.get("available_name") or assignee["name"]
+    name = assignee["name"]  # the full name, as Linear and Attio write it, not the display name
+    assert name != assignee["available_name"]
     for chunk in before:
         assert chunk.meta["facts"] == {"status": "open", "assignee": name}
         assert chunk.text.split("\n")[0].endswith(f", open, assigned to {name}")

@@ -331,6 +331,7 @@ def test_a_question_about_a_clients_deal_answers_with_that_deals_stage(studio_pr
         ("What did they say in the chat?", {"chatwoot_conversation"}),
         ("What happened with the logo?", set()),
         ("Is it in Linear yet?", {"linear_issue"}),
+        ("Has a fix shipped?", {"linear_issue"}),
     ],
 )
 def test_a_question_names_the_kind_of_record_it_is_about(question, kinds):
