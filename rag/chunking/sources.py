@@ -6,7 +6,8 @@ left with nothing public to say). Private Chatwoot notes and activity lines neve
 
 Each document's header carries the record's current facts (an issue's state, assignee, priority, project and
 cycle; a deal's stage, amount and owner; a conversation's status and assignee), so every chunk can answer
-"what status is it in now", and `meta["facts"]` holds the same values for evidence and answers.
+"what status is it in now", and `meta["facts"]` holds the same values for evidence and answers (and an issue's
+due date, which the header leaves out: in every chunk's text it moved rankings and told no search anything).
 """
 
 from collections import defaultdict
@@ -226,7 +227,8 @@ PRIORITY_LABELS = {0: "No priority", 1: "Urgent", 2: "High", 3: "Medium", 4: "Lo
 
 
 def _issue_facts(issue, states: dict, projects: dict, cycles: dict) -> dict:
-    """State, assignee, priority, project and cycle names of an issue ("" when it has none).
+    """State, assignee, priority, project and cycle names of an issue ("" when it has none), and its due date
+    when it has one.
 
     State and cycle names come from the synced workflow states and cycles (renaming one re-chunks its issues),
     else from the issue's own payload; the assignee's from the issue's payload (`assignee { name }`). A payload
@@ -245,6 +247,8 @@ def _issue_facts(issue, states: dict, projects: dict, cycles: dict) -> dict:
     }
     if issue.assignee_external_id and not assignee:
         del facts["assignee"]
+    if raw.get("dueDate"):  # "what's the deadline on the banner copy?": only an issue that has one says it
+        facts["due"] = str(raw["dueDate"])[:10]
     return facts
 
 

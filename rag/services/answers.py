@@ -55,6 +55,7 @@ FACT_WORDS = {
     ("priority", "urgent", "приоритет", "срочн"): ("priority",),
     ("amount", "worth", "value", "сумм", "стоимост"): ("amount",),
     ("cycle", "sprint", "цикл", "спринт"): ("cycle",),
+    ("deadline", "due", "дедлайн", "срок"): ("due",),
 }  # fmt: skip
 NOT_FACT_WORDS = ("решени",)  # «решение» is a decision, not «решена» (resolved)
 _READY_TO = re.compile(r"\bготов\w* (?:\w+ )?\w+(?:ть|ти|чь)\b")  # «готовы потратить» is willing, not done
@@ -106,7 +107,13 @@ def facts_sentence(item: dict, asked: set[str]) -> str:
         parts.append(f"assigned to {facts['assignee']}" if facts["assignee"] else "unassigned")
     if facts.get("owner"):
         parts.append(f"owned by {facts['owner']}")
-    for key, label in (("priority", "priority"), ("amount", "amount"), ("cycle", "in"), ("project", "project")):
+    for key, label in (
+        ("priority", "priority"),
+        ("amount", "amount"),
+        ("cycle", "in"),
+        ("project", "project"),
+        ("due", "due"),
+    ):
         if facts.get(key) and (key in asked or key in ("priority", "amount")):
             parts.append(f"{label} {facts[key]}")
     return ", ".join([head, *parts]) + f" [{item['id']}]."

@@ -1,4 +1,4 @@
-"""Records carry their current facts: an issue's state, assignee, priority, project and cycle, a deal's stage,
+"""Records carry their current facts: an issue's state, assignee, priority, project, cycle and due date, a deal's stage,
 amount and owner, a conversation's status and assignee — in every chunk's header, in `meta["facts"]` and in
 evidence; a change of only those at the source re-chunks the record (and sends it back to embedding)."""
 
@@ -23,8 +23,9 @@ def evidence_for(api, query, source_id):
     return next(item for item in body["evidence"] if item["source_id"] == source_id), body
 
 
-def assigned_issue_in_a_cycle(project):
+def assigned_issue_in_a_cycle(project, *, due: bool = False):
     issues = raw_rows(project=project, source="linear", stream="issues").exclude(assignee_external_id="")
+    issues = issues.exclude(raw__dueDate=None) if due else issues.filter(raw__dueDate=None)
     return issues.exclude(cycle_external_id="").exclude(project_external_id="").exclude(priority=0).first()
 
 
@@ -52,6 +53,17 @@ def test_an_issues_chunks_and_evidence_say_its_state_assignee_priority_project_a
 
     item, _ = evidence_for(owner_api, f"{issue.identifier} {issue.title}", issue.external_id)
     assert item["facts"] == expected
+
+
+def test_an_issues_due_date_is_in_its_evidence_and_answers_a_deadline_question(studio_project, owner_api):
+    issue = assigned_issue_in_a_cycle(studio_project, due=True)
+    due = issue.raw["dueDate"][:10]
+    for chunk in chunks_of(studio_project, SourceType.LINEAR_ISSUE, issue.external_id):
+        assert chunk.meta["facts"]["due"] == due
+    item, body = evidence_for(owner_api, f"What's the deadline on {issue.identifier}?", issue.external_id)
+    assert item["facts"]["due"] == due
+    assert body["answer"].splitlines()[0].startswith(f"{issue.identifier} is ")
+    assert f"due {due} [" in body["answer"].splitlines()[0]
 
 
 def test_only_a_new_state_at_linear_rechunks_the_issue_and_the_status_question_gets_it(
