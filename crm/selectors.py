@@ -283,6 +283,8 @@ def graph_opportunities(*, project, refs=None) -> list[dict]:
     return list(rows.values(*GRAPH_DEAL_FIELDS, account_ref=F("account__external_ref")))
 
 
-def graph_deal_refs_of_accounts(*, project, account_refs) -> list[str]:
-    rows = live_opportunities(project=project).filter(account__external_ref__in=[str(r) for r in account_refs])
+def graph_deal_refs_of_accounts(*, project, account_refs, unlinked: bool = False) -> list[str]:
+    """External refs of the live deals of these accounts, and with `unlinked` of those attached to no account."""
+    linked = Q(account__external_ref__in=[str(r) for r in account_refs])
+    rows = live_opportunities(project=project).filter(linked | Q(account__isnull=True) if unlinked else linked)
     return list(rows.values_list("external_ref", flat=True))

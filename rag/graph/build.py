@@ -188,8 +188,10 @@ def clients_refresh(project, refs=None) -> None:
     only_changed = refs is not None
     contacts_refresh(project, CHATWOOT, only_changed=only_changed)
     contacts_refresh(project, ATTIO, only_changed=only_changed)
+    # A client's name may now name a deal nobody attached to a company: those deals are refreshed too.
     deals_refresh(
-        project, None if refs is None else crm.graph_deal_refs_of_accounts(project=project, account_refs=refs)
+        project,
+        None if refs is None else crm.graph_deal_refs_of_accounts(project=project, account_refs=refs, unlinked=True),
     )
     linear_projects_refresh(project, only_changed=only_changed)
 
@@ -235,12 +237,16 @@ def contacts_refresh(project, source_system: str, refs=None, *, only_changed: bo
 
 def deals_refresh(project, refs=None) -> None:
     rows = crm.graph_opportunities(project=project, refs=refs)
+    named = _clients_named(project)
     specs = []
     for row in rows:
         edges = (
             [("deal_of", EntityKind.CLIENT, row["account_ref"]), ("of_client", EntityKind.CLIENT, row["account_ref"])]
             if row["account_ref"]
-            else []
+            # A deal nobody attached to a company ("Northwind Labs: marketing site") is found from the clients its
+            # name names, all of them when two share the name; it is not theirs (no `of_client`: the client page
+            # and the evidence's client show only links someone made).
+            else [("named_for", EntityKind.CLIENT, ref) for ref in named(row["name"] or "")]
         )
         facts = {
             "stage": row["stage"],
@@ -261,6 +267,22 @@ def deals_refresh(project, refs=None) -> None:
             )
         )
     _write(project, EntityKind.DEAL, specs, _gone(project, EntityKind.DEAL, refs, specs))
+
+
+def _clients_named(project):
+    """function(deal name) → the account refs of the clients whose name the deal's name starts with (the longest
+    such name; every client of that name)."""
+    by_name: dict[str, list[str]] = {}
+    for account in crm.graph_accounts(project=project):
+        if account["name"]:
+            by_name.setdefault(name_key(account["name"]), []).append(account["external_ref"])
+    names = sorted(by_name, key=len, reverse=True)
+
+    def named(deal_name: str) -> list[str]:
+        key = name_key(deal_name)
+        return next((by_name[norm] for norm in names if key == norm or key.startswith(norm + " ")), [])
+
+    return named
 
 
 def _client_matcher(project):

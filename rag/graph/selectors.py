@@ -9,8 +9,8 @@ from rag.models import EntityKind, GraphEntity, GraphRelation
 # Edges drawn in a client's picture (the `of_client` shortcuts are implied by them).
 STRUCTURAL = ("works_at", "with_contact", "deal_of", "project_of", "in_project")
 # Incoming edges whose source records belong to the linked entity ("members"): a client's records, a
-# contact's conversations, a Linear project's issues.
-MEMBER_EDGES = ("of_client", "with_contact", "in_project")
+# contact's conversations, a Linear project's issues, and deals named after a client that nobody attached to one.
+MEMBER_EDGES = ("of_client", "with_contact", "in_project", "named_for")  # named_for: a deal named after a client
 
 SOURCES_SQL = """
 WITH linked AS (SELECT unnest(%(ids)s::bigint[]) AS id)

@@ -443,3 +443,27 @@ def test_the_states_a_question_can_name_follow_a_deal_moved_to_a_new_stage_at_on
     CrmOpportunity.objects.filter(pk=deal.pk).update(source_stage="Legal review")
     deals_refresh(project, refs=[deal.external_ref])
     assert ("attio_deal", "Legal review") in state_values(project=project, source_types=["attio_deal"])
+
+
+def test_a_deal_nobody_attached_to_a_company_is_found_from_the_clients_its_name_names(studio_project):
+    from rag.graph.build import clients_refresh
+    from rag.graph.selectors import entity_sources
+
+    project = studio_project
+    embeddings_run(project=project)
+    deal = CrmOpportunity.objects.filter(project=project, deleted_at__isnull=True, account__isnull=True).first()
+    assert deal is not None, "the sandbox seeds deals without a company"
+    clients = [c for c in GraphEntity.objects.filter(project=project, kind="client") if deal.name.startswith(c.name)]
+    assert clients
+    for client in clients:  # every client of that name: the name alone cannot tell them apart
+        sources = {(t, i) for _, t, i, _ in entity_sources(project=project, entity_ids=[client.id])}
+        assert ("attio_deal", deal.external_ref) in sources
+        assert deal.external_ref not in client_records(project=project, account_ref=client.key)["deals"]  # not theirs
+    # A client synced (or renamed) after the deal finds it too.
+    GraphRelation.objects.filter(project=project, type="named_for", src__key=deal.external_ref).delete()
+    clients_refresh(project, refs=[clients[0].key])
+    assert GraphRelation.objects.filter(project=project, type="named_for", src__key=deal.external_ref).exists()
+    question = f"{deal.name}: what stage is that deal in?"
+    result = lightrag_query(project=project, params=QueryParams(query=question, top_k=40), chat=None)
+    item = next(e for e in result["evidence"] if e["source_id"] == deal.external_ref)
+    assert item["client"] is None  # nobody linked it to a client, and the evidence does not pretend otherwise
