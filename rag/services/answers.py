@@ -16,9 +16,10 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from rag.graph.intent import asked_kinds, which_kinds
+from rag.graph.intent import KIND_STEMS, asked_kinds, which_kinds
 from rag.providers import ProviderError
-from rag.services.evidence import answer_types, asks_latest, question_keys, value_named, values_named
+from rag.providers.offline import words
+from rag.services.evidence import answer_types, question_keys, value_named, values_named
 
 EXTRACTIVE_ITEMS = 3
 TYPED_DEPTH = 10  # how deep an answer looks for a quote giving the kind of answer asked (an amount, a date, …)
@@ -241,7 +242,7 @@ def _fact_holders(evidence: list[dict], query: str, asked: set[str]) -> list[dic
     holders.sort(key=lambda item: -values_named(item.get("facts") or {}, keys))
     kinds = asked_kinds(query)
     of_kind = [item for item in holders if item["source_type"] in kinds]
-    if kinds and asks_latest(query):  # "Kate's most recent conversation: what status?": the newest one shown
+    if kinds and _latest_of_kind(query, kinds):  # "Kate's most recent conversation: what status?": the newest
         shown = _named_first([item for item in _holding(evidence[:KIND_DEPTH], asked) if item["source_type"] in kinds])
         of_kind = sorted(shown, key=lambda item: item["occurred_at"] or "", reverse=True)[:1]
     elif kinds and not of_kind:  # "… asked for the logo files: what status is the task in?": the best task below
@@ -252,6 +253,20 @@ def _fact_holders(evidence: list[dict], query: str, asked: set[str]) -> list[dic
     else:
         holders = of_kind[:EXTRACTIVE_ITEMS] if of_kind else holders[:EXTRACTIVE_ITEMS]
     return _named_first(holders)
+
+
+_LATEST_WORDS = ("latest", "last", "newest", "recent", "последн", "свеж", "недавн")
+
+
+def _latest_of_kind(query: str, kinds: set[str]) -> bool:
+    """Whether the question asks for the newest record of a kind it names ("Kate's most recent conversation",
+    «последний диалог»), not for the newest line of one ("… and what did the latest comment say?")."""
+    found = words(query.lower().replace("ё", "е"))
+    stems = tuple(stem for kind in kinds for stem in KIND_STEMS.get(kind, ()))
+    return any(
+        word.startswith(_LATEST_WORDS) and any(w.startswith(stems) for w in found[n + 1 : n + 3])
+        for n, word in enumerate(found)
+    )
 
 
 def _named_first(items: list[dict]) -> list[dict]:

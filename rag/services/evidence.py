@@ -286,8 +286,8 @@ def best_sentences(
     named = _anchored_lines(found, anchors - title)
     allowed = [i for i in range(len(found)) if not named or found[i].where in named]
     first = max(allowed, key=lambda i: (gain(i, frozenset(), frozenset()), full[i], order * i))
-    if latest:  # "who got the proposal most recently, and when do we follow up?": all from that one note
-        allowed = [i for i in allowed if found[i].where == found[first].where]
+    if latest and found[first].labelled:  # "who got the proposal most recently, and when do we follow up?": all
+        allowed = [i for i in allowed if found[i].where == found[first].where]  # from that one note
     best = gain(first, frozenset(), frozenset())
     if best == 0:
         return [found[first]]  # it adds nothing to the title: the best repeat of it, else the first sentence

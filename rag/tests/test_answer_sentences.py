@@ -587,8 +587,12 @@ def test_the_most_recent_record_of_the_kind_asked_answers_however_it_ranks():
         thread.occurred_at = dt.datetime(2026, 10, 10 * n, tzinfo=dt.UTC)  # #3 is the newest, ranked last
     reply, _ = answer("Maria's most recent conversation — what's the status?", *threads)
     assert reply.text.splitlines()[0] == "Conversation #3 is pending, unassigned [E3]."
-    reply, _ = answer("Maria's conversation — what's the status?", *threads)
-    assert reply.text.splitlines()[0] == "Conversation #1 is resolved, assigned to Anna [E1]."
+    for question in ("Maria's conversation — what's the status?",
+                     "Maria's conversation: what's its status, and what did the latest reply say?"):  # fmt: skip
+        reply, _ = answer(question, *threads)
+        assert reply.text.splitlines()[0] == "Conversation #1 is resolved, assigned to Anna [E1].", question
+    reply, _ = answer("Who owns the latest company record note about Maria?", *threads)  # a kind of no stems
+    assert reply.text
 
 
 def test_who_got_the_proposal_most_recently_is_answered_from_the_latest_note_alone():
