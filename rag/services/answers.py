@@ -238,8 +238,9 @@ def _fact_holders(evidence: list[dict], query: str, asked: set[str]) -> list[dic
     looking a little deeper for one), and of the entity it names when it names one."""
     holders = _holding(evidence[: EXTRACTIVE_ITEMS + 3], asked)
     keys = question_keys(query)
-    # "… who took the urgent task into work?": records in the state or priority the question names come first
-    holders.sort(key=lambda item: -values_named(item.get("facts") or {}, keys))
+    # "… who took the urgent task into work?": records in the state or priority the question names come first,
+    # after a record the question names itself ("invoice 9254 — is that conversation closed?")
+    holders.sort(key=lambda item: (not _named_itself(item), -values_named(item.get("facts") or {}, keys)))
     kinds = asked_kinds(query)
     of_kind = [item for item in holders if item["source_type"] in kinds]
     if kinds and _latest_of_kind(query, kinds):  # "Kate's most recent conversation: what status?": the newest
@@ -267,6 +268,15 @@ def _latest_of_kind(query: str, kinds: set[str]) -> bool:
         word.startswith(_LATEST_WORDS) and any(w.startswith(stems) for w in found[n + 1 : n + 3])
         for n, word in enumerate(found)
     )
+
+
+_ENTITY_KIND = {"chatwoot_conversation": "conversation", "linear_issue": "issue", "attio_deal": "deal"}
+
+
+def _named_itself(item: dict) -> bool:
+    """Whether the question names this record itself (its number, key or name), not only its client or person."""
+    entity = item.get("entity") or {}
+    return entity.get("kind") == _ENTITY_KIND.get(item["source_type"]) and entity.get("key") == item["source_id"]
 
 
 def _named_first(items: list[dict]) -> list[dict]:

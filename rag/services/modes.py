@@ -59,6 +59,7 @@ class ModeResult:
     error: str = ""
     graph_error: str = ""
     owners: dict = field(default_factory=dict)  # (source type, source id) → its clients, as global read them
+    pinned: set = field(default_factory=set)  # records the question names by a number of their own
     timings: dict = field(default_factory=dict)
     graph: dict = field(default_factory=dict)
 
@@ -124,6 +125,14 @@ def value_boosted(query: str, fused: list[Fused], chunks: dict) -> list[Fused]:
         return KIND_BOOST ** values_named((chunk.meta or {}).get("facts") or {}, keys)
 
     return _rescored(fused, chunks, factor)
+
+
+def pinned_first(fused: list[Fused], pinned: set) -> list[Fused]:
+    """The records the question names by a number of their own ("invoice 9254", "DES-34") first, whatever the
+    boosts did ("… is that conversation closed?" must not lift every resolved conversation over it)."""
+    if not pinned:
+        return fused
+    return sorted(fused, key=lambda f: f.source not in pinned)  # stable: the rest keep their order
 
 
 def _rescored(fused: list[Fused], chunks: dict, factor) -> list[Fused]:
@@ -271,6 +280,7 @@ def _local(project, params, provider, retrieve, found, result) -> list[Fused] | 
     keyword = [hit for hit in found.keyword_pool if hit.source in sources]
     local = retrieval.rrf_fuse({"vector": vector.fused, "keyword": keyword})
     pinned = {(item.source_type, item.source_id) for item in result.linked if _by_key(item) and item.source_type}
+    result.pinned = pinned & set(sources)
     # "Pavel Popov from Severny Veter — which of his threads …": a person named narrows the question to their
     # conversations, unless it asks for records of another kind ("… which ticket is being worked on?").
     narrowed = people and len(people) < len(rank) and not other_kinds

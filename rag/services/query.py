@@ -133,6 +133,7 @@ def lightrag_query(
     chunks = {c.id: c for c in Chunk.objects.filter(project=project, id__in=[f.id for f in top]).only(*CHUNK_FIELDS)}
     if params.mode != "naive":  # what the question asks for, read off the fetched chunks (naive stays as it was)
         top = modes.type_boosted(params.query, modes.value_boosted(params.query, top, chunks), chunks)
+        top = modes.pinned_first(top, found.pinned)
     ranked = [Ranked(chunks[f.id], f.score, f.ranks) for f in top if f.id in chunks]
     evidence = evidence_build(ranked=ranked, query=numbers_joined(params.query), source_limit=params.source_limit)
     modes.evidence_annotate(project=project, evidence=evidence, via=found.via, known=found.owners)

@@ -604,3 +604,21 @@ def test_who_got_the_proposal_most_recently_is_answered_from_the_latest_note_alo
     _reply, evidence = answer("Who at Acme got the app proposal most recently and when do we follow up?", company)
     latest = "Note «Proposal sent»: Proposal for the app sent to Will at Acme. Follow up on 09.11."
     assert evidence[0]["quote"] == latest
+
+
+def test_a_record_the_question_names_itself_answers_before_records_in_the_state_it_asks_about():
+    from rag.services.modes import pinned_first
+    from rag.services.retrieval import Fused
+
+    threads = maria_threads("Invoice #4821 is approved.", (1, "resolved", "Anna"), (2, "resolved", "Olga"))
+    named = maria_threads("Invoice #9254 is attached, 24000 USD due in 14 days.", (9, "open", "Anna"))
+    fused = [Fused(c.id, 1.0 / n, {}, (c.source_type, c.source_id)) for n, c in enumerate([*threads, *named], 1)]
+    assert [f.source[1] for f in pinned_first(fused, {("chatwoot_conversation", "9")})] == ["9", "1", "2"]
+    query = "Acme invoice 9254 — how much, and is that conversation closed?"
+    ranked = [Ranked(c, 1.0 / n, {"keyword": n}) for n, c in enumerate([*threads, *named], start=1)]
+    evidence = evidence_build(ranked=ranked, query=query, source_limit=8)
+    for item in evidence[:2]:  # the client's other conversations, brought by the client the question names
+        item["entity"] = {"kind": "client", "name": "Acme", "key": "acme", "via": "local"}
+    evidence[2]["entity"] = {"kind": "conversation", "name": "Conversation #9", "key": "9", "via": "local"}
+    lines = answer_extractive(evidence, query=query).text.splitlines()
+    assert lines[0] == "Conversation #9 is open, assigned to Anna [E3]."

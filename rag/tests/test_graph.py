@@ -157,6 +157,14 @@ def test_a_record_named_by_its_number_comes_first(studio_project):
     question = f"Invoice #{invoice.norm} of the {client} deal: what amount and budget did they agree?"
     first = lightrag_query(project=project, params=QueryParams(query=question), chat=None)["evidence"][0]
     assert (first["source_type"], first["source_id"]) == (invoice.entity.source_type, invoice.entity.source_id)
+    # A state the question asks about is no reason to lift the client's resolved conversations over the one named
+    invoice = aliases.exclude(entity__facts__status="resolved").select_related("entity").order_by("norm").first()
+    client = GraphRelation.objects.get(project=project, src=invoice.entity, type="of_client").dst.name
+    question = f"{client} invoice {invoice.norm}: is that conversation closed?"
+    result = lightrag_query(project=project, params=QueryParams(query=question), chat=None)
+    first = result["evidence"][0]
+    assert (first["source_type"], first["source_id"]) == (invoice.entity.source_type, invoice.entity.source_id)
+    assert result["answer"].startswith(f"Conversation #{invoice.entity.source_id} is {invoice.entity.facts['status']}")
 
 
 def test_a_question_writing_an_amount_in_groups_finds_the_deal_of_that_amount(studio_project):
