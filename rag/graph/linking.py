@@ -26,7 +26,9 @@ MAX_LINKED = 6
 
 # Exact: the question's runs of words against the alias keys (btree). Fuzzy candidates: aliases holding a word
 # like one of the question's words (`<%`: pg_trgm's word similarity ≥ its default 0.6; one trigram index scan
-# per word, not per run); runs are scored in Python. The entities come along: one round trip.
+# per word, not per run), and every client's name (a studio has a few hundred clients at most; a name written
+# in the other script, «Саммит Лигал» for Summit Legal, shares too few trigrams with it to be a candidate);
+# runs are scored in Python. The entities come along: one round trip.
 LINK_SQL = """
 WITH found AS (
     SELECT a.entity_id, a.norm, a.weight
@@ -36,6 +38,10 @@ WITH found AS (
     SELECT a.entity_id, a.norm, a.weight
     FROM rag_graph_aliases a JOIN unnest(%(words)s::text[]) AS w(word) ON w.word <%% a.norm
     WHERE a.project_id = %(project)s AND a.kind IN ('name', 'short_name', 'domain')
+    UNION
+    SELECT a.entity_id, a.norm, a.weight
+    FROM rag_graph_aliases a JOIN rag_graph_entities c ON c.id = a.entity_id AND c.project_id = %(project)s
+    WHERE a.project_id = %(project)s AND a.kind = 'name' AND c.kind = 'client'
 )
 SELECT f.entity_id, f.norm, f.weight, e.kind, e.key, e.name, e.source_type, e.source_id, e.facts
 FROM found f JOIN rag_graph_entities e ON e.id = f.entity_id AND e.project_id = %(project)s

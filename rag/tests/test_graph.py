@@ -400,6 +400,8 @@ def test_a_word_the_lexicon_knows_never_links_a_name_it_merely_resembles(project
     assert linked_names(project, "Какие сделки на стадии Proposal и на какие суммы?") == []  # «суммы» ≈ "Summit"
     assert linked_names(project, "How much is the Sumit deal?") == ["Summit Legal"]  # a typo still links
     assert linked_names(project, "Invoices of Sumit Legal?") == ["Summit Legal"]  # beside a word the lexicon knows
+    # as Russian speakers write the name: too few trigrams in common to be a candidate by spelling alone
+    assert linked_names(project, "Саммит Лигал: какой бюджет назвали на созвоне?") == ["Summit Legal"]
 
 
 def test_a_studio_wide_which_question_ranks_every_record_in_the_state_it_names(studio_project):
