@@ -10,7 +10,7 @@ from rag.models import EntityKind, GraphEntity, GraphRelation
 STRUCTURAL = ("works_at", "with_contact", "deal_of", "project_of", "in_project")
 # Incoming edges whose source records belong to the linked entity ("members"): a client's records, a
 # contact's conversations, a Linear project's issues, and deals named after a client that nobody attached to one.
-MEMBER_EDGES = ("of_client", "with_contact", "in_project", "named_for")  # named_for: a deal named after a client
+MEMBER_EDGES = ("of_client", "with_contact", "in_project", "named_for")
 
 SOURCES_SQL = """
 WITH linked AS (SELECT unnest(%(ids)s::bigint[]) AS id)

@@ -9,7 +9,10 @@ The extractive answer quotes, per cited item, the sentence(s) that best answer t
 priority, amount, cycle; English or Russian) is answered from the first item's `facts`, e.g. "ACME-12 is In
 Progress, assigned to Anna Petrova, priority High [E1]". The second quoted item is the one whose quote holds
 most of the question's words the first one lacks, so a question spread over two records gets a sentence
-from each.
+from each. A question asking for a kind of record ("… did that become a task?") gets the best one of that kind
+beside the messages that match it better; the record whose quote gives the kind of answer asked (an amount, a
+date, who decides) answers first; "which clients …" lists one line per client; "the latest <kind>" answers from
+the newest such record; a record the question names by its own number answers before any other.
 """
 
 import math
@@ -96,6 +99,10 @@ def _record_name(item: dict) -> str:
     return title.split(" · ", 1)[0]
 
 
+# The facts a fact sentence adds after the state and people, with how it says them (priority and amount always).
+FACT_LABELS = (("priority", "priority"), ("amount", "amount"), ("cycle", "in"), ("project", "project"), ("due", "due"))
+
+
 def facts_sentence(item: dict, asked: set[str]) -> str:
     """ "ACME-12 is In Progress, assigned to Anna Petrova, priority High [E1]." (the facts the record has)."""
     facts = item.get("facts") or {}
@@ -108,13 +115,7 @@ def facts_sentence(item: dict, asked: set[str]) -> str:
         parts.append(f"assigned to {facts['assignee']}" if facts["assignee"] else "unassigned")
     if facts.get("owner"):
         parts.append(f"owned by {facts['owner']}")
-    for key, label in (
-        ("priority", "priority"),
-        ("amount", "amount"),
-        ("cycle", "in"),
-        ("project", "project"),
-        ("due", "due"),
-    ):
+    for key, label in FACT_LABELS:
         if facts.get(key) and (key in asked or key in ("priority", "amount")):
             parts.append(f"{label} {facts[key]}")
     return ", ".join([head, *parts]) + f" [{item['id']}]."
