@@ -100,13 +100,21 @@ def _header_key(title: str, meta: dict) -> tuple:
     return title, meta.get("contact_id"), facts.get("status", ""), meta.get("assignee_id", "")
 
 
-def _conversation_facts(conversation) -> dict:
+def _assignee_names(conversation) -> tuple[str, str]:
+    """(display name, full name) of the conversation's agent: the name Chatwoot shows ("Mark") and the one Linear
+    and Attio use for the same person ("Mark Ellis"); each falls back on the other."""
     meta = (conversation.raw or {}).get("meta")
     assignee = (meta.get("assignee") if isinstance(meta, dict) else None) or {}
-    # The agent's full name, as Linear and Attio name the same person ("Mark Ellis"), else Chatwoot's display
-    # name ("Mark"): one person is named one way across the three sources.
-    name = (assignee.get("name") or assignee.get("available_name") or "") if isinstance(assignee, dict) else ""
-    return {"status": conversation.status or "", "assignee": str(name)[:100]}
+    if not isinstance(assignee, dict):
+        return "", ""
+    shown, full = assignee.get("available_name") or "", assignee.get("name") or ""
+    return str(shown or full)[:100], str(full or shown)[:100]
+
+
+def _conversation_facts(conversation) -> dict:
+    # The full name in the evidence and answers (one person named one way across the sources); the header keeps
+    # the name Chatwoot shows, which the text search was measured with (the full name there cost the fusion).
+    return {"status": conversation.status or "", "assignee": _assignee_names(conversation)[1]}
 
 
 def _assigned(name: str) -> str:
@@ -134,7 +142,7 @@ def _conversation_document(conversation, messages, contact: dict, link: str) -> 
         header=_joined(
             f"Chatwoot conversation #{conversation.external_id} with {about}",
             facts["status"],
-            _assigned(facts["assignee"]),
+            _assigned(_assignee_names(conversation)[0]),
         ),
         url=f"{link}/conversations/{conversation.external_id}" if link else "",
         units=units,

@@ -140,11 +140,12 @@ def test_only_a_new_conversation_status_at_chatwoot_rechunks_the_conversation(st
     ).exclude(assignee_external_id="").first()  # fmt: skip
     before = chunks_of(studio_project, SourceType.CHATWOOT_CONVERSATION, conversation.external_id)
     assignee = conversation.raw["meta"]["assignee"]
-    name = assignee["name"]  # the full name, as Linear and Attio write it, not the display name
-    assert name != assignee["available_name"]
+    name = assignee["name"]  # the full name in the facts, as Linear and Attio write it
+    shown = assignee["available_name"]  # the name Chatwoot shows, in the header
+    assert name != shown
     for chunk in before:
         assert chunk.meta["facts"] == {"status": "open", "assignee": name}
-        assert chunk.text.split("\n")[0].endswith(f", open, assigned to {name}")
+        assert chunk.text.split("\n")[0].endswith(f", open, assigned to {shown}")
     ready_elsewhere = Chunk.objects.filter(project=studio_project, status=ChunkStatus.READY).count() - len(before)
 
     sandbox.mutate(tenant=studio_project.tenant.name, action="set_conversation_status",
