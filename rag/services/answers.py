@@ -305,7 +305,9 @@ def answer_extractive(evidence: list[dict], *, query: str = "", mode: str = "ext
     lines, cited = [], []
     asked = asked_facts(query) if query else set()
     listed = listed_by_value(evidence, query) if query else []
-    if listed:  # "which deals are in negotiation?": every such record, each with its facts
+    if listed or (query and _latest_of_kind(query, asked_kinds(query))):
+        # "which deals are in negotiation?": every such record; "Kate's most recent thread?": the newest one —
+        # each with its facts, whether or not the question names one
         asked = asked or {"state", "status", "stage"}
     if asked:  # each top record that holds an asked fact says it (a question may be about several records)
         for holder in listed or _fact_holders(evidence, query, asked):
