@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from rag.graph.intent import KIND_STEMS, asked_kinds, which_kinds
 from rag.providers import ProviderError
 from rag.providers.offline import words
-from rag.services.evidence import answer_types, question_keys, value_named, values_named
+from rag.services.evidence import LATEST_STEMS, answer_types, question_keys, value_named, values_named
 
 EXTRACTIVE_ITEMS = 3
 TYPED_DEPTH = 10  # how deep an answer looks for a quote giving the kind of answer asked (an amount, a date, …)
@@ -191,7 +191,7 @@ def _with_kind_asked(quoted: list[dict], evidence: list[dict], query: str, said:
     kinds = asked_kinds(query)
     if not kinds or any(item["source_type"] in kinds for item in [*quoted, *_by_ids(evidence, said)]):
         return quoted
-    of_kind = next((item for item in evidence[:KIND_DEPTH] if item["source_type"] in kinds), None)
+    of_kind = next(iter(_of_kinds(evidence[:KIND_DEPTH], kinds)), None)
     return quoted if of_kind is None else [*quoted[:1], of_kind, *quoted[1 : EXTRACTIVE_ITEMS - 1]]
 
 
@@ -230,6 +230,10 @@ def _by_ids(evidence: list[dict], ids: list[str]) -> list[dict]:
     return [item for item in evidence if item["id"] in ids]
 
 
+def _of_kinds(items: list[dict], kinds: set[str]) -> list[dict]:
+    return [item for item in items if item["source_type"] in kinds]
+
+
 def _holding(items: list[dict], asked: set[str]) -> list[dict]:
     return [item for item in items if asked & set(item.get("facts") or {})]
 
@@ -243,21 +247,18 @@ def _fact_holders(evidence: list[dict], query: str, asked: set[str]) -> list[dic
     # after a record the question names itself ("invoice 9254 — is that conversation closed?")
     holders.sort(key=lambda item: (not _named_itself(item), -values_named(item.get("facts") or {}, keys)))
     kinds = asked_kinds(query)
-    of_kind = [item for item in holders if item["source_type"] in kinds]
+    of_kind = _of_kinds(holders, kinds)
+    deeper = _of_kinds(_holding(evidence[:KIND_DEPTH], asked), kinds)
     if kinds and _latest_of_kind(query, kinds):  # "Kate's most recent conversation: what status?": the newest
-        shown = _named_first([item for item in _holding(evidence[:KIND_DEPTH], asked) if item["source_type"] in kinds])
-        of_kind = sorted(shown, key=lambda item: item["occurred_at"] or "", reverse=True)[:1]
+        of_kind = sorted(_named_first(deeper), key=lambda item: item["occurred_at"] or "", reverse=True)[:1]
     elif kinds and not of_kind:  # "… asked for the logo files: what status is the task in?": the best task below
-        of_kind = [item for item in _holding(evidence[:KIND_DEPTH], asked) if item["source_type"] in kinds][:1]
+        of_kind = deeper[:1]
     if kinds & which_kinds(query):  # "who looks after Summit Legal's chats?": each of them, as far as shown
-        of_kind = [item for item in _holding(evidence, asked) if item["source_type"] in kinds][:LISTED_ITEMS]
+        of_kind = _of_kinds(_holding(evidence, asked), kinds)[:LISTED_ITEMS]
         holders = of_kind or holders[:EXTRACTIVE_ITEMS]
     else:
         holders = of_kind[:EXTRACTIVE_ITEMS] if of_kind else holders[:EXTRACTIVE_ITEMS]
     return _named_first(holders)
-
-
-_LATEST_WORDS = ("latest", "last", "newest", "recent", "последн", "свеж", "недавн")
 
 
 def _latest_of_kind(query: str, kinds: set[str]) -> bool:
@@ -266,7 +267,7 @@ def _latest_of_kind(query: str, kinds: set[str]) -> bool:
     found = words(query.lower().replace("ё", "е"))
     stems = tuple(stem for kind in kinds for stem in KIND_STEMS.get(kind, ()))
     return any(
-        word.startswith(_LATEST_WORDS) and any(w.startswith(stems) for w in found[n + 1 : n + 3])
+        word.startswith(LATEST_STEMS) and any(w.startswith(stems) for w in found[n + 1 : n + 3])
         for n, word in enumerate(found)
     )
 

@@ -65,6 +65,7 @@ _QUESTION_WORD = re.compile(
 )
 _REPLY = re.compile(r"\b(?:answer|repl|respond|tell|told|get back)|\bответ|\bсказали\b", re.I)
 _LATEST = re.compile(r"\b(?:latest|last|most recent(?:ly)?|newest|recently)\b|\bпоследн|\bсвеж|\bнедавн", re.I)
+LATEST_STEMS = ("latest", "last", "newest", "recent", "последн", "свеж", "недавн")  # the same, as word stems
 QUOTED_SHARE = 0.75  # a sentence whose words are this much in the question is one the question quotes
 SECOND_GAIN = 0.5  # another sentence of a record is quoted when it adds this share of its top word's weight
 MAX_SENTENCES = 3  # "the budget and the decision maker": a note's answer may take a sentence for each

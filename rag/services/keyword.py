@@ -158,7 +158,7 @@ def keyword_search(*, project, query: str, limit: int, filters) -> list[Hit]:
         )
         if terms:
             most = big and 0 < MOST_SHARE * table_chunks <= chunk_count
-            sql = _fts_sql(terms, where, most=most)
+            sql = _fts_sql(where, most=most)
             cursor.execute(sql, {**params, **_fts_params(project, terms, limit, big=big)})
             for chunk_id, score, source_type, source_id in cursor.fetchall():
                 scores[chunk_id], sources[chunk_id] = float(score), (source_type, source_id)
@@ -178,7 +178,7 @@ def keyword_search(*, project, query: str, limit: int, filters) -> list[Hit]:
     return [Hit(chunk_id, score, sources.get(chunk_id)) for chunk_id, score in ranked]
 
 
-def _fts_sql(terms: list[Term], where: str, *, most: bool = False) -> str:
+def _fts_sql(where: str, *, most: bool = False) -> str:
     # A project holding most of the table is filtered row by row: its index's bitmap (every one of its chunks)
     # costs more than checking the few rows the words match. `IS TRUE` keeps the planner off that index.
     in_project = "(c.project_id = %(project)s) IS TRUE" if most else "c.project_id = %(project)s"

@@ -459,25 +459,26 @@ def test_a_reply_question_gets_the_reply_about_what_was_asked_not_just_the_next_
     assert evidence[0]["quote"].endswith("Anna Petrova: We reproduced the Safari bug and a fix is in review.")
 
 
+def commented_issue(n: int, title: str, description: str, comment: str, state: str):
+    """Acme's issue ACME-<n> with a description and one comment by Anna Petrova, its assignee."""
+    return chunk(
+        "linear_issue", f"i-{n}", f"ACME-{n} {title}", f"Linear issue ACME-{n} ({state})", title, description,
+        f"Comment by Anna Petrova: {comment}", facts={"state": state, "assignee": "Anna Petrova"},
+        refs=["", "", f"c:{n}"],
+    )  # fmt: skip
+
+
 def test_who_decides_which_version_and_what_was_found_are_kinds_of_answer():
     for question in ("Кто принимает решение по сделке Acme app?", "Acme app: what budget, and who signs off there?",
                      "Who has the final say at Acme on the app?"):  # fmt: skip
         _reply, evidence = answer(question, KICKOFFS)
         assert "Decision maker:" in evidence[0]["quote"], question
-    staging = chunk(
-        "linear_issue", "i-7", "ACME-7 Staging deploy for review", "Linear issue ACME-7 (Canceled)",
-        "Staging deploy for review", "Deploy the current build to staging and send Acme the link.",
-        "Comment by Anna Petrova: Shared v4 with Acme, waiting for feedback.",
-        facts={"state": "Canceled", "assignee": "Anna Petrova"}, refs=["", "", "c:1"],
-    )  # fmt: skip
+    staging = commented_issue(7, "Staging deploy for review", "Deploy the current build to staging.",
+                              "Shared v4 with Acme, waiting for feedback.", "Canceled")  # fmt: skip
     _reply, evidence = answer("Which version did we send Acme on the staging deploy task?", staging)
     assert "v4" in evidence[0]["quote"]
-    safari = chunk(
-        "linear_issue", "i-8", "ACME-8 Fix contact form on Safari", "Linear issue ACME-8 (Done)",
-        "Fix contact form on Safari", "Reproduce and fix.",
-        "Comment by Anna Petrova: Reproduced on Safari 17.2, looks like a polyfill issue.",
-        facts={"state": "Done", "assignee": "Anna Petrova"}, refs=["", "", "c:2"],
-    )  # fmt: skip
+    safari = commented_issue(8, "Fix contact form on Safari", "Reproduce and fix.",
+                             "Reproduced on Safari 17.2, looks like a polyfill issue.", "Done")  # fmt: skip
     _reply, evidence = answer("Что выяснили разработчики по ошибке с формой в Safari у Acme?", safari)
     assert "polyfill" in evidence[0]["quote"]
 
